@@ -1,0 +1,70 @@
+/**
+ * The ordered, cross-protocol record of one scenario: every simulator, adversary and client writes to
+ * the same Transcript, so a reader sees TLS handshakes, IMAP lines and checks in the order they happened.
+ *
+ * Secrets never reach an entry: callers register them with `secret()` and every text is scrubbed before
+ * it is stored (plain, base64 and hex forms), so a protocol layer that forgets to redact still leaks nothing.
+ */
+export type Channel = 'tcp' | 'tls' | 'imap' | 'smtp' | 'smpp' | 'sms' | 'cms' | 'check' | 'note';
+export type Direction = 'send' | 'recv' | 'event';
+
+export interface TranscriptEntry {
+  /** milliseconds since the transcript started */
+  t: number;
+  seq: number;
+  /** who wrote it, in the spec's words: 'EVVM Server', 'EVVM Client', 'Rogue IMAP Server', … */
+  actor: string;
+  /** the other end, when there is one */
+  peer?: string;
+  channel: Channel;
+  dir: Direction;
+  text: string;
+  /** connection id, to tell parallel sessions apart */
+  conn?: string;
+}
+
+/** What protocol code needs: somewhere to write. Simulators accept this, not the class. */
+export interface TranscriptSink {
+  record(entry: Omit<TranscriptEntry, 't' | 'seq'>): void;
+}
+
+export const REDACTED = '«redacted»';
+
+export class Transcript implements TranscriptSink {
+  private readonly started = Date.now();
+  private readonly list: TranscriptEntry[] = [];
+  private readonly secrets = new Set<string>();
+
+  /** Registers a value that must never appear in evidence (passwords, PSKs, keys). */
+  secret(value: string | Buffer | undefined): void {
+    if (value === undefined) return;
+    const s = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+    if (s.length < 3) return; // scrubbing one or two characters would shred every line
+    this.secrets.add(s);
+    const raw = Buffer.isBuffer(value) ? value : Buffer.from(s, 'utf8');
+    this.secrets.add(raw.toString('base64').replace(/=+$/, ''));
+    this.secrets.add(raw.toString('hex'));
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  }
+
+  record(entry: Omit<TranscriptEntry, 't' | 'seq'>): void {
+    this.list.push({ ...entry, text: this.scrub(entry.text), t: Date.now() - this.started, seq: this.list.length });
+  }
+
+  entries(): readonly TranscriptEntry[] {
+    return this.list;
+  }
+
+  /** Every registered secret, for the report writer's last-line-of-defence scrub. */
+  secretValues(): readonly string[] {
+    return [...this.secrets];
+  }
+}
+
+/** A sink that drops everything, for simulators started without a scenario (benchmarks, `simulate`). */
+export const nullSink: TranscriptSink = { record: () => undefined };

@@ -1,0 +1,99 @@
+import type { TranscriptEntry } from '../evidence/transcript';
+import type { Strength, RequirementSource } from '../catalogue/types';
+
+/** Per requirement, rolled up from its scenarios (design.md "Verdicts"). */
+export type RequirementVerdict =
+  | 'pass'
+  | 'fail'
+  | 'warning'
+  | 'inconclusive'
+  | 'not-applicable'
+  | 'error'
+  /** no scenario covers it yet */
+  | 'untested';
+
+/** What one scenario says about its requirement, after classifying how it ended. */
+export type ScenarioOutcome = 'pass' | 'fail' | 'inconclusive' | 'not-applicable' | 'error';
+
+export type Polarity = 'positive' | 'negative';
+
+/** An OpenID-style condition: a small check tied to a requirement, with the evidence it looked at. */
+export interface CheckRecord {
+  requirement: string;
+  condition: string;
+  result: 'success' | 'failure';
+  message: string;
+  evidence?: Record<string, unknown>;
+}
+
+export interface StepResult {
+  keyword: string;
+  text: string;
+  status: string;
+  durationMs: number;
+  error?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  /** feature file, relative to the project root */
+  uri: string;
+  line: number;
+  polarity: Polarity;
+  /** cucumber's status of the test case: passed, failed, skipped, undefined, ambiguous, pending */
+  status: string;
+  outcome: ScenarioOutcome;
+  /** why it was inconclusive, not applicable or an error */
+  reason?: string;
+  durationMs: number;
+  tags: string[];
+  requirementIds: string[];
+  steps: StepResult[];
+  checks: CheckRecord[];
+  transcript: TranscriptEntry[];
+  /** path of the evidence file, relative to the output folder */
+  evidence?: string;
+}
+
+export interface RequirementResult {
+  id: string;
+  keyword: string;
+  strength: Strength;
+  title: string;
+  text: string;
+  source: RequirementSource;
+  candidate: boolean;
+  verdict: RequirementVerdict;
+  reason: string;
+  scenarios: ScenarioResult[];
+}
+
+export interface RunSummary {
+  requirements: number;
+  pass: number;
+  fail: number;
+  warning: number;
+  inconclusive: number;
+  notApplicable: number;
+  error: number;
+  untested: number;
+  verdict: 'conformant' | 'not-conformant' | 'inconclusive';
+}
+
+export interface RunInfo {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  topology: string;
+  profile: string;
+  faults: string[];
+  tags?: string;
+}
+
+export interface RunReport {
+  schemaVersion: 1;
+  harness: { name: 'evvm-conformance'; version: string };
+  run: RunInfo;
+  summary: RunSummary;
+  requirements: RequirementResult[];
+}
