@@ -37,8 +37,13 @@ export interface TestPki {
   intermediatePem: string;
   /** what a relying party trusts: the root */
   trustAnchorPem: string;
-  /** CRLs of root and intermediate (Node's `crl` option wants one for every CA in the chain) */
+  /**
+   * CRLs of root and intermediate concatenated, as `openssl verify -CRLfile` wants them. Not for Node's
+   * `crl` option: from one string it loads only the first CRL (then UNABLE_TO_GET_CRL); use `crls`.
+   */
   crlPem: string;
+  /** the same CRLs one per entry: pass this to Node's `crl` option, which wants one for every CA in the chain */
+  crls: readonly string[];
   /** the root of the untrusted (rogue) hierarchy */
   untrustedRootPem: string;
   /** good leaves by LeafSpec name */

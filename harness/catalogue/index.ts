@@ -1,0 +1,258 @@
+/**
+ * The requirement catalogue: loads harness/catalogue/requirements.yaml, validates it, and answers by ID.
+ * Every error is one line naming the file, the line, the entry and the field, so a spec author can fix
+ * the YAML without reading this code.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { Requirement } from './types';
+
+export type { Requirement, Strength, RequirementSource, Applicability } from './types';
+
+/** The project's ID scheme: EVVM-AUTH-01, EVVM-SMS-C01, CPM-MS-AUTH-06, VVM-01, STD-01, PRAC-01, … */
+export const REQUIREMENT_ID_PATTERN = /^(EVVM|CPM|VVM|STD|PRAC)(-[A-Z]+)*-C?\d{2}$/;
+/** Candidate IDs (inferred for missing spec text) end in -Cnn. */
+const CANDIDATE_ID_PATTERN = /-C\d{2}$/;
+/** A fault switch: ROLE:NAME, both kebab-case (evvm-server:skip-password-check). */
+export const FAULT_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export const STRENGTHS = ['mandatory', 'recommended', 'optional', 'informative'] as const;
+/** Roles a requirement can constrain (types.ts); a typo here would silently detach a requirement from its simulator. */
+export const ROLES = [
+  'evvm-server',
+  'evvm-client',
+  'message-storage',
+  'smsc',
+  'forwarding-gateway',
+  'non-oma-vm',
+] as const;
+
+export function isRequirementId(s: string): boolean {
+  return REQUIREMENT_ID_PATTERN.test(s);
+}
+
+const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
+
+const SourceSchema = z.strictObject({
+  document: nonEmpty,
+  file: nonEmpty.optional(),
+  clause: nonEmpty,
+});
+
+const ApplicabilitySchema = z
+  .strictObject({
+    policy: z
+      .string()
+      .regex(/^policy(\.[A-Za-z][A-Za-z0-9]*)+$/, { error: 'policy must be a profile path like policy.interfaces.x.mutualAuth' })
+      .optional(),
+    capability: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*(:[A-Za-z0-9_-]+)?$/, { error: "capability must look like 'psk-tls' or 'sasl:SCRAM-SHA-256'" })
+      .optional(),
+    note: nonEmpty.optional(),
+  })
+  .refine((a) => a.policy !== undefined || a.capability !== undefined, {
+    error: 'applicability needs a policy or a capability',
+  });
+
+const RequirementSchema: z.ZodType<Requirement> = z.strictObject({
+  id: z.string().regex(REQUIREMENT_ID_PATTERN, {
+    error: 'bad id pattern, expected PREFIX(-WORD)*-NN or -CNN with PREFIX one of EVVM, CPM, VVM, STD, PRAC (e.g. EVVM-AUTH-01, EVVM-SMS-C01)',
+  }),
+  keyword: nonEmpty,
+  strength: z.enum(STRENGTHS, { error: `unknown strength, expected one of ${STRENGTHS.join(', ')}` }),
+  candidate: z.boolean({ error: 'must be true or false' }),
+  title: nonEmpty,
+  text: nonEmpty,
+  source: SourceSchema,
+  roles: z.array(z.enum(ROLES, { error: `unknown role, expected one of ${ROLES.join(', ')}` })).min(1, {
+    error: 'needs at least one role',
+  }),
+  interface: z
+    .string()
+    .regex(/^IF-([1-9]|1[01])$/, { error: 'interface must be IF-1 … IF-11 (spec.md a.2)' })
+    .optional(),
+  applicability: ApplicabilitySchema.optional(),
+  faults: z.array(
+    z.string().regex(FAULT_PATTERN, { error: 'fault must be ROLE:NAME in kebab-case, e.g. evvm-server:skip-password-check' }),
+  ),
+  notes: nonEmpty.optional(),
+});
+
+/** Thrown for any problem in the catalogue; `message` is the first problem, `problems` has them all. */
+export class CatalogueError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : (problems[0] ?? 'invalid catalogue'));
+    this.name = 'CatalogueError';
+  }
+}
+
+/** One line, whatever a library put in its message. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function describeValue(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function fieldPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
+  return out;
+}
+
+/**
+ * Parses and validates catalogue YAML text. `name` appears at the start of every error line.
+ * Returns the requirements in file order.
+ */
+export function parseCatalogue(text: string, name = 'requirements.yaml'): Requirement[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new CatalogueError(
+      doc.errors.map((e) => {
+        // prettyErrors would add a multi-line snippet; the offset gives the position instead.
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+        const at = `${name}:${pos.line}:${pos.col}`;
+        return `${at}: YAML syntax error: ${oneLine(e.message.split('\n')[0] ?? e.message)}`;
+      }),
+    );
+  }
+  const root = doc.contents;
+  if (!isSeq(root)) {
+    throw new CatalogueError([`${name}: expected a YAML list of requirements at the top level`]);
+  }
+  const data: unknown = doc.toJS();
+  const items = data as unknown[]; // a sequence node converts to an array
+
+  const lineOf = (i: number): number => {
+    const node = root.items[i] as { range?: [number, number, number] } | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : 0;
+  };
+  /** The line of the field itself when it exists, else the line of the entry. */
+  const lineOfField = (i: number, p: readonly PropertyKey[]): number => {
+    const node = p.length > 0 ? (doc.getIn([i, ...p], true) as { range?: [number, number, number] } | undefined) : undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : lineOf(i);
+  };
+  const where = (i: number, p: readonly PropertyKey[] = []): string => {
+    const raw = items[i];
+    const id =
+      raw !== null && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
+        ? ` (${(raw as { id: string }).id})`
+        : '';
+    return `${name}:${lineOfField(i, p)}: entry ${i + 1}${id}`;
+  };
+
+  const problems: string[] = [];
+  const out: Requirement[] = [];
+  items.forEach((raw, i) => {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      problems.push(`${where(i)}: expected a mapping with id, keyword, strength, …`);
+      return;
+    }
+    const r = RequirementSchema.safeParse(raw, { reportInput: true });
+    if (!r.success) {
+      for (const iss of r.error.issues) {
+        if (iss.code === 'unrecognized_keys') {
+          const at = fieldPath(iss.path);
+          problems.push(`${where(i, iss.path)}${at ? ` field "${at}"` : ''}: unknown field(s) ${iss.keys.map((k) => `"${k}"`).join(', ')}`);
+          continue;
+        }
+        const got = 'input' in iss && iss.input !== undefined ? ` (got ${describeValue(iss.input)})` : '';
+        const missing = 'input' in iss && iss.input === undefined && iss.code === 'invalid_type';
+        problems.push(`${where(i, iss.path)} field "${fieldPath(iss.path)}": ${missing ? 'missing' : oneLine(iss.message) + got}`);
+      }
+      return;
+    }
+    out.push(r.data);
+  });
+
+  // Checks across fields and entries, only on entries that passed the schema.
+  const firstIndex = new Map<string, number>();
+  items.forEach((raw, i) => {
+    const req = raw as Partial<Requirement>;
+    if (typeof req?.id !== 'string' || !REQUIREMENT_ID_PATTERN.test(req.id)) return;
+    const first = firstIndex.get(req.id);
+    if (first !== undefined) {
+      problems.push(`${where(i)} field "id": duplicate id, first defined at line ${lineOf(first)} (entry ${first + 1})`);
+    } else {
+      firstIndex.set(req.id, i);
+    }
+    if (typeof req.candidate === 'boolean' && req.candidate !== CANDIDATE_ID_PATTERN.test(req.id)) {
+      problems.push(
+        `${where(i)} field "candidate": must be true exactly for candidate IDs (ending in -Cnn), got ${String(req.candidate)}`,
+      );
+    }
+    if (Array.isArray(req.faults)) {
+      const seen = new Set<string>();
+      req.faults.forEach((f, k) => {
+        if (seen.has(f)) problems.push(`${where(i, ['faults', k])} field "faults[${k}]": duplicate fault "${f}"`);
+        seen.add(f);
+      });
+    }
+  });
+
+  if (problems.length > 0) throw new CatalogueError(problems);
+  return out;
+}
+
+/** Walks up from `start` to the folder holding package.json (the compiled code runs from dist/…). */
+export function findProjectRoot(start: string = __dirname): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${start}: cannot locate the project root`);
+    dir = parent;
+  }
+}
+
+export function defaultCataloguePath(): string {
+  return path.join(findProjectRoot(), 'harness', 'catalogue', 'requirements.yaml');
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+const cache = new Map<string, { list: Requirement[]; byId: Map<string, Requirement> }>();
+
+function loadCached(file?: string): { list: Requirement[]; byId: Map<string, Requirement> } {
+  const resolved = path.resolve(file ?? defaultCataloguePath());
+  let hit = cache.get(resolved);
+  if (!hit) {
+    let text: string;
+    try {
+      text = readFileSync(resolved, 'utf8');
+    } catch (e) {
+      throw new CatalogueError([`${resolved}: cannot read the catalogue: ${(e as Error).message}`]);
+    }
+    // Entries are shared by every caller: frozen, so one caller cannot change another's view.
+    const list = deepFreeze(parseCatalogue(text, path.relative(process.cwd(), resolved) || resolved));
+    hit = { list, byId: new Map(list.map((r) => [r.id, r])) };
+    cache.set(resolved, hit);
+  }
+  return hit;
+}
+
+/**
+ * The requirements of the catalogue, in file order (default: harness/catalogue/requirements.yaml under
+ * the project root). Parsed once per path; the entries are frozen, the returned array is a fresh copy.
+ */
+export function loadCatalogue(file?: string): Requirement[] {
+  return loadCached(file).list.slice();
+}
+
+/** The requirement with this ID, or undefined. */
+export function requirementById(id: string, file?: string): Requirement | undefined {
+  return loadCached(file).byId.get(id);
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { runSuite } from '../../engine/run';
+import { writeReports, exitDecision, readJsonReport } from '../../report';
+import type { RunReport } from '../../report/model';
+import { runSecrets } from '../../evidence/secrets';
+import { REDACTED } from '../../evidence/transcript';
+import { isKnownFault, FAULTS } from '../../../simulators/faults';
+import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
+import { loadProfile } from '../../profile/profile';
+import { EXIT, UsageError, interactive } from '../usage';
+
+export interface RunOptions {
+  topology: string;
+  profile?: string;
+  tags?: string;
+  fault: string[];
+  out: string;
+  keepPki?: boolean;
+  baseline?: string;
+}
+
+export function validateFaults(faults: readonly string[]): void {
+  for (const f of faults) {
+    if (!isKnownFault(f)) throw new UsageError(`unknown fault "${f}" (known: ${Object.keys(FAULTS).join(', ')})`);
+  }
+}
+
+/** One line per requirement that has scenarios, then the totals: what a person reads first. */
+export function printSummary(report: RunReport, out: NodeJS.WritableStream = process.stdout): void {
+  for (const r of report.requirements) {
+    if (r.verdict === 'untested') continue;
+    const n = r.scenarios.length;
+    const bad = r.scenarios.filter((s) => s.outcome !== 'pass' && s.outcome !== 'not-applicable').length;
+    out.write(`${r.verdict.toUpperCase().padEnd(15)} ${r.id.padEnd(15)} ${r.keyword.padEnd(9)} ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
+    if (r.verdict !== 'pass') out.write(`                ${r.reason}\n`);
+  }
+  const s = report.summary;
+  out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
+}
+
+async function scrubFile(file: string, secrets: readonly string[]): Promise<void> {
+  let text = await readFile(file, 'utf8');
+  for (const s of secrets) if (s.length >= 3 && text.includes(s)) text = text.split(s).join(REDACTED);
+  await writeFile(file, text);
+}
+
+export function registerRunCommand(program: Command, setStatus: (s: number) => void): void {
+  program
+    .command('run')
+    .description('run the conformance suite and write conformance.json, conformance.html, junit.xml')
+    .option('--topology <kind>', 'embedded (containers come later)', 'embedded')
+    .option('--profile <file>', 'service provider policy and IUT capabilities (YAML)')
+    .option('--tags <expr>', 'cucumber tag expression, e.g. "@EVVM-AUTH-03 and @negative"')
+    .option('--fault <role:name>', 'switch a simulator fault on (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--out <dir>', 'output folder', 'reports/latest')
+    .option('--keep-pki', "keep the run's test PKI (test keys included) in DIR/pki")
+    .option('--baseline <file>', 'a previous conformance.json; a requirement that regressed exits 1')
+    .action(async (opts: RunOptions) => {
+      setStatus(await runCommand(opts));
+    });
+}
+
+export async function runCommand(opts: RunOptions): Promise<number> {
+  if (opts.topology !== 'embedded') throw new UsageError(`topology "${opts.topology}" is not available in this version (use embedded)`);
+  validateFaults(opts.fault);
+  if (opts.profile) loadProfile(opts.profile); // validate before anything starts: a bad profile is a usage error
+  const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
+    throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
+  }) : undefined;
+  const out = path.resolve(opts.out);
+  const messages = path.join(out, 'messages.ndjson');
+  const { report, problems } = await runSuite({
+    topology: 'embedded',
+    faults: opts.fault,
+    ...(opts.tags ? { tags: opts.tags } : {}),
+    ...(opts.profile ? { profilePath: opts.profile } : {}),
+    messagesFile: messages,
+    progress: interactive(),
+  });
+  const secrets = runSecrets();
+  await writeReports(report, out, secrets);
+  await scrubFile(messages, secrets);
+  if (opts.keepPki) await writePki(await sharedTestPki(), path.join(out, 'pki'), { includeKeys: true });
+  printSummary(report);
+  process.stdout.write(`reports: ${path.relative(process.cwd(), out) || '.'}/conformance.{json,html}, junit.xml, messages.ndjson\n`);
+  for (const p of problems) process.stderr.write(`suite problem: ${p}\n`);
+  const decision = exitDecision(report, baseline ? { baseline } : {});
+  for (const r of decision.regressed) process.stdout.write(`regressed: ${r.id} ${r.from} -> ${r.to}\n`);
+  if (problems.length > 0 && decision.status === EXIT.ok) return EXIT.usage;
+  return decision.status;
+}

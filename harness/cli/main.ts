@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { HARNESS_VERSION } from '../version';
+import { registerRunCommand } from './commands/run';
+import { registerRequirementsCommand } from './commands/requirements';
+import { registerSelftestCommand } from './commands/selftest';
+import { registerSimulateCommand } from './commands/simulate';
+import { registerCrCommands } from './commands/cr';
+import { EXIT, UsageError } from './usage';
+import { ProfileError } from '../profile/profile';
+
+/** `evvm-conformance`: run the suite, list the catalogue, prove the suite (selftest), serve a role. */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('evvm-conformance')
+    .description('Conformance harness for the security requirements of OMA EVVM and OMA CPM Message Storage')
+    .version(HARNESS_VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+  let status: number = EXIT.ok;
+  const setStatus = (s: number): void => {
+    status = s;
+  };
+  registerRunCommand(program, setStatus);
+  registerRequirementsCommand(program, setStatus);
+  registerSelftestCommand(program, setStatus);
+  registerSimulateCommand(program, setStatus);
+  registerCrCommands(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof UsageError || err instanceof ProfileError) {
+      process.stderr.write(`evvm-conformance: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`evvm-conformance: harness error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.usage;
+  }
+  return status || (process.exitCode as number | undefined) || EXIT.ok;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`evvm-conformance: ${String(err)}\n`);
+    process.exitCode = EXIT.usage;
+  },
+);

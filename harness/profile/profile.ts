@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { projectRoot } from '../paths';
+
+const Mechanism = z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']);
+const Transport = z.enum(['implicit-tls', 'starttls']);
+
+const ProfileSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    policy: z
+      .object({
+        evvmServer: z
+          .object({
+            requireTls: z.boolean().default(true),
+            clientCertificate: z.enum(['required', 'optional', 'none']).default('required'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    capabilities: z
+      .object({
+        evvmServer: z
+          .object({
+            transports: z.array(Transport).min(1).default(['implicit-tls', 'starttls']),
+            sasl: z.array(Mechanism).default(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']),
+            loginCommand: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Profile = z.infer<typeof ProfileSchema>;
+export type SaslMechanism = z.infer<typeof Mechanism>;
+
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+}
+
+export const DEFAULT_PROFILE_PATH = 'profiles/default.yaml';
+
+/** Loads and validates a profile; every problem is one line naming the file and the field. */
+export function loadProfile(file?: string): Profile {
+  const resolved = path.resolve(file ?? path.join(projectRoot(), DEFAULT_PROFILE_PATH));
+  let text: string;
+  try {
+    text = readFileSync(resolved, 'utf8');
+  } catch (err) {
+    throw new ProfileError(`profile ${resolved}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return parseProfile(text, resolved);
+}
+
+export function parseProfile(text: string, origin = 'profile'): Profile {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    throw new ProfileError(`${origin}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  const result = ProfileSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(top level)';
+    throw new ProfileError(`${origin}: ${where}: ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,70 @@
+/**
+ * conformance.json, schemaVersion 1 (design.md "conformance.json"), as a zod schema: what the JSON
+ * writer produces and what a baseline file must look like. Additive fields beyond the design's sketch:
+ * `summary.untested`, requirement `strength`, `text` and `sourceRef`, scenario `outcome`, `reason` and
+ * `evidence`, `run.tags`.
+ */
+import { z } from 'zod';
+
+const verdict = z.enum(['pass', 'fail', 'warning', 'inconclusive', 'not-applicable', 'error', 'untested']);
+const outcome = z.enum(['pass', 'fail', 'inconclusive', 'not-applicable', 'error']);
+const count = z.number().int().nonnegative();
+
+export const conformanceScenarioSchema = z.object({
+  name: z.string(),
+  uri: z.string(),
+  line: z.number().int(),
+  polarity: z.enum(['positive', 'negative']),
+  status: z.string(),
+  durationMs: z.number().nonnegative(),
+  outcome,
+  reason: z.string().optional(),
+  /** relative to the folder holding conformance.json */
+  evidence: z.string().optional(),
+});
+
+export const conformanceRequirementSchema = z.object({
+  id: z.string().min(1),
+  keyword: z.string(),
+  strength: z.enum(['mandatory', 'recommended', 'optional', 'informative']).optional(),
+  title: z.string(),
+  text: z.string().optional(),
+  /** human-readable, e.g. `CR-SEC §6.4 (seeds/…)` */
+  source: z.string(),
+  sourceRef: z.object({ document: z.string(), file: z.string().optional(), clause: z.string() }).optional(),
+  candidate: z.boolean(),
+  verdict,
+  reason: z.string(),
+  scenarios: z.array(conformanceScenarioSchema),
+});
+
+export const conformanceJsonSchema = z.object({
+  schemaVersion: z.literal(1),
+  harness: z.object({ name: z.literal('evvm-conformance'), version: z.string() }),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    topology: z.string(),
+    profile: z.string(),
+    faults: z.array(z.string()),
+    tags: z.string().optional(),
+  }),
+  summary: z.object({
+    requirements: count,
+    pass: count,
+    fail: count,
+    warning: count,
+    inconclusive: count,
+    notApplicable: count,
+    error: count,
+    /** optional when reading, so baselines written before it existed still load */
+    untested: count.optional(),
+    verdict: z.enum(['conformant', 'not-conformant', 'inconclusive']),
+  }),
+  requirements: z.array(conformanceRequirementSchema),
+});
+
+export type ConformanceJson = z.infer<typeof conformanceJsonSchema>;
+export type ConformanceRequirementJson = z.infer<typeof conformanceRequirementSchema>;
+export type ConformanceScenarioJson = z.infer<typeof conformanceScenarioSchema>;

@@ -1,0 +1,86 @@
+/**
+ * writeReports: all three reports at once, with the last line of defence against leaked secrets.
+ *
+ * Transcripts are scrubbed when recorded (harness/evidence/transcript.ts); this is for whatever else
+ * carries a secret (a step error quoting a password, a check's evidence object). Three fences:
+ *   1. the report data is scrubbed before rendering, so escaping and truncation never see a secret
+ *      (an escaped or cut secret would slip past a scrub of the output);
+ *   2. every rendered file is scrubbed again, in raw, JSON-escaped and XML/HTML-escaped form;
+ *   3. every file written is read back and searched; a secret found there is a harness bug: throw.
+ * A secret that is a common word ('pass', 'table') also gets scrubbed out of the page's own markup:
+ * the report then looks damaged, which is the right failure for a secret that weak.
+ */
+import { readFile } from 'node:fs/promises';
+import { REDACTED } from '../evidence/transcript';
+import type { RunReport } from './model';
+import { escapeAttr, escapeText } from './escape';
+import { EvidencePlan, plainCopy } from './format';
+import { CONFORMANCE_HTML, renderHtml } from './html';
+import { renderJsonFiles } from './json';
+import { JUNIT_XML, renderJunit } from './junit';
+import { writeOutputFiles, type OutputFile } from './output';
+
+/** Same floor as Transcript.secret(): scrubbing one or two characters would shred every line. */
+const MIN_SECRET = 3;
+
+/** Every form in which a secret could appear in a written file, longest first. */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (typeof s !== 'string' || s.length < MIN_SECRET) continue;
+    forms.add(s);
+    forms.add(JSON.stringify(s).slice(1, -1));
+    forms.add(escapeText(s));
+    forms.add(escapeAttr(s));
+  }
+  return [...forms].filter((f) => f.length >= MIN_SECRET).sort((x, y) => y.length - x.length);
+}
+
+/** Replaces every form; the markers already in place are left alone so short secrets cannot nest. */
+function scrubber(forms: readonly string[]): (text: string) => string {
+  if (forms.length === 0) return (text) => text;
+  return (text) =>
+    text
+      .split(REDACTED)
+      .map((segment) => {
+        let out = segment;
+        for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
+        return out;
+      })
+      .join(REDACTED);
+}
+
+function leaks(text: string, forms: readonly string[]): boolean {
+  return text.split(REDACTED).some((segment) => forms.some((f) => segment.includes(f)));
+}
+
+/**
+ * Writes DIR/conformance.json, DIR/evidence/*.json, DIR/junit.xml and DIR/conformance.html, with every
+ * string in `secrets` replaced by «redacted». Returns the absolute paths written. Throws when a secret
+ * is still found in a written file afterwards (that is a harness bug, and the run must not look clean).
+ */
+export async function writeReports(report: RunReport, dir: string, secrets: readonly string[]): Promise<string[]> {
+  const forms = secretForms(secrets);
+  const scrub = scrubber(forms);
+  const clean = plainCopy(report, scrub) as RunReport;
+  const plan = new EvidencePlan(clean);
+  const files: OutputFile[] = [
+    ...renderJsonFiles(clean),
+    { path: JUNIT_XML, content: renderJunit(clean, plan) },
+    { path: CONFORMANCE_HTML, content: renderHtml(clean, plan) },
+  ].map((f) => ({ path: f.path, content: scrub(f.content) }));
+
+  const written = await writeOutputFiles(dir, files);
+
+  if (forms.length > 0) {
+    for (let i = 0; i < written.length; i++) {
+      const full = written[i] as string;
+      const rel = (files[i] as OutputFile).path;
+      if (leaks(rel, forms) || leaks(await readFile(full, 'utf8'), forms)) {
+        // name the file, never the secret
+        throw new Error(`writeReports: a secret survived scrubbing in ${rel} (harness bug; do not publish ${dir})`);
+      }
+    }
+  }
+  return written;
+}

@@ -1,0 +1,163 @@
+import type { TranscriptSink } from '../evidence/transcript';
+import type { Profile } from '../profile/profile';
+import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types';
+import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
+import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
+import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
+import type { TestAccount } from './accounts';
+import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
+
+const HOST = '127.0.0.1';
+export const EVVM_SERVER_NAME = 'evvm-server.op.example';
+
+/** What `simulate` and the embedded topology both need to build an EVVM Server from a profile. */
+export function evvmServerConfig(args: {
+  actor?: string;
+  pki: TestPki;
+  profile: Profile;
+  accounts: readonly TestAccount[];
+  faults: readonly string[];
+  transcript?: TranscriptSink;
+  host?: string;
+}): ConstructorParameters<typeof EvvmServer>[0] {
+  const { pki, profile, accounts } = args;
+  const leaf = pki.leaf('evvm-server');
+  const caps = profile.capabilities.evvmServer;
+  return {
+    actor: args.actor ?? 'EVVM Server',
+    host: args.host ?? HOST,
+    listen: { implicitTls: caps.transports.includes('implicit-tls'), starttls: caps.transports.includes('starttls') },
+    tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: pki.trustAnchorPem, crl: [...pki.crls] },
+    policy: {
+      requireTls: profile.policy.evvmServer.requireTls,
+      clientCertificate: profile.policy.evvmServer.clientCertificate,
+      saslMechanisms: caps.sasl,
+      loginCommand: caps.loginCommand,
+    },
+    mailboxes: accounts.map((a) => ({
+      identifiers: [a.identifiers.MSISDN, a.identifiers['SIP URI'], a.identifiers['e-mail alias']],
+      password: a.password,
+      state: a.blocked ? ('blocked' as const) : ('active' as const),
+      clientCertificates: a.clientCertificate ? [pki.leaf(a.clientCertificate).fingerprint256] : [],
+      voicemails: [{ raw: a.voicemail.raw }],
+    })),
+    faults: args.faults.filter((f) => f.startsWith('evvm-server:')),
+    ...(args.transcript ? { transcript: args.transcript } : {}),
+  };
+}
+
+class EmbeddedEvvmServer implements EvvmServerRole {
+  readonly actor: string;
+  constructor(
+    readonly server: EvvmServer,
+    private readonly ports: { imaps?: number; imap?: number },
+  ) {
+    this.actor = server.actor;
+  }
+  endpoint(transport: Transport) {
+    const port = transport === 'implicit-tls' ? this.ports.imaps : this.ports.imap;
+    return port === undefined ? undefined : { host: HOST, port, servername: EVVM_SERVER_NAME };
+  }
+  async observations(): Promise<ServerObservations> {
+    const o = this.server.observations();
+    return {
+      authentications: o.authentications.map((a) => ({ ...a })),
+      connections: o.connections.map((c) => ({
+        conn: c.conn,
+        secure: c.secure,
+        clientBytes: c.clientBytes,
+        ...(c.tls?.clientCertificate ? { clientCertificate: c.tls.clientCertificate } : {}),
+      })),
+    };
+  }
+}
+
+/** Every role in this process on 127.0.0.1, port 0: the default, fast topology. */
+export class EmbeddedTopology implements Topology {
+  readonly kind = 'embedded' as const;
+  private readonly stoppers: Array<() => Promise<void>> = [];
+  private server?: Promise<EmbeddedEvvmServer>;
+
+  constructor(
+    private readonly pki: TestPki,
+    private readonly profile: Profile,
+    readonly accounts: readonly TestAccount[],
+    private readonly faults: readonly string[],
+    private readonly transcript: TranscriptSink,
+  ) {}
+
+  get trustAnchorPem(): string {
+    return this.pki.trustAnchorPem;
+  }
+
+  account(name: string): TestAccount {
+    const found = this.accounts.find((a) => a.name === name);
+    if (!found) throw new Error(`no test account named "${name}"`);
+    return found;
+  }
+
+  evvmServer(): Promise<EvvmServerRole> {
+    this.server ??= (async () => {
+      const server = new EvvmServer(evvmServerConfig({ pki: this.pki, profile: this.profile, accounts: this.accounts, faults: this.faults, transcript: this.transcript }));
+      const ports = await server.start();
+      this.stoppers.push(() => server.stop());
+      return new EmbeddedEvvmServer(server, ports);
+    })();
+    return this.server;
+  }
+
+  async evvmClient(): Promise<EvvmClientRole> {
+    const cert = this.pki.leaf('evvm-client');
+    return new EvvmClient({
+      trustAnchorPem: this.pki.trustAnchorPem,
+      certificate: { chainPem: cert.chainPem, keyPem: cert.keyPem },
+      faults: this.faults.filter((f) => f.startsWith('evvm-client:')),
+      transcript: this.transcript,
+    });
+  }
+
+  async rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer> {
+    const bad = this.pki.bad('evvm-server', flaw);
+    // the rogue accepts anything and records everything: it exists to harvest credentials
+    const rogue = new EvvmServer({
+      actor: 'Rogue IMAP Server',
+      host: HOST,
+      listen: { implicitTls: true, starttls: true },
+      tls: { key: bad.keyPem, cert: bad.chainPem },
+      policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['PLAIN', 'LOGIN'], loginCommand: true },
+      mailboxes: this.accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, state: 'active' as const, voicemails: [] })),
+      faults: ['evvm-server:skip-password-check'],
+      transcript: this.transcript,
+    });
+    const ports = await rogue.start();
+    this.stoppers.push(() => rogue.stop());
+    return {
+      actor: rogue.actor,
+      endpoint: (t: Transport) => ({ host: HOST, port: (t === 'implicit-tls' ? ports.imaps : ports.imap)!, servername: EVVM_SERVER_NAME }),
+      clientBytes: async () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)),
+    };
+  }
+
+  async starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer> {
+    const upstream = (await this.evvmServer()).endpoint('starttls');
+    if (!upstream) throw new Error('the EVVM Server offers no STARTTLS port to stand in front of');
+    const mitm = new StarttlsStripper({ upstream, stripLoginDisabled, actor: 'Man in the Middle', transcript: this.transcript });
+    const port = await mitm.start();
+    this.stoppers.push(() => mitm.stop());
+    return {
+      actor: mitm.actor,
+      endpoint: () => ({ host: HOST, port, servername: EVVM_SERVER_NAME }),
+      clientBytes: async () => mitm.clientBytes(),
+    };
+  }
+
+  clientCredential(kind: 'valid' | 'untrusted-ca' | 'expired' | 'revoked' | 'missing') {
+    if (kind === 'missing') return undefined;
+    const c = kind === 'valid' ? this.pki.leaf('evvm-client') : this.pki.bad('evvm-client', kind);
+    return { chainPem: c.chainPem, keyPem: c.keyPem };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.stoppers.reverse().map((s) => s()));
+  }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm test: type-check and build, unit and interoperability tests, then the conformance suite and its
+# selftest (the kill matrix) through the real CLI, as a user would run them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${EVVM_TEST_OUT:-reports/test}
+rm -rf "$out"
+
+npx tsc -p tsconfig.json
+node --test --test-concurrency=2 dist/tests/
+node dist/harness/cli/main.js requirements > /dev/null
+node dist/harness/cli/main.js run --out "$out/run"
+node dist/harness/cli/main.js selftest --out "$out/selftest"

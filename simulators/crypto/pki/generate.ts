@@ -1,0 +1,227 @@
+/**
+ * generateTestPki: the per-run test PKI. Trusted hierarchy "EVVM Test Root CA" -> "EVVM Test Issuing
+ * CA" -> leaves, plus a self-contained "Rogue Root CA" for the 'untrusted-ca' twins.
+ *
+ * Every bad twin is generated up front, not on first request: `TestPki.bad()` is synchronous in the
+ * contract and WebCrypto signing is not, and it makes the intermediate's CRL final from the start
+ * (it lists every 'revoked' twin). With ECDSA P-256 the whole default set stays well under a second.
+ */
+import { x509 } from './x509';
+import { issueCa, issueCrlPem, issueLeaf, toCredential, certificatePem, type Authority } from './issue';
+import type { CertificateFlaw, Credential, LeafSpec, LeafUsage, TestPki } from './types';
+
+export interface TestPkiOptions {
+  leaves: readonly LeafSpec[];
+}
+
+export const CERTIFICATE_FLAWS: readonly CertificateFlaw[] = [
+  'untrusted-ca',
+  'expired',
+  'not-yet-valid',
+  'wrong-host',
+  'wrong-eku',
+  'revoked',
+];
+
+/** The host name a 'wrong-host' twin names instead of its own. */
+export const WRONG_HOST = 'attacker.example';
+
+const ORGANIZATION = 'EVVM Test PKI';
+const ROGUE_ORGANIZATION = 'Rogue PKI';
+export const ROOT_CA_NAME = 'EVVM Test Root CA';
+export const ISSUING_CA_NAME = 'EVVM Test Issuing CA';
+export const ROGUE_ROOT_CA_NAME = 'Rogue Root CA';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function server(name: string): LeafSpec {
+  return { name, usage: 'server', dns: [name, `${name}.op.example`, 'localhost'], ip: ['127.0.0.1'] };
+}
+
+/** The roles of this project; `sharedTestPki()` generates these. */
+export const DEFAULT_LEAVES: readonly LeafSpec[] = [
+  server('evvm-server'),
+  {
+    name: 'evvm-server-peer',
+    usage: 'server',
+    dns: ['evvm-server-peer', 'evvm-server.peer.example', 'localhost'],
+    ip: ['127.0.0.1'],
+  },
+  server('message-storage'),
+  server('forwarding-gateway'),
+  server('non-oma-vm'),
+  server('smsc'),
+  { name: 'evvm-client', usage: 'client', uri: ['sip:alice@op.example'], email: ['alice@op.example'] },
+  { name: 'evvm-client-bob', usage: 'client', uri: ['sip:bob@op.example'], email: ['bob@op.example'] },
+  // The EVVM Server acting as a TLS client (server-to-server interworking).
+  { name: 'evvm-server-client', usage: 'client', dns: ['evvm-server.op.example'] },
+];
+
+/** Leaf names end up as file names (writePki), so keep them to a portable set. */
+const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+function subjectAltNames(spec: LeafSpec): x509.JsonGeneralName[] {
+  return [
+    ...(spec.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(spec.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(spec.email ?? []).map((value) => ({ type: 'email' as const, value })),
+    // x509 calls a uniformResourceIdentifier 'url'.
+    ...(spec.uri ?? []).map((value) => ({ type: 'url' as const, value })),
+  ];
+}
+
+function leafSubject(commonName: string, organization: string): x509.JsonName {
+  return [{ CN: [commonName] }, { O: [organization] }];
+}
+
+/** What one leaf certificate looks like; a flaw changes exactly one of these. */
+interface LeafProfile {
+  commonName: string;
+  usage: LeafUsage;
+  subjectAltNames: x509.JsonGeneralName[];
+  notBefore: Date;
+  notAfter: Date;
+  rogue: boolean;
+}
+
+function goodProfile(spec: LeafSpec, now: number): LeafProfile {
+  return {
+    commonName: spec.commonName ?? spec.name,
+    usage: spec.usage,
+    subjectAltNames: subjectAltNames(spec),
+    notBefore: new Date(now - HOUR),
+    notAfter: new Date(now + 30 * DAY),
+    rogue: false,
+  };
+}
+
+function flawedProfile(good: LeafProfile, flaw: CertificateFlaw, now: number): LeafProfile {
+  switch (flaw) {
+    case 'untrusted-ca':
+      return { ...good, rogue: true };
+    case 'expired':
+      return { ...good, notBefore: new Date(now - 31 * DAY), notAfter: new Date(now - DAY) };
+    case 'not-yet-valid':
+      return { ...good, notBefore: new Date(now + DAY), notAfter: new Date(now + 31 * DAY) };
+    case 'wrong-host':
+      return { ...good, commonName: WRONG_HOST, subjectAltNames: [{ type: 'dns', value: WRONG_HOST }] };
+    case 'wrong-eku':
+      return { ...good, usage: good.usage === 'server' ? 'client' : 'server' };
+    case 'revoked':
+      // Same as good: only the CRL tells them apart.
+      return { ...good };
+  }
+}
+
+export function twinName(leafName: string, flaw: CertificateFlaw): string {
+  return `${leafName}:${flaw}`;
+}
+
+class GeneratedTestPki implements TestPki {
+  constructor(
+    readonly rootPem: string,
+    readonly intermediatePem: string,
+    readonly crls: readonly string[],
+    readonly untrustedRootPem: string,
+    readonly leaves: ReadonlyMap<string, Credential>,
+    private readonly twins: ReadonlyMap<string, Credential>,
+  ) {}
+
+  get trustAnchorPem(): string {
+    return this.rootPem;
+  }
+
+  get crlPem(): string {
+    return this.crls.join('');
+  }
+
+  leaf(name: string): Credential {
+    const credential = this.leaves.get(name);
+    if (!credential) throw new Error(`test PKI has no leaf '${name}' (known: ${[...this.leaves.keys()].join(', ')})`);
+    return credential;
+  }
+
+  bad(leafName: string, flaw: CertificateFlaw): Credential {
+    this.leaf(leafName);
+    const credential = this.twins.get(twinName(leafName, flaw));
+    if (!credential) throw new Error(`unknown certificate flaw '${flaw}' (known: ${CERTIFICATE_FLAWS.join(', ')})`);
+    return credential;
+  }
+}
+
+function validate(leaves: readonly LeafSpec[]): void {
+  const seen = new Set<string>();
+  for (const spec of leaves) {
+    if (!LEAF_NAME.test(spec.name)) throw new Error(`leaf name '${spec.name}' must match ${LEAF_NAME}`);
+    if (seen.has(spec.name)) throw new Error(`leaf name '${spec.name}' given twice`);
+    if (spec.usage !== 'server' && spec.usage !== 'client') throw new Error(`leaf '${spec.name}': bad usage '${String(spec.usage)}'`);
+    seen.add(spec.name);
+  }
+}
+
+export async function generateTestPki(options: TestPkiOptions): Promise<TestPki> {
+  validate(options.leaves);
+  const now = Date.now();
+  // CAs start well before the expired twins and end after the not-yet-valid ones, so a twin's dates
+  // are its only date problem.
+  const caValidity = { notBefore: new Date(now - 60 * DAY), notAfter: new Date(now + 365 * DAY) };
+
+  const [root, rogueRoot] = await Promise.all([
+    issueCa({ subject: leafSubject(ROOT_CA_NAME, ORGANIZATION), ...caValidity }),
+    issueCa({ subject: leafSubject(ROGUE_ROOT_CA_NAME, ROGUE_ORGANIZATION), ...caValidity }),
+  ]);
+  const intermediate = await issueCa({
+    subject: leafSubject(ISSUING_CA_NAME, ORGANIZATION),
+    issuer: root,
+    pathLength: 0,
+    ...caValidity,
+  });
+
+  const issue = async (name: string, profile: LeafProfile): Promise<Credential> => {
+    const issuer: Authority = profile.rogue ? rogueRoot : intermediate;
+    const issued = await issueLeaf({
+      subject: leafSubject(profile.commonName, ORGANIZATION),
+      issuer,
+      usage: profile.usage,
+      subjectAltNames: profile.subjectAltNames,
+      notBefore: profile.notBefore,
+      notAfter: profile.notAfter,
+    });
+    // The rogue hierarchy has no intermediate; its leaf goes alone, as a rogue server would send it.
+    return toCredential(name, issued, profile.rogue ? [] : [intermediate.cert]);
+  };
+
+  const jobs: Promise<Credential>[] = [];
+  for (const spec of options.leaves) {
+    const good = goodProfile(spec, now);
+    jobs.push(issue(spec.name, good));
+    for (const flaw of CERTIFICATE_FLAWS) jobs.push(issue(twinName(spec.name, flaw), flawedProfile(good, flaw, now)));
+  }
+  const credentials = await Promise.all(jobs);
+
+  const leaves = new Map<string, Credential>();
+  const twins = new Map<string, Credential>();
+  for (const credential of credentials) (credential.name.includes(':') ? twins : leaves).set(credential.name, credential);
+
+  const revoked = options.leaves.map((spec) => twins.get(twinName(spec.name, 'revoked'))!.serialNumber);
+  const crlDates = {
+    revocationDate: new Date(now - 30 * 60_000),
+    thisUpdate: new Date(now - 5 * 60_000),
+    nextUpdate: new Date(now + 30 * DAY),
+  };
+  // Node's `crl` option checks every CA in the chain, so the root needs a (here empty) CRL too.
+  const [rootCrl, intermediateCrl] = await Promise.all([
+    issueCrlPem({ issuer: root, revoked: [], ...crlDates }),
+    issueCrlPem({ issuer: intermediate, revoked, ...crlDates }),
+  ]);
+
+  return new GeneratedTestPki(
+    certificatePem(root.cert),
+    certificatePem(intermediate.cert),
+    [rootCrl, intermediateCrl],
+    certificatePem(rogueRoot.cert),
+    leaves,
+    twins,
+  );
+}

@@ -1,0 +1,14 @@
+export type { Credential, LeafUsage, LeafSpec, CertificateFlaw, TestPki } from './types';
+export {
+  generateTestPki,
+  DEFAULT_LEAVES,
+  CERTIFICATE_FLAWS,
+  WRONG_HOST,
+  ROOT_CA_NAME,
+  ISSUING_CA_NAME,
+  ROGUE_ROOT_CA_NAME,
+  twinName,
+  type TestPkiOptions,
+} from './generate';
+export { writePki, type WritePkiOptions, type PkiIndex, type PkiIndexEntry, type PkiFileKind } from './write';
+export { sharedTestPki } from './shared';

@@ -1,0 +1,182 @@
+import { ImapFlow } from 'imapflow';
+import type { ConnectionOptions } from 'node:tls';
+import type { TranscriptSink } from '../../harness/evidence/transcript';
+import { nullSink } from '../../harness/evidence/transcript';
+import { RawImapClient } from '../protocol/imap/client/raw-client';
+
+/** Where the EVVM Client is told to go (in VVM, by the STATUS SMS `srv`/`ipt` fields). */
+export interface ServerTarget {
+  host: string;
+  port: number;
+  /** the name the server must prove (certificate SAN), e.g. evvm-server.op.example */
+  servername: string;
+  transport: 'implicit-tls' | 'starttls';
+}
+
+export interface ClientAccount {
+  username: string;
+  password: string;
+}
+
+export interface EvvmClientOptions {
+  actor?: string;
+  /** the operator trust anchor the client authenticates servers against */
+  trustAnchorPem: string;
+  /** the device's client certificate chain and key, for mutual TLS */
+  certificate?: { chainPem: string; keyPem: string };
+  faults?: Iterable<string>;
+  transcript?: TranscriptSink;
+  timeoutMs?: number;
+}
+
+export interface RetrievedVoicemail {
+  uid: number;
+  raw: Buffer;
+}
+
+/** What the EVVM Client observed of one retrieval: the harness judges it, the client does not throw. */
+export interface Retrieval {
+  /** a TCP connection was made */
+  connected: boolean;
+  /** the server's certificate chain and name were verified (tls.authorized with the host name checked) */
+  serverAuthenticated: boolean;
+  tls?: { protocol: string | null; cipher?: string; authorized: boolean; authorizationError?: string; peerSubject?: string };
+  loggedIn: boolean;
+  voicemails: RetrievedVoicemail[];
+  /** why it stopped, when it did: a TLS error code, 'STARTTLS not offered', an IMAP NO text, … */
+  error?: string;
+}
+
+/**
+ * The EVVM Client: retrieves voicemail over IMAP the way a conformant VVM client does, with imapflow as
+ * the engine. Its faults switch off exactly one protection each, so selftest can prove the scenarios
+ * notice; the LOGINDISABLED fault needs a raw client because imapflow always honours the capability.
+ */
+export class EvvmClient {
+  readonly actor: string;
+  private readonly faults: Set<string>;
+  private readonly transcript: TranscriptSink;
+
+  constructor(private readonly options: EvvmClientOptions) {
+    this.actor = options.actor ?? 'EVVM Client';
+    this.faults = new Set(options.faults ?? []);
+    this.transcript = options.transcript ?? nullSink;
+  }
+
+  async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
+    return this.retrieveWithImapFlow(target, account);
+  }
+
+  private tlsOptions(target: ServerTarget): ConnectionOptions {
+    const tls: ConnectionOptions = {
+      ca: this.options.trustAnchorPem,
+      servername: target.servername,
+      rejectUnauthorized: !this.faults.has('evvm-client:skip-server-cert-check'),
+      minVersion: 'TLSv1.2',
+    };
+    if (this.options.certificate) {
+      tls.cert = this.options.certificate.chainPem;
+      tls.key = this.options.certificate.keyPem;
+    }
+    if (this.faults.has('evvm-client:skip-hostname-check')) tls.checkServerIdentity = () => undefined;
+    return tls;
+  }
+
+  private note(text: string, peer?: string): void {
+    this.transcript.record({ actor: this.actor, peer, channel: 'imap', dir: 'event', text });
+  }
+
+  private async retrieveWithImapFlow(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    const peer = `${target.host}:${target.port}`;
+    const timeout = this.options.timeoutMs ?? 5000;
+    const implicit = target.transport === 'implicit-tls';
+    const client = new ImapFlow({
+      host: target.host,
+      port: target.port,
+      secure: implicit,
+      // STARTTLS is mandatory for a conformant client: imapflow's default is opportunistic (stack.md §2.1)
+      doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : true,
+      servername: target.servername,
+      auth: { user: account.username, pass: account.password },
+      tls: this.tlsOptions(target),
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout * 2,
+    });
+    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
+    // imapflow emits 'error' for socket failures; unhandled it would crash the process
+    client.on('error', (err: Error) => this.note(`connection error: ${describe(err)}`, peer));
+    this.note(`retrieving voicemail over ${target.transport} as ${account.username}, expecting ${target.servername}`, peer);
+    try {
+      await client.connect();
+      result.connected = true;
+      result.loggedIn = client.authenticated === true;
+      result.tls = this.tlsEvidence(client);
+      result.serverAuthenticated = result.tls?.authorized === true && !this.faults.has('evvm-client:skip-hostname-check');
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
+          if (msg.source) result.voicemails.push({ uid: msg.uid, raw: msg.source });
+        }
+      } finally {
+        lock.release();
+      }
+      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+      await client.logout();
+    } catch (err) {
+      result.error = describe(err);
+      result.tls ??= this.tlsEvidence(client);
+      if (!result.loggedIn) result.loggedIn = client.authenticated === true;
+      this.note(`stopped: ${result.error}`, peer);
+      client.close();
+    }
+    return result;
+  }
+
+  private tlsEvidence(client: ImapFlow): Retrieval['tls'] {
+    const info = (client as unknown as { tls?: { authorized?: boolean; standardName?: string; name?: string; version?: string } }).tls;
+    if (!info || !client.secureConnection) return undefined;
+    return { protocol: info.version ?? null, cipher: info.standardName ?? info.name, authorized: info.authorized === true };
+  }
+
+  /** The faulty path: opportunistic STARTTLS and LOGIN regardless of LOGINDISABLED (RFC 2595 §3.2 violated). */
+  private async retrieveIgnoringLoginDisabled(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
+    let client: RawImapClient | undefined;
+    try {
+      client = await RawImapClient.connect({
+        host: target.host,
+        port: target.port,
+        tls: target.transport === 'implicit-tls' ? 'implicit' : 'none',
+        tlsOptions: this.tlsOptions(target),
+        actor: this.actor,
+        transcript: this.transcript,
+        timeoutMs: this.options.timeoutMs ?? 5000,
+      });
+      result.connected = true;
+      const caps = await client.capability();
+      if (target.transport === 'starttls' && caps.includes('STARTTLS')) await client.starttls(this.tlsOptions(target));
+      result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
+      const login = await client.login(account.username, account.password);
+      result.loggedIn = login.status === 'OK';
+      if (!result.loggedIn) result.error = login.text;
+      await client.logout();
+    } catch (err) {
+      result.error = describe(err);
+    } finally {
+      client?.close();
+    }
+    return result;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: string }).code;
+    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,393 @@
+/**
+ * One IMAP connection: reads framed commands in order, dispatches them to the command modules, writes
+ * responses, keeps the state (RFC 3501 §3) and writes everything to the transcript. Errors in a command
+ * become `BAD internal error`; malformed input becomes BAD; neither ends the connection.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { ImapBackend, ImapUser, ListenerKind, SessionInfo, SessionState, TlsInfo } from './backend';
+import { CommandReader, type FramingError, type LineResult } from './framing';
+import type { FolderView } from './mailstore';
+import { Out } from './response';
+import { ImapSyntaxError, parseCommand, type ParsedCommand } from './tokenizer';
+import { describeCommand, printable } from './transcript-text';
+import { COMMANDS } from './commands';
+
+export type Status = 'OK' | 'NO' | 'BAD';
+
+/** Per-connection evidence kept by the server. */
+export class ConnectionRecord {
+  readonly openedAt = new Date();
+  closedAt: Date | undefined;
+  secure = false;
+  tls: TlsInfo | undefined;
+  /** why a TLS handshake failed, as Node/OpenSSL reported it */
+  tlsError: string | undefined;
+  /** bytes the client pipelined after STARTTLS, before the handshake (discarded unless a fault replays them) */
+  pipelinedAfterStartTls: Buffer | undefined;
+  /** identity of the last successful authentication */
+  user: string | undefined;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  static readonly MAX_CLIENT_BYTES = 8 * 1024 * 1024;
+
+  constructor(
+    readonly conn: string,
+    readonly listener: ListenerKind,
+    readonly remote: string,
+  ) {}
+
+  /** Every plaintext byte the server received from the client (after TLS decryption), capped at 8 MiB. */
+  get clientBytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  addClientBytes(b: Buffer): void {
+    if (this.size >= ConnectionRecord.MAX_CLIENT_BYTES) return;
+    const take = b.subarray(0, ConnectionRecord.MAX_CLIENT_BYTES - this.size);
+    this.chunks.push(Buffer.from(take));
+    this.size += take.length;
+  }
+}
+
+/** What a session needs from its server. */
+export interface SessionHost {
+  readonly actor: string;
+  readonly peer: string;
+  readonly transcript: TranscriptSink;
+  readonly backend: ImapBackend;
+  readonly starttlsOffered: boolean;
+  readonly idleTimeoutMs: number;
+  readonly limits: { maxLine: number; maxLiteral: number };
+  /** Hands the plain socket to the TLS server and resolves with the TLS socket once the handshake is done. */
+  upgrade(socket: Socket, session: ImapSession): Promise<{ socket: TLSSocket; tls: TlsInfo }>;
+  sessionClosed(session: ImapSession): void;
+}
+
+export class ImapSession implements SessionInfo {
+  state: SessionState = 'not-authenticated';
+  user: ImapUser | undefined;
+  view: FolderView | undefined;
+  tls: TlsInfo | undefined;
+  tlsSocket: TLSSocket | undefined;
+  private socket: Socket;
+  private reader: CommandReader;
+  private closing = false;
+  private closed = false;
+  private detach: () => void = () => undefined;
+
+  constructor(
+    readonly host: SessionHost,
+    readonly record: ConnectionRecord,
+    socket: Socket,
+    tls?: TlsInfo,
+  ) {
+    this.socket = socket;
+    if (tls) {
+      this.tls = tls;
+      this.tlsSocket = socket as TLSSocket;
+      record.secure = true;
+      record.tls = tls;
+    }
+    this.reader = this.newReader();
+    this.attach(socket);
+    socket.setTimeout(host.idleTimeoutMs, () => {
+      this.untagged('BYE autologout: idle for too long');
+      this.close();
+    });
+  }
+
+  get id(): string {
+    return this.record.conn;
+  }
+  get listener(): ListenerKind {
+    return this.record.listener;
+  }
+  get remote(): string {
+    return this.record.remote;
+  }
+  get secure(): boolean {
+    return this.tls !== undefined;
+  }
+  get backend(): ImapBackend {
+    return this.host.backend;
+  }
+
+  private newReader(): CommandReader {
+    return new CommandReader(() => this.continuation('Ready for literal data'), this.host.limits);
+  }
+
+  private attach(socket: Socket): void {
+    const onData = (b: Buffer): void => {
+      this.record.addClientBytes(b);
+      this.reader.push(b);
+    };
+    const onEnd = (): void => this.reader.end();
+    const onClose = (): void => this.onClosed();
+    const onError = (e: Error): void => this.event('tcp', `socket error: ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+    socket.on('error', onError);
+    this.detach = () => {
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('close', onClose);
+      // the error listener stays: an unhandled 'error' on the old socket would kill the process
+    };
+  }
+
+  // ---- transcript and output ----
+
+  event(channel: 'tcp' | 'tls' | 'imap', text: string): void {
+    this.host.transcript.record({ actor: this.host.actor, peer: this.host.peer, channel, dir: 'event', text, conn: this.id });
+  }
+
+  private logSend(text: string): void {
+    this.host.transcript.record({ actor: this.host.actor, peer: this.host.peer, channel: 'imap', dir: 'send', text, conn: this.id });
+  }
+
+  logRecv(text: string): void {
+    this.host.transcript.record({ actor: this.host.actor, peer: this.host.peer, channel: 'imap', dir: 'recv', text, conn: this.id });
+  }
+
+  private write(buf: Buffer): void {
+    if (this.closed || this.socket.destroyed || !this.socket.writable) return;
+    this.socket.write(buf);
+  }
+
+  send(out: Out): void {
+    this.logSend(out.transcript());
+    this.write(out.toBuffer());
+  }
+
+  untagged(text: string): void {
+    this.send(new Out().text(`* ${text}`));
+  }
+
+  tagged(tag: string, status: Status, text: string, code?: string): void {
+    this.send(new Out().text(`${tag} ${status} ${code ? `[${code}] ` : ''}${text}`));
+  }
+
+  continuation(text: string): void {
+    this.send(new Out().text(text === '' ? '+ ' : `+ ${text}`));
+  }
+
+  // ---- state ----
+
+  capabilities(): string[] {
+    const base = ['IMAP4rev1', 'LITERAL+', 'ID', 'NAMESPACE', 'UNSELECT'];
+    if (this.host.starttlsOffered && !this.secure && this.listener === 'plain') base.push('STARTTLS');
+    return this.backend.capabilities(this, base);
+  }
+
+  capabilityCode(): string {
+    return `CAPABILITY ${this.capabilities().join(' ')}`;
+  }
+
+  authenticated(user: ImapUser): void {
+    this.user = user;
+    this.state = 'authenticated';
+    this.record.user = user.identity;
+  }
+
+  select(view: FolderView): void {
+    this.view = view;
+    this.state = 'selected';
+  }
+
+  deselect(): void {
+    this.view = undefined;
+    if (this.state === 'selected') this.state = 'authenticated';
+  }
+
+  /** Untagged EXISTS/EXPUNGE for changes made by others. */
+  flushUpdates(): void {
+    if (!this.view) return;
+    for (const line of this.view.sync()) this.untagged(line);
+  }
+
+  /** Arrivals only, before FETCH/STORE/SEARCH (no EXPUNGE may be sent then). */
+  flushArrivals(): void {
+    if (!this.view) return;
+    for (const line of this.view.syncAdded()) this.untagged(line);
+  }
+
+  readSaslLine(): Promise<LineResult> {
+    return this.reader.readLine();
+  }
+
+  /** Ends the session: half-close now, destroy if the client does not close within a second. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.state = 'logout';
+    this.reader.end();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.record.closedAt = new Date();
+    this.reader.end();
+    this.event('tcp', 'connection closed');
+    try {
+      this.backend.closed?.(this);
+    } catch {
+      /* a hook failure must not break the close path */
+    }
+    this.host.sessionClosed(this);
+  }
+
+  // ---- STARTTLS ----
+
+  /** RFC 3501 §6.2.1: answer OK, drop what the client pipelined, hand the socket to TLS. */
+  async startTls(tag: string): Promise<void> {
+    const pipelined = this.reader.takeBuffered();
+    this.tagged(tag, 'OK', 'Begin TLS negotiation now');
+    this.detach();
+    const plain = this.socket;
+    const upgrade = this.host.upgrade(plain, this); // synchronous hand-over, before any more bytes are read
+    if (pipelined.length > 0) {
+      this.record.pipelinedAfterStartTls = pipelined;
+      const shown = pipelined
+        .toString('latin1')
+        .split(/\r?\n/)
+        .filter((l) => l !== '')
+        .map((l) => describeCommand([{ kind: 'text', data: Buffer.from(l, 'latin1') }]))
+        .join(' ⏎ ');
+      const replay = this.backend.replayPipelinedAfterStartTls?.(this) ?? false;
+      this.event(
+        'tls',
+        `${pipelined.length} bytes pipelined after STARTTLS before the TLS handshake (command injection, RFC 3501 §6.2.1, CVE-2011-0411): ` +
+          `${replay ? 'REPLAYED after the handshake' : 'discarded'}: ${shown}`,
+      );
+      if (replay) this.pendingReplay = pipelined;
+    }
+    let result: { socket: TLSSocket; tls: TlsInfo };
+    try {
+      result = await upgrade;
+    } catch (e) {
+      this.record.tlsError = (e as Error).message;
+      this.event('tls', `STARTTLS handshake failed: ${(e as Error).message}`);
+      this.closing = true;
+      this.state = 'logout';
+      this.reader.end();
+      plain.destroy();
+      this.onClosed();
+      return;
+    }
+    this.socket = result.socket;
+    this.tlsSocket = result.socket;
+    this.tls = result.tls;
+    this.record.secure = true;
+    this.record.tls = result.tls;
+    this.reader = this.newReader();
+    this.attach(result.socket);
+    result.socket.setTimeout(this.host.idleTimeoutMs, () => {
+      this.untagged('BYE autologout: idle for too long');
+      this.close();
+    });
+    if (this.pendingReplay) {
+      const b = this.pendingReplay;
+      this.pendingReplay = undefined;
+      this.reader.push(b);
+    }
+    const decision = this.backend.secured?.(this) ?? { ok: true };
+    if (!decision.ok) {
+      this.untagged(`BYE ${decision.code ? `[${decision.code}] ` : ''}${decision.text}`);
+      this.close();
+    }
+  }
+
+  private pendingReplay: Buffer | undefined;
+
+  // ---- the command loop ----
+
+  /** Greets and serves until the connection ends. */
+  async run(): Promise<void> {
+    try {
+      if (this.tls) {
+        const decision = this.backend.secured?.(this) ?? { ok: true };
+        if (!decision.ok) {
+          this.untagged(`BYE ${decision.code ? `[${decision.code}] ` : ''}${decision.text}`);
+          this.close();
+          return;
+        }
+      }
+      const g = this.backend.greeting?.(this) ?? { kind: 'OK' as const };
+      if (g.kind === 'BYE') {
+        this.untagged(`BYE ${g.text}`);
+        this.close();
+        return;
+      }
+      if (g.kind === 'PREAUTH') {
+        this.authenticated(g.user);
+        this.untagged(`PREAUTH [${this.capabilityCode()}] ${g.text ?? `${this.host.actor} ready, logged in as ${g.user.identity}`}`);
+      } else {
+        this.untagged(`OK [${this.capabilityCode()}] ${g.text ?? `${this.host.actor} ready`}`);
+      }
+      while (!this.closing) {
+        const r = await this.reader.readCommand();
+        if (r === null) break;
+        if (r.kind === 'error') {
+          this.framingError(r);
+          continue;
+        }
+        this.logRecv(describeCommand(r.segments));
+        let cmd: ParsedCommand;
+        try {
+          cmd = parseCommand(r.segments);
+        } catch (e) {
+          if (!(e instanceof ImapSyntaxError)) throw e;
+          if (e.tag) this.tagged(e.tag, 'BAD', e.message);
+          else this.untagged(`BAD ${e.message}`);
+          continue;
+        }
+        await this.dispatch(cmd);
+      }
+    } catch (e) {
+      this.event('imap', `session failed: ${(e as Error).stack ?? String(e)}`);
+      this.destroy();
+    }
+  }
+
+  private framingError(e: FramingError): void {
+    this.logRecv(`«${e.text}»`);
+    if (e.tag) this.tagged(e.tag, 'BAD', e.text, e.code === 'line-too-long' ? undefined : 'TOOBIG');
+    else this.untagged(`BAD ${e.text}`);
+    if (e.code === 'literal-too-large-fatal') {
+      this.untagged('BYE input too large');
+      this.close();
+    }
+  }
+
+  private async dispatch(cmd: ParsedCommand): Promise<void> {
+    const spec = COMMANDS.get(cmd.name);
+    if (!spec) {
+      this.tagged(cmd.tag, 'BAD', `unknown command ${printable(Buffer.from(cmd.name.slice(0, 40)))}`);
+      return;
+    }
+    if (!spec.states.includes(this.state)) {
+      this.tagged(cmd.tag, 'BAD', `${cmd.name} is not allowed in the ${this.state} state`);
+      return;
+    }
+    try {
+      await spec.run(this, cmd);
+    } catch (e) {
+      if (e instanceof ImapSyntaxError) {
+        this.tagged(cmd.tag, 'BAD', e.message);
+        return;
+      }
+      this.event('imap', `internal error in ${cmd.name}: ${(e as Error).stack ?? String(e)}`);
+      this.tagged(cmd.tag, 'BAD', 'internal error');
+    }
+  }
+}

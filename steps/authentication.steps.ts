@@ -1,0 +1,256 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { EvvmWorld } from './world';
+import type { IdentifierKind } from '../harness/topology/accounts';
+import type { Transport } from '../harness/topology/roles';
+import type { CertificateFlaw } from '../simulators/crypto/pki/types';
+import { findCredentials } from '../harness/evidence/credentials';
+import { quote } from '../harness/equipment/test-client';
+
+// Steps of features/authentication: thin glue in the spec's words; the roles do the work.
+
+Given('the EVVM Server serves the mailboxes {string} and {string}, each holding a voicemail', async function (this: EvvmWorld, a: string, b: string) {
+  await this.topology.evvmServer();
+  this.account(a);
+  this.account(b);
+});
+
+Given('the mailbox {string} is blocked', function (this: EvvmWorld, mailbox: string) {
+  this.check('BlockedTestAccount', this.account(mailbox).blocked, `the test account "${mailbox}" is provisioned blocked`);
+});
+
+Given("the service provider's policy requires client certificates on the EVVM Server", function (this: EvvmWorld) {
+  const policy = this.profile.policy.evvmServer.clientCertificate;
+  if (policy !== 'required') return this.notApplicable(`policy.evvmServer.clientCertificate is "${policy}", not "required"`);
+  return undefined;
+});
+
+Given('the EVVM Server declares the SASL mechanism {mechanism}', function (this: EvvmWorld, mechanism: string) {
+  if (!this.profile.capabilities.evvmServer.sasl.includes(mechanism as never)) return this.notApplicable(`the EVVM Server does not declare SASL ${mechanism}`);
+  return undefined;
+});
+
+// --- the EVVM Client (imapflow) ---
+
+When('the EVVM Client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  this.retrieval = await this.retrieveFromEvvmServer('implicit-tls', this.identifier(kind, mailbox), this.account(owner).password);
+});
+
+When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+  this.retrieval = await this.retrieveFromEvvmServer(transport, this.identifier('MSISDN', mailbox), this.account(mailbox).password);
+});
+
+When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+  this.retrieval = await this.retrieveFrom(this.adversary!.endpoint(transport), transport, mailbox);
+});
+
+When('the EVVM Client retrieves the voicemail of {string} through the man in the middle', async function (this: EvvmWorld, mailbox: string) {
+  this.retrieval = await this.retrieveFrom(this.adversary!.endpoint('starttls'), 'starttls', mailbox);
+});
+
+Then('the EVVM Client reads the voicemail of {string}', function (this: EvvmWorld, mailbox: string) {
+  const r = this.retrieval!;
+  const want = this.account(mailbox).voicemail.messageId;
+  const got = r.voicemails.map((v) => /^Message-ID:\s*(\S+)/im.exec(v.raw.toString('latin1'))?.[1]);
+  this.check('ClientReadsOwnVoicemail', r.loggedIn && got.includes(want), r.loggedIn ? `retrieved ${got.length} voicemail(s)` : `not logged in: ${r.error ?? 'unknown'}`, { want, got });
+});
+
+Then('the EVVM Client does not see the voicemail of {string}', function (this: EvvmWorld, mailbox: string) {
+  const other = this.account(mailbox).voicemail.messageId;
+  const leaked = this.retrieval!.voicemails.some((v) => v.raw.toString('latin1').includes(other));
+  this.check('MailboxIsolation', !leaked, leaked ? `the voicemail of "${mailbox}" was served` : `no voicemail of "${mailbox}" was served`);
+});
+
+Then("the EVVM Client authenticated the EVVM Server's certificate", function (this: EvvmWorld) {
+  const r = this.retrieval!;
+  this.check('ClientAuthenticatedServer', r.serverAuthenticated, r.serverAuthenticated ? 'the server certificate chained to the trust anchor and named the server' : `server not authenticated: ${r.error ?? 'no verified TLS'}`, { tls: r.tls });
+});
+
+Then('the EVVM Client did not authenticate the server', function (this: EvvmWorld) {
+  const r = this.retrieval!;
+  this.check('ClientRefusedServer', !r.loggedIn, r.loggedIn ? 'the client logged in to a server it should not have trusted' : `the client stopped: ${r.error ?? 'no session'}`, { tls: r.tls });
+});
+
+// --- adversaries ---
+
+Given('a rogue IMAP server presents a certificate that is {serverFlaw}', async function (this: EvvmWorld, flaw: CertificateFlaw) {
+  this.adversary = await this.topology.rogueImapServer(flaw);
+});
+
+Given('a man in the middle strips STARTTLS between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  this.adversary = await this.topology.starttlsStripper(true);
+});
+
+Given('a man in the middle strips STARTTLS but passes LOGINDISABLED between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  this.adversary = await this.topology.starttlsStripper(false);
+});
+
+Then(/^no credential (?:reached the rogue server|crossed the man in the middle)$/, async function (this: EvvmWorld) {
+  const bytes = await this.adversary!.clientBytes();
+  const found = findCredentials(bytes, this.topology.accounts.map((a) => a.password));
+  const clean = found.commands.length === 0 && found.secretsSeen === 0;
+  this.check('NoCredentialReachedAdversary', clean, clean ? `${this.adversary!.actor} received ${bytes.length} bytes and no credential` : `${this.adversary!.actor} received ${found.commands.join(', ') || 'a password'}`, { bytesReceived: bytes.length, ...found });
+});
+
+Then('no LOGIN command crossed the man in the middle', async function (this: EvvmWorld) {
+  const found = findCredentials(await this.adversary!.clientBytes(), []);
+  const logins = found.commands.filter((c) => c.startsWith('LOGIN'));
+  this.check('NoLoginUnderLoginDisabled', logins.length === 0, logins.length ? 'the client sent LOGIN although LOGINDISABLED was advertised' : 'no LOGIN was sent');
+});
+
+// --- test clients (harness equipment) ---
+
+When('a test client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+});
+
+When('a test client logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+});
+
+When('a test client logs in as the unassociated identifier {string} with the password of {string}', async function (this: EvvmWorld, identifier: string, owner: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.login(identifier, this.account(owner).password);
+});
+
+When('a test client authenticates with SASL {mechanism} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, mechanism: 'PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.authenticate(mechanism, { authcid: this.identifier(kind, mailbox), password: this.account(owner).password });
+});
+
+When('a test client authenticates with SASL PLAIN as the {identifierKind} of {string} acting as the {identifierKind} of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, asKind: IdentifierKind, asMailbox: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.authenticate('PLAIN', { authcid: this.identifier(kind, mailbox), password: this.account(mailbox).password, authzid: this.identifier(asKind, asMailbox) });
+});
+
+When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+});
+
+When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+});
+
+When('a test client presents a client certificate that is {clientFlaw} and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, cert: EvvmWorld['clientCertificate'], kind: IdentifierKind, mailbox: string, owner: string) {
+  await this.openTestClient('implicit-tls', cert);
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+});
+
+When('a test client presents a valid client certificate and authenticates with SASL EXTERNAL', async function (this: EvvmWorld) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.authenticate('EXTERNAL', { authcid: '' });
+});
+
+Given('a test client presenting the EVVM Client certificate has logged in as the {identifierKind} of {string} and logged out', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  const login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password);
+  this.check('LoginBeforeLogout', login.status === 'OK', `login answered ${login.status} ${login.text}`);
+  await this.testClient!.logout();
+  this.testClient!.close();
+});
+
+When('it connects again with the same certificate and no credentials', async function (this: EvvmWorld) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = { status: 'none', text: 'no credentials sent' };
+});
+
+Then('the session is authenticated for the mailbox {string}', async function (this: EvvmWorld, mailbox: string) {
+  const selected = await this.testClient!.select('INBOX');
+  const ids = selected === 'OK' ? await this.testClient!.messageIds() : [];
+  const want = this.account(mailbox).voicemail.messageId;
+  this.check('SessionAuthenticatedForMailbox', this.login?.status === 'OK' && ids.includes(want), `authentication ${this.login?.status} "${this.login?.text}", SELECT INBOX ${selected}`, { want, got: ids });
+});
+
+Then('the login is refused with {string}', function (this: EvvmWorld, text: string) {
+  const l = this.login!;
+  this.check('RefusalText', l.status === 'NO' && l.text === text, `the server answered ${l.status} "${l.text}"`, { expected: `NO ${text}` });
+});
+
+Then('the login is refused', function (this: EvvmWorld) {
+  const l = this.login!;
+  this.check('LoginRefused', l.status !== 'OK', `the server answered ${l.status} "${l.text}"`);
+});
+
+Then('the session is not authenticated', async function (this: EvvmWorld) {
+  const greeting = this.testClient!.greeting;
+  const selected = await this.testClient!.select('INBOX');
+  const authenticated = greeting === 'PREAUTH' || selected === 'OK';
+  this.check('NoAuthenticatedSession', !authenticated, `greeting ${greeting ?? 'none'}, SELECT INBOX answered ${selected}`, { connectError: this.testClient!.connectError });
+});
+
+Then('the session opens the mailbox of {string} by each of its identifiers', async function (this: EvvmWorld, mailbox: string) {
+  const account = this.account(mailbox);
+  for (const id of Object.values(account.identifiers)) {
+    const selected = await this.testClient!.select(`#id/${id}/INBOX`);
+    const ids = selected === 'OK' ? await this.testClient!.messageIds() : [];
+    this.check('OtherIdentifierAuthenticated', ids.includes(account.voicemail.messageId), `SELECT "#id/${id}/INBOX" answered ${selected}`, { identifier: id, got: ids });
+  }
+});
+
+Then('the session cannot open the mailbox of {string} by any of its identifiers', async function (this: EvvmWorld, mailbox: string) {
+  for (const id of Object.values(this.account(mailbox).identifiers)) {
+    const selected = await this.testClient!.select(`#id/${id}/INBOX`);
+    this.check('ForeignIdentifierNotAuthenticated', selected !== 'OK', `SELECT "#id/${id}/INBOX" answered ${selected}`, { identifier: id });
+  }
+});
+
+Then('the EVVM Server accepted the client certificate', async function (this: EvvmWorld) {
+  const seen = (await (await this.topology.evvmServer()).observations()).connections.filter((c) => c.clientCertificate);
+  const last = seen[seen.length - 1]?.clientCertificate;
+  this.check('ServerAcceptedClientCertificate', last?.authorized === true, last ? `authorized=${last.authorized} ${last.authorizationError ?? ''}` : 'no client certificate observed', { clientCertificate: last });
+});
+
+Then('the EVVM Server recorded why it refused the client certificate', async function (this: EvvmWorld) {
+  const seen = (await (await this.topology.evvmServer()).observations()).connections;
+  const refused = seen.filter((c) => c.clientCertificate && !c.clientCertificate.authorized);
+  const why = refused.map((c) => c.clientCertificate!.authorizationError ?? 'no reason');
+  this.check('ServerRecordedCertificateRefusal', refused.length > 0, refused.length ? `refused: ${why.join(', ')}` : 'the server recorded no refused client certificate', { reasons: why });
+});
+
+// --- STARTTLS and LOGINDISABLED (STD-02, STD-03) ---
+
+When("a test client connects to the EVVM Server's STARTTLS port", async function (this: EvvmWorld) {
+  await this.openTestClient('starttls', 'valid');
+  this.capabilitiesBeforeTls = await this.testClient!.capabilities();
+});
+
+When('the test client upgrades with STARTTLS', async function (this: EvvmWorld) {
+  const failed = await this.testClient!.starttls();
+  this.check('StarttlsUpgrade', failed === undefined, failed ?? 'TLS established');
+});
+
+Then('the capabilities before TLS include {string} and {string}', function (this: EvvmWorld, a: string, b: string) {
+  const caps = this.capabilitiesBeforeTls ?? [];
+  this.check('CapabilitiesBeforeTls', caps.includes(a) && caps.includes(b), `CAPABILITY before TLS: ${caps.join(' ')}`);
+});
+
+Then('the capabilities after TLS do not include {string}', async function (this: EvvmWorld, cap: string) {
+  const caps = await this.testClient!.capabilities();
+  this.check('CapabilitiesAfterTls', caps.length > 0 && !caps.includes(cap), `CAPABILITY after TLS: ${caps.join(' ')}`);
+});
+
+Then('the test client can log in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  this.check('LoginAfterTls', this.login.status === 'OK', `LOGIN answered ${this.login.status} ${this.login.text}`);
+});
+
+When('the test client authenticates by {authMethod} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, method: 'LOGIN' | 'AUTHENTICATE PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
+  const id = this.identifier(kind, mailbox);
+  const password = this.account(owner).password;
+  this.login = method === 'LOGIN' ? await this.testClient!.login(id, password) : await this.testClient!.authenticate('PLAIN', { authcid: id, password });
+});
+
+When('the test client pipelines a LOGIN as the {identifierKind} of {string} right behind STARTTLS', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  const failed = await this.testClient!.starttlsWithInjection(`inj1 LOGIN ${quote(this.identifier(kind, mailbox))} ${quote(this.account(mailbox).password)}`);
+  this.check('StarttlsUpgrade', failed === undefined, failed ?? 'TLS established');
+  this.login = { status: 'none', text: 'pipelined LOGIN' };
+});
+
+Then('the pipelined command was not executed inside TLS', async function (this: EvvmWorld) {
+  const auths = (await (await this.topology.evvmServer()).observations()).authentications;
+  const executed = auths.filter((a) => a.outcome === 'success');
+  this.check('PipelinedCommandDiscarded', executed.length === 0, executed.length ? `the server executed the pipelined ${executed[0]!.method}` : 'the server authenticated nobody', { authentications: auths.length });
+});

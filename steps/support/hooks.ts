@@ -1,0 +1,31 @@
+import { After, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { EvvmWorld } from '../world';
+import { EmbeddedTopology } from '../../harness/topology/embedded';
+import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
+import { isRequirementId } from '../../harness/catalogue';
+import { runAccounts, runPki, runProfile } from './run-context';
+
+// A step that waits longer than this is stuck on an IUT: cucumber's timeout is classified inconclusive.
+setDefaultTimeout(15_000);
+
+Before(async function (this: EvvmWorld, { pickle }) {
+  this.requirementIds = pickle.tags.map((t) => t.name.slice(1)).filter(isRequirementId);
+  this.profile = runProfile(this.parameters.profilePath);
+  const accounts = runAccounts();
+  for (const a of accounts) this.transcript.secret(a.password);
+  this.topology = new EmbeddedTopology(await runPki(), this.profile, accounts, this.parameters.faults, this.transcript);
+});
+
+After(async function (this: EvvmWorld, { result, error }) {
+  this.testClient?.close();
+  await this.topology?.stop();
+  let outcome: { outcome: Outcome; reason?: string };
+  if (result?.status === Status.PASSED) outcome = { outcome: 'pass' };
+  else if (result?.status === Status.SKIPPED && this.notApplicableReason) outcome = { outcome: 'not-applicable', reason: this.notApplicableReason };
+  else if (result?.status === Status.FAILED) outcome = classifyFailure(error);
+  else outcome = { outcome: 'error', reason: `scenario ended ${String(result?.status)}` };
+  if (outcome.reason) outcome.reason = this.transcript.scrub(outcome.reason);
+  this.attach(JSON.stringify(outcome), MEDIA.outcome);
+  this.attach(JSON.stringify(this.transcript.entries()), MEDIA.transcript);
+  this.attach(JSON.stringify(this.conditions.records), MEDIA.checks);
+});
