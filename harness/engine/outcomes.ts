@@ -26,16 +26,26 @@ export class CheckFailure extends Error {
 
 export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'not-applicable' | 'error';
 
-/** Classifies what a failed scenario threw. Unknown exceptions are harness errors, not IUT failures. */
+/** What cucumber keeps of a thrown error when the object itself is not handed to hooks. */
+export interface ExceptionInfo {
+  type: string;
+  message?: string;
+}
+
+/**
+ * Classifies what a failed scenario threw (the error, or cucumber's record of it). Unknown exceptions are
+ * harness errors, not IUT failures.
+ */
 export function classifyFailure(error: unknown): { outcome: Outcome; reason: string } {
-  if (error instanceof CheckFailure) return { outcome: 'fail', reason: error.message };
-  if (error instanceof InconclusiveError) return { outcome: 'inconclusive', reason: error.message };
-  if (error instanceof HarnessError) return { outcome: 'error', reason: error.message };
-  const message = error instanceof Error ? error.message : String(error);
+  const type = error instanceof Error ? error.constructor.name : ((error as ExceptionInfo | undefined)?.type ?? 'unknown');
+  const message = error instanceof Error ? error.message : ((error as ExceptionInfo | undefined)?.message ?? String(error));
+  if (error instanceof CheckFailure || type === 'CheckFailure') return { outcome: 'fail', reason: message };
+  if (error instanceof InconclusiveError || type === 'InconclusiveError') return { outcome: 'inconclusive', reason: message };
+  if (error instanceof HarnessError || type === 'HarnessError') return { outcome: 'error', reason: message };
   // cucumber's own step timeout: the IUT did not answer in time, so nothing was decided
   if (/function timed out/.test(message)) return { outcome: 'inconclusive', reason: `timeout: ${message}` };
-  if (error instanceof Error && error.name === 'AssertionError') return { outcome: 'fail', reason: message };
-  return { outcome: 'error', reason: `harness error: ${message}` };
+  if (type === 'AssertionError') return { outcome: 'fail', reason: message };
+  return { outcome: 'error', reason: `harness error (${type}): ${message}` };
 }
 
 /** Attachment media types the World writes and the engine reads back. */

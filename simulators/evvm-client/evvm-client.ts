@@ -115,7 +115,7 @@ export class EvvmClient {
       result.connected = true;
       result.loggedIn = client.authenticated === true;
       result.tls = this.tlsEvidence(client);
-      result.serverAuthenticated = result.tls?.authorized === true && !this.faults.has('evvm-client:skip-hostname-check');
+      result.serverAuthenticated = result.tls?.authorized === true;
       const lock = await client.getMailboxLock('INBOX');
       try {
         for await (const msg of client.fetch('1:*', { uid: true, source: true })) {

@@ -22,7 +22,7 @@ After(async function (this: EvvmWorld, { result, error }) {
   let outcome: { outcome: Outcome; reason?: string };
   if (result?.status === Status.PASSED) outcome = { outcome: 'pass' };
   else if (result?.status === Status.SKIPPED && this.notApplicableReason) outcome = { outcome: 'not-applicable', reason: this.notApplicableReason };
-  else if (result?.status === Status.FAILED) outcome = classifyFailure(error);
+  else if (result?.status === Status.FAILED) outcome = classifyFailure(error ?? result.exception);
   else outcome = { outcome: 'error', reason: `scenario ended ${String(result?.status)}` };
   if (outcome.reason) outcome.reason = this.transcript.scrub(outcome.reason);
   this.attach(JSON.stringify(outcome), MEDIA.outcome);

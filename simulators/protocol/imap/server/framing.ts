@@ -193,7 +193,7 @@ export class CommandReader {
         return r;
       }
       const line = r.data;
-      const m = LITERAL_RE.exec(line.subarray(Math.max(0, line.length - 24)).toString('latin1'));
+      const m = LITERAL_RE.exec(line.subarray(Math.max(0, line.length - 64)).toString('latin1'));
       if (this.discardCommand) {
         // Rest of a refused command: follow its non-synchronising literals, stop at its last line.
         if (m && m[2] === '+' && m[1]!.length <= 12 && Number(m[1]) <= MAX_SKIP) {

@@ -184,6 +184,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
 
   private accept(raw: net.Socket, listener: ListenerKind): ConnectionRecord {
     raw.on('error', () => undefined); // errors are recorded by the session; never crash on a reset
+    raw.setNoDelay(true);
     const rec = new ConnectionRecord(`${this.prefix}-${++this.counter}`, listener, this.remoteKey(raw));
     this.records.push(rec);
     this.sockets.add(raw);

@@ -27,10 +27,17 @@ export function saslResponseText(bytes: number): string {
   return `«SASL response, ${bytes} bytes»`;
 }
 
+/**
+ * A lone base64 token is most likely a SASL response the client sent without waiting for `+` (after a
+ * refused AUTHENTICATE, or pipelined behind STARTTLS): never show it.
+ */
+const LONE_BASE64 = /^[A-Za-z0-9+/]{12,}={0,2}$/;
+
 /** One received command for the transcript. */
 export function describeCommand(segments: readonly Segment[]): string {
   const first = segments[0];
   const head = first?.kind === 'text' ? first.data.toString('latin1') : '';
+  if (segments.length === 1 && LONE_BASE64.test(head)) return `«unexpected line, ${head.length} characters (possibly a SASL response)»`;
   const m = /^(\S+) (\S+)/.exec(head);
   const name = m?.[2]?.toUpperCase();
   if (name === 'AUTHENTICATE') {

@@ -26,7 +26,6 @@ const FLAG_KEYS: Record<string, [string, boolean]> = {
   UNSEEN: ['\\Seen', false],
 };
 const HEADER_KEYS = new Set(['BCC', 'CC', 'FROM', 'SUBJECT', 'TO']);
-const DAY = 24 * 3600 * 1000;
 
 function utcDay(d: Date): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
@@ -135,7 +134,7 @@ class Criteria {
           const t = h ? Date.parse(h) : NaN;
           if (Number.isNaN(t)) return false;
           const day = utcDay(new Date(t));
-          return k === 'SENTBEFORE' ? day < d : k === 'SENTON' ? day === d : day >= d && day < d + 1e15 * DAY;
+          return k === 'SENTBEFORE' ? day < d : k === 'SENTON' ? day === d : day >= d;
         };
       }
       case 'LARGER': {

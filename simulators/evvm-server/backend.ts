@@ -1,0 +1,297 @@
+/**
+ * The EVVM Server's IMAP behaviour (IF-1) on top of the IMAP core: identifiers (EVVM-AUTH-01/02), VVM
+ * refusal texts (VVM-01), TLS-before-authentication (STD-02/03), client certificates (EVVM-AUTH-04).
+ * Every fault switch is checked here, next to the rule it breaks.
+ */
+import type { TranscriptSink } from '../../harness/evidence/transcript';
+import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
+import type { MailFolder } from '../protocol/imap/server/mailstore';
+import { mailboxName } from '../protocol/imap/server/commands/types';
+import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
+import type { MechanismName, ServerStep } from '../protocol/sasl/types';
+import type { Directory, Mailbox } from './directory';
+import type { FaultSet } from './faults';
+
+export interface EvvmPolicy {
+  /** LOGINDISABLED and no AUTHENTICATE/LOGIN before TLS */
+  requireTls: boolean;
+  clientCertificate: 'required' | 'optional' | 'none';
+  saslMechanisms: MechanismName[];
+  loginCommand: boolean;
+}
+
+export interface AuthenticationObservation {
+  conn: string;
+  /** 'LOGIN' or 'AUTHENTICATE <mechanism>' */
+  method: string;
+  identity: string;
+  authzid?: string;
+  outcome: 'success' | 'failure';
+  text: string;
+}
+
+/** VVM-01 texts (spec.md §b.6), exact. */
+export const VVM_TEXT = {
+  unknownUser: 'unknown user',
+  invalidPassword: 'invalid password',
+  blocked: 'user is blocked',
+} as const;
+
+const refuse = (text: string, code?: string): Refusal => (code ? { ok: false, text, code } : { ok: false, text });
+
+export class EvvmBackend implements ImapBackend {
+  readonly authentications: AuthenticationObservation[] = [];
+  /** login-survives-logout: client certificate fingerprint → who logged in with it */
+  private readonly remembered = new Map<string, ImapUser>();
+
+  constructor(
+    private readonly actor: string,
+    private readonly policy: EvvmPolicy,
+    private readonly directory: Directory,
+    private readonly faults: FaultSet,
+    private readonly transcript: TranscriptSink,
+  ) {}
+
+  private note(session: SessionInfo, channel: 'tls' | 'imap', text: string): void {
+    this.transcript.record({ actor: this.actor, channel, dir: 'event', text, conn: session.id });
+  }
+
+  // ---- identifiers and passwords ----
+
+  /** The mailbox an identifier logs in to. */
+  private loginMailbox(identifier: string): Mailbox | undefined {
+    const mb = this.directory.lookup(identifier);
+    if (!mb) return undefined;
+    // FAULT primary-identifier-only: breaks EVVM-AUTH-01 (any one of the identifiers).
+    if (this.faults.has('evvm-server:primary-identifier-only') && mb.identifier(identifier) !== mb.identifiers[0]) return undefined;
+    return mb;
+  }
+
+  private checkPassword(identifier: string, password: string): PasswordVerdict {
+    const mb = this.loginMailbox(identifier);
+    if (!mb) return 'unknown-user';
+    // FAULT skip-password-check: any password for a known identifier.
+    if (this.faults.has('evvm-server:skip-password-check')) return 'ok';
+    if (safeEqual(mb.password, password)) return 'ok';
+    // FAULT password-any-mailbox: the password of any mailbox opens this identifier's mailbox.
+    if (this.faults.has('evvm-server:password-any-mailbox') && this.directory.all().some((m) => safeEqual(m.password, password))) return 'ok';
+    return 'invalid-credentials';
+  }
+
+  /** A client certificate the server accepts: Node authorised it, or (fault) any certificate at all. */
+  private validCertificate(session: SessionInfo): boolean {
+    const cert = session.tls?.peerCertificate;
+    if (!cert) return false;
+    // FAULT any-client-ca: expired, revoked or foreign certificates count as valid.
+    return session.tls!.authorized || this.faults.has('evvm-server:any-client-ca');
+  }
+
+  private certificateMailbox(session: SessionInfo): Mailbox | undefined {
+    const cert = session.tls?.peerCertificate;
+    if (!cert || !this.validCertificate(session)) return undefined;
+    return this.directory.byCertificate(cert.fingerprint256, cert.subjectAltName);
+  }
+
+  /** EVVM-AUTH-02: may the one who authenticated as `authcid` act as `authzid`? */
+  private mayActAs(session: SessionInfo, authcid: string, authzid: string, external: boolean): boolean {
+    // FAULT authzid-unchecked: any authzid, also of another mailbox.
+    if (this.faults.has('evvm-server:authzid-unchecked')) return true;
+    const own = external ? this.certificateMailbox(session) : this.loginMailbox(authcid);
+    const target = this.directory.lookup(authzid);
+    if (!own || !target || own !== target) return false;
+    // FAULT identifiers-not-linked: the other identifiers of the same mailbox are not considered authenticated.
+    if (this.faults.has('evvm-server:identifiers-not-linked') && own.identifier(authzid) !== own.identifier(authcid)) return false;
+    return true;
+  }
+
+  private plaintextAllowed(session: SessionInfo): boolean {
+    return session.secure || !this.policy.requireTls;
+  }
+
+  private record(session: SessionInfo, o: Omit<AuthenticationObservation, 'conn'>): void {
+    this.authentications.push({ conn: session.id, ...o });
+  }
+
+  private success(session: SessionInfo, mb: Mailbox, identity: string): ImapUser {
+    const user: ImapUser = { account: mb.key, identity };
+    const cert = session.tls?.peerCertificate;
+    // FAULT login-survives-logout: remember the certificate so that later connections are PREAUTH.
+    if (cert && this.faults.has('evvm-server:login-survives-logout')) this.remembered.set(cert.fingerprint256, user);
+    return user;
+  }
+
+  private blocked(mb: Mailbox): boolean {
+    // FAULT ignore-blocked: blocked mailboxes log in.
+    return mb.state === 'blocked' && !this.faults.has('evvm-server:ignore-blocked');
+  }
+
+  // ---- ImapBackend ----
+
+  capabilities(session: SessionInfo, base: readonly string[]): string[] {
+    const caps = [...base];
+    if (session.state !== 'not-authenticated') return caps.filter((c) => c !== 'STARTTLS');
+    const auth: string[] = [];
+    if (!this.plaintextAllowed(session)) {
+      // RFC 2595 §3.2 / RFC 9051 §6.2.3. FAULT no-logindisabled: not advertised (LOGIN is still refused).
+      if (!this.faults.has('evvm-server:no-logindisabled')) caps.push('LOGINDISABLED');
+      // FAULT plaintext-auth-before-tls: AUTH=PLAIN offered in the clear.
+      if (this.faults.has('evvm-server:plaintext-auth-before-tls')) auth.push('AUTH=PLAIN');
+    } else {
+      if (!this.policy.loginCommand) caps.push('LOGINDISABLED');
+      for (const m of this.policy.saslMechanisms) auth.push(`AUTH=${m}`);
+    }
+    if (auth.length) caps.push(...auth, 'SASL-IR');
+    return caps;
+  }
+
+  greeting(session: SessionInfo): Greeting {
+    const cert = session.tls?.peerCertificate;
+    if (cert && this.faults.has('evvm-server:login-survives-logout')) {
+      const user = this.remembered.get(cert.fingerprint256);
+      if (user) return { kind: 'PREAUTH', user, text: `${this.actor} ready, ${user.identity} already logged in` };
+    }
+    return { kind: 'OK', text: `${this.actor} ready` };
+  }
+
+  secured(session: SessionInfo): { ok: true } | Refusal {
+    const tls = session.tls!;
+    if (tls.pskIdentity !== undefined && tls.authorized) {
+      this.note(session, 'tls', `client authenticated by PSK identity "${tls.pskIdentity}"`);
+      return { ok: true };
+    }
+    let policy = this.policy.clientCertificate;
+    // FAULT client-cert-not-required: 'required' behaves like 'optional'.
+    if (policy === 'required' && this.faults.has('evvm-server:client-cert-not-required')) policy = 'optional';
+    if (policy === 'none') return { ok: true };
+    const valid = this.validCertificate(session);
+    const why = tls.peerCertificate ? (tls.authorizationError ?? 'not authorized') : `no client certificate presented (${tls.authorizationError ?? 'none'})`;
+    if (policy === 'required' && !valid) {
+      this.note(session, 'tls', `client certificate policy 'required': session refused: ${why}`);
+      return refuse(`client certificate required: ${why}`);
+    }
+    this.note(session, 'tls', `client certificate policy '${policy}': ${valid ? 'valid certificate' : why}; session accepted`);
+    return { ok: true };
+  }
+
+  replayPipelinedAfterStartTls(): boolean {
+    // FAULT starttls-injection: executes what was pipelined before the handshake (CVE-2011-0411 class).
+    return this.faults.has('evvm-server:starttls-injection');
+  }
+
+  login(session: SessionInfo, username: string, password: string): AuthResult {
+    const fail = (text: string, code?: string): AuthResult => {
+      this.record(session, { method: 'LOGIN', identity: username, outcome: 'failure', text });
+      return refuse(text, code);
+    };
+    if (!this.policy.loginCommand) return fail('LOGIN is disabled, use AUTHENTICATE', 'CANNOT');
+    // FAULT plaintext-auth-before-tls: LOGIN accepted in the clear.
+    if (!this.plaintextAllowed(session) && !this.faults.has('evvm-server:plaintext-auth-before-tls')) {
+      return fail('LOGIN is disabled until TLS is negotiated', 'PRIVACYREQUIRED');
+    }
+    const verdict = this.checkPassword(username, password);
+    if (verdict === 'unknown-user') return fail(VVM_TEXT.unknownUser);
+    if (verdict !== 'ok') return fail(VVM_TEXT.invalidPassword);
+    const mb = this.loginMailbox(username)!;
+    if (this.blocked(mb)) return fail(VVM_TEXT.blocked);
+    const identity = mb.identifier(username) ?? username;
+    this.record(session, { method: 'LOGIN', identity, outcome: 'success', text: 'LOGIN completed' });
+    return { ok: true, user: this.success(session, mb, identity) };
+  }
+
+  startAuthentication(session: SessionInfo, mechanism: string) {
+    const method = `AUTHENTICATE ${mechanism}`;
+    const plainInClear = mechanism === 'PLAIN' && !session.secure && this.faults.has('evvm-server:plaintext-auth-before-tls');
+    const fail = (text: string, code?: string): Refusal => {
+      this.record(session, { method, identity: '', outcome: 'failure', text });
+      return refuse(text, code);
+    };
+    if (!isMechanismName(mechanism) || (!this.policy.saslMechanisms.includes(mechanism) && !plainInClear)) {
+      return fail('unsupported authentication mechanism', 'CANNOT');
+    }
+    if (!this.plaintextAllowed(session) && !plainInClear) return fail('authentication is disabled until TLS is negotiated', 'PRIVACYREQUIRED');
+    const external = mechanism === 'EXTERNAL';
+    const certificate = session.tls?.peerCertificate;
+    const ctx: PasswordServerContext = {
+      passwordOf: (authcid) => this.loginMailbox(authcid)?.password,
+      verifyPassword: (authcid, password) => this.checkPassword(authcid, password),
+      mayActAs: (authcid, authzid) => this.mayActAs(session, authcid, authzid, external),
+    };
+    if (certificate && this.validCertificate(session)) ctx.externalIdentity = certificate.fingerprint256;
+    return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' } }) };
+  }
+
+  finishAuthentication(session: SessionInfo, mechanism: string, step: Extract<ServerStep, { kind: 'success' | 'failure' }>): AuthResult {
+    const method = `AUTHENTICATE ${mechanism}`;
+    const external = mechanism === 'EXTERNAL';
+    const fail = (identity: string, text: string, code?: string, authzid?: string): AuthResult => {
+      this.record(session, { method, identity, ...(authzid ? { authzid } : {}), outcome: 'failure', text });
+      return refuse(text, code);
+    };
+    if (step.kind === 'failure') {
+      const who = step.authcid ?? '';
+      switch (step.reason) {
+        case 'unknown-user':
+          return fail(who, VVM_TEXT.unknownUser);
+        case 'invalid-credentials':
+          return fail(who, external ? 'no valid client certificate' : VVM_TEXT.invalidPassword, external ? 'AUTHENTICATIONFAILED' : undefined);
+        case 'authorization-denied':
+          return fail(who, 'not authorized to act as that identifier', 'AUTHORIZATIONFAILED');
+        case 'aborted':
+          return fail(who, `cancelled: ${step.detail}`);
+        case 'malformed':
+          return fail(who, `malformed ${mechanism} exchange: ${step.detail}`, 'AUTHENTICATIONFAILED');
+      }
+    }
+    const own = external ? this.certificateMailbox(session) : this.loginMailbox(step.authcid);
+    if (!own) return fail(step.authcid, external ? 'client certificate is not mapped to a mailbox' : VVM_TEXT.unknownUser);
+    const authcidShown = external ? (own.identifiers[0] ?? step.authcid) : (own.identifier(step.authcid) ?? step.authcid);
+    let target = own;
+    let identity = authcidShown;
+    if (step.authzid) {
+      const t = this.directory.lookup(step.authzid);
+      if (!t) return fail(authcidShown, 'not authorized to act as that identifier', 'AUTHORIZATIONFAILED', step.authzid);
+      target = t;
+      identity = t.identifier(step.authzid) ?? step.authzid;
+    }
+    if (this.blocked(own) || this.blocked(target)) return fail(authcidShown, VVM_TEXT.blocked, undefined, step.authzid);
+    this.record(session, {
+      method,
+      identity: authcidShown,
+      ...(step.authzid ? { authzid: identity } : {}),
+      outcome: 'success',
+      text: 'AUTHENTICATE completed',
+    });
+    return { ok: true, user: this.success(session, target, identity) };
+  }
+
+  folder(_session: SessionInfo, user: ImapUser, name: string): MailFolder | Refusal {
+    const mb = this.directory.byKey(user.account);
+    if (!mb) return refuse('mailbox no longer exists', 'NONEXISTENT');
+    const pick = (m: Mailbox, folder: string): MailFolder | Refusal =>
+      folder === 'INBOX' ? m.inbox : folder === 'Greetings' ? m.greetings : refuse('no such mailbox', 'NONEXISTENT');
+    if (!name.startsWith('#id/')) return pick(mb, name);
+    // "#id/<identifier>/<folder>": the view of the mailbox under another of its identifiers (EVVM-AUTH-02).
+    const rest = name.slice(4);
+    const slash = rest.lastIndexOf('/');
+    if (slash <= 0) return refuse('no such mailbox', 'NONEXISTENT');
+    const identifier = rest.slice(0, slash);
+    const other = this.directory.lookup(identifier);
+    // The same answer for "unknown" and "another mailbox", so that it is no oracle for other users' identifiers.
+    if (other !== mb) return refuse('not an identifier of this mailbox', 'NOPERM');
+    // FAULT identifiers-not-linked: only the identifier the session authenticated as.
+    if (this.faults.has('evvm-server:identifiers-not-linked') && mb.identifier(identifier) !== mb.identifier(user.identity)) {
+      return refuse('not an identifier of this mailbox', 'NOPERM');
+    }
+    return pick(mb, mailboxName(rest.slice(slash + 1)));
+  }
+
+  folders(_session: SessionInfo, user: ImapUser): string[] {
+    const mb = this.directory.byKey(user.account);
+    if (!mb) return [];
+    return ['INBOX', 'Greetings', ...mb.identifiers.flatMap((id) => [`#id/${id}/INBOX`, `#id/${id}/Greetings`])];
+  }
+
+  namespace(): string {
+    return '(("" "/")) (("#id/" "/")) NIL';
+  }
+}
