@@ -9,11 +9,11 @@ import type { Requirement, Strength } from '../catalogue/types';
 import { ScenarioIndex } from './coverage';
 import { type CrDocument, type CrFormat, parseCr } from './document';
 import { type AnalyzeFailOn, DEFAULT_ANALYZE_FAIL_ON } from './failon';
-import { catalogueLevel, compareLevels, keywordStrength, type LevelChange, levelOf, NO_KEYWORD } from './keywords';
+import { catalogueLevel, compareLevels, findKeywords, keywordStrength, type LevelChange, levelOf, NO_KEYWORD } from './keywords';
 import { lint } from './lint';
 import { type CandidateMatch, CatalogueMatcher, DEFAULT_THRESHOLD } from './match';
 import type { CrAnalysis, CrStatement, DroppedRequirement, ExitVerdict, RequirementMatch } from './model';
-import { compressIds } from './normalize';
+import { compressIds, contentTokens, splitSentences } from './normalize';
 import { type Candidate, extractCandidates } from './statements';
 
 /** A sentence without a keyword is reported only when it is (nearly) a catalogue requirement's text. */
@@ -95,6 +95,23 @@ export function buildStatements(doc: CrDocument, ctx: StatementContext): CrState
   const candidates = extractCandidates(doc);
   const found = candidates.map((c) => (c.principal ? ctx.matcher.match(c.text, ctx.threshold) : undefined));
   const claimed = new Set(found.flatMap((f) => f?.matches.map((m) => m.requirement.id) ?? []));
+
+  // Several sentences without a keyword can match one requirement ("EVVM supports associating …" and a
+  // sentence that lost its SHALL both sit in EVVM-AUTH-01): the one closest to the requirement's
+  // normative sentence wins (to its whole text when it has no keyword).
+  const best = new Map<string, { index: number; score: number; match: CandidateMatch }>();
+  candidates.forEach((c, i) => {
+    if (found[i]) return;
+    const tokens = contentTokens(c.text);
+    for (const m of ctx.matcher.match(c.text, Math.max(ctx.threshold, DESCRIPTIVE_MIN)).matches) {
+      const id = m.requirement.id;
+      if (claimed.has(id)) continue;
+      const score = Math.max(...normativeUnits(m.requirement.text).map((u) => ctx.matcher.weights.similarity(tokens, u)));
+      const seen = best.get(id);
+      if (!seen || score > seen.score) best.set(id, { index: i, score, match: m });
+    }
+  });
+
   const out: CrStatement[] = [];
   candidates.forEach((c, i) => {
     const f = found[i];
@@ -102,13 +119,17 @@ export function buildStatements(doc: CrDocument, ctx: StatementContext): CrState
       out.push(toStatement(out.length + 1, c, 'normative', f, ctx));
       return;
     }
-    const m = ctx.matcher.match(c.text, Math.max(ctx.threshold, DESCRIPTIVE_MIN));
-    const open = m.matches.filter((x) => !claimed.has(x.requirement.id));
-    if (open.length === 0) return;
-    for (const x of open) claimed.add(x.requirement.id);
-    out.push(toStatement(out.length + 1, c, 'descriptive', { matches: open }, ctx));
+    const mine = [...best.values()].filter((b) => b.index === i).map((b) => b.match);
+    if (mine.length > 0) out.push(toStatement(out.length + 1, c, 'descriptive', { matches: mine }, ctx));
   });
   return out;
+}
+
+/** Token sets of the sentences of a requirement text that carry a keyword; the whole text when none does. */
+function normativeUnits(text: string): Array<Set<string>> {
+  const sentences = text.split(/\s*(?:…|\.\.\.)\s*/).flatMap((f) => splitSentences(f).map((x) => x.text));
+  const normative = sentences.filter((x) => findKeywords(x).length > 0);
+  return (normative.length ? normative : [text]).map(contentTokens);
 }
 
 /** Document and clause number of a requirement's source: "CR-SEC|6.4". */

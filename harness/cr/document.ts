@@ -98,12 +98,13 @@ export function detectFormat(text: string, fileName?: string): CrFormat {
 
 /** Emphasis, escapes, links and comments out; the words stay. Line by line, so line numbers survive. */
 function stripInlineMarkdown(s: string): string {
+  // Bounded spans: an unclosed '*' or '[' in a long line must not make these regexes quadratic.
   return s
-    .replace(/<!--.*?-->/g, '')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*(.+?)\*\*/g, '$1')
-    .replace(/__(.+?)__/g, '$1')
-    .replace(/(^|[\s(])[*_](\S(?:.*?\S)?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
+    .replace(/<!--.{0,500}?-->/g, '')
+    .replace(/!?\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)/g, '$1')
+    .replace(/\*\*(.{1,300}?)\*\*/g, '$1')
+    .replace(/__(.{1,300}?)__/g, '$1')
+    .replace(/(^|[\s(])([*_])(\S|\S[^*_]{0,300}?\S)\2(?=[\s).,;:!?]|$)/g, '$1$3')
     .replace(/`([^`]*)`/g, '$1')
     .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1')
     .replace(/\s+$/, '');
@@ -135,7 +136,7 @@ export function parseHeadingText(raw: string, line: number, mdLevel?: number): H
 
 /** "Update Section 6.4, Security Considerations." -> { number: '6.4', title: 'Security Considerations' } */
 export function parseChangeTarget(text: string): ChangeInstruction['target'] {
-  const m = /\b(?:section|clause|subclause|chapter|§)\s*(\d+(?:\.\d+)*)\.?\s*(.*)$/i.exec(text);
+  const m = /(?:\b(?:section|clause|subclause|chapter)|§)\s*(\d+(?:\.\d+)*)\.?\s*(.*)$/i.exec(text);
   if (!m) return undefined;
   let rest = (m[2] as string).replace(/^[\s,:\u2013-]+/, '');
   const quoted = /^["'\u201C\u2018](.+?)["'\u201D\u2019]/.exec(rest);
@@ -240,7 +241,7 @@ function toBlocks(lines: readonly RawLine[], format: CrFormat): Block[] {
       while (j < lines.length && !(lines[j] as RawLine).text.trim()) j++;
       const title = lines[j]?.text.trim() ?? '';
       if (headingLike(title) && !NUMBERED_RE.test(title)) {
-        blocks.push({ type: 'heading', heading: { ...parseHeadingText(`${text.trim()} ${title}`, line) } });
+        blocks.push({ type: 'heading', heading: parseHeadingText(`${text.trim()} ${title}`, line) });
         i = j;
       } else {
         blocks.push({ type: 'heading', heading: parseHeadingText(text, line) });
@@ -286,12 +287,20 @@ export function parseCr(text: string, options: { format?: CrFormat; fileName?: s
   let end = all.length;
   let found = false;
   let heading: string | undefined;
+  let level = 0; // '#' count of a Markdown proposal heading: a heading as high ends the proposal
   for (let i = 0; i < all.length; i++) {
-    const m = TEMPLATE_HEADING.exec(all[i] as string);
+    const line = all[i] as string;
+    const atx = format === 'markdown' ? ATX_RE.exec(line) : null;
+    if (found && atx && level > 0 && (atx[1] as string).length <= level) {
+      end = i;
+      break;
+    }
+    const m = TEMPLATE_HEADING.exec(line);
     if (!m) continue;
     if (!found && /detailed change proposal/i.test(m[1] as string)) {
       found = true;
-      heading = squash((all[i] as string).replace(/^\s*#+\s*/, '').replace(/\s*#+\s*$/, ''));
+      heading = squash(line.replace(/^\s*#+\s*/, '').replace(/\s*#+\s*$/, ''));
+      level = atx ? (atx[1] as string).length : 0;
       start = i + 1;
     } else if (found) {
       end = i;

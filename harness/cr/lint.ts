@@ -54,7 +54,7 @@ export const OBSOLETE_REFERENCES: readonly Obsolete[] = [
     pattern: /\bRFC\s?-?\s?3501\b/gi,
     what: 'RFC 3501 (IMAP4rev1)',
     successor: 'RFC 9051 (IMAP4rev2)',
-    why: 'obsoleted by RFC 9051; IMAP4rev1 is still widely deployed, so citing both is common',
+    why: 'obsoleted by RFC 9051 (IMAP4rev1 is still widely deployed: keep RFC 3501 only where IMAP4rev1 is meant)',
     severity: 'info',
   },
 ];
@@ -77,10 +77,25 @@ function titleKey(s: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
+/** The statement a word on `line` belongs to: the last one starting at or before the line that contains it. */
 function statementFor(statements: readonly CrStatement[], line: number, written: string): CrStatement | undefined {
-  let best: CrStatement | undefined;
-  for (const s of statements) if (s.line <= line && s.text.includes(written) && (!best || s.line >= best.line)) best = s;
-  return best;
+  // statements are in document order, so their lines ascend: binary search for the last one at or before `line`.
+  let lo = 0;
+  let hi = statements.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((statements[mid] as CrStatement).line <= line) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  // A paragraph holds a few sentences: look back a little, not through the whole CR.
+  for (let i = last; i >= 0 && i > last - 50; i--) {
+    const s = statements[i] as CrStatement;
+    if (s.text.includes(written)) return s;
+  }
+  return undefined;
 }
 
 function keywordFindings(doc: CrDocument, statements: readonly CrStatement[]): CrFinding[] {

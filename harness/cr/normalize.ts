@@ -130,8 +130,7 @@ export function splitSentences(text: string): Sentence[] {
   const re = /[.!?]["')\]]?(?=\s+["'(\[]?[A-Z0-9\u00C0-\u024F])/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    const head = text.slice(start, m.index + 1);
-    if (ABBREVIATIONS.test(head)) continue;
+    if (ABBREVIATIONS.test(text.slice(Math.max(start, m.index - 10), m.index + 1))) continue;
     pushSentence(out, text, start, end);
     start = end;
   }

@@ -14,18 +14,19 @@ const WIDTH = 100;
 /** Scenarios listed per statement in the terminal before "… and N more". */
 const SCENARIOS_SHOWN = 4;
 
-/** Word-wraps `s` to WIDTH, every line prefixed with `indent`. */
-function wrap(s: string, indent: string): string {
+/** Word-wraps `s` to WIDTH: the first line starts with `first`, the others with `indent`. */
+function wrap(s: string, indent: string, first = indent): string {
   const words = visible(s).split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let cur = '';
+  const lead = (): string => (lines.length === 0 ? first : indent);
   for (const w of words) {
-    if (cur && indent.length + cur.length + 1 + w.length > WIDTH) {
-      lines.push(indent + cur);
+    if (cur && lead().length + cur.length + 1 + w.length > WIDTH) {
+      lines.push(lead() + cur);
       cur = w;
     } else cur = cur ? `${cur} ${w}` : w;
   }
-  if (cur) lines.push(indent + cur);
+  if (cur) lines.push(lead() + cur);
   return lines.join('\n');
 }
 
@@ -50,7 +51,7 @@ function keywordText(s: CrStatement): string {
 
 function exitText(exit: ExitVerdict): string {
   const head = `exit ${exit.status} (fail-on: ${exit.failOn.length ? exit.failOn.join(', ') : 'none'})`;
-  return [head, ...exit.reasons.map((r) => wrap(r, '  '))].join('\n');
+  return [head, ...exit.reasons.map((r) => wrap(r, '    ', '  '))].join('\n');
 }
 
 function findingLines(f: CrFinding): string {
@@ -66,7 +67,7 @@ export function analysisText(a: CrAnalysis): string {
       ? `Change proposal: "${visible(a.changeProposal.heading ?? '')}", line ${a.changeProposal.line}`
       : 'Change proposal: no "Detailed Change Proposal" section; the whole file is read as the changed clause',
   );
-  for (const c of a.changes) out.push(wrap(`Change ${c.n} (line ${c.line}): ${c.text}${c.heading ? ` Heading: "${c.heading}".` : ''}`, '  '));
+  for (const c of a.changes) out.push(wrap(`Change ${c.n} (line ${c.line}): ${c.text}${c.heading ? ` Heading: "${c.heading}".` : ''}`, '    ', '  '));
   const s = a.summary;
   out.push('');
   out.push(
@@ -78,7 +79,7 @@ export function analysisText(a: CrAnalysis): string {
     out.push('');
     out.push(`${st.id.padEnd(4)} ${keywordText(st)}  line ${st.line}  ${visible(st.clause)}`);
     out.push(wrap(st.text, '     '));
-    out.push(wrap(`-> ${matchText(st)}`, '     '));
+    out.push(wrap(matchText(st), '        ', '     -> '));
     const missing = st.coverage.filter((c) => c.scenarios === 0).map((c) => c.id);
     if (st.scenarios.length === 0) {
       out.push(st.strength === 'informative' ? '     informative: no scenario needed' : '     UNCOVERED: no scenario');
@@ -196,8 +197,8 @@ export function diffText(d: CrDiff): string {
   for (const c of d.changes) {
     out.push('');
     out.push(changeHead(c));
-    if (c.old) out.push(wrap(`- ${c.old.text}`, '    '));
-    if (c.new) out.push(wrap(`+ ${c.new.text}`, '    '));
+    if (c.old) out.push(wrap(c.old.text, '      ', '    - '));
+    if (c.new) out.push(wrap(c.new.text, '      ', '    + '));
     out.push(c.scenarios.length ? `    ${plural(c.scenarios.length, 'scenario')} to re-run` : '    no scenario covers it');
   }
   out.push('');
@@ -205,7 +206,7 @@ export function diffText(d: CrDiff): string {
     out.push(`Re-run: ${plural(d.rerun.scenarios.length, 'scenario')} of ${compressIds(d.rerun.ids.filter((id) => d.rerun.tags.includes(`@${id}`)))}`);
     for (const sc of d.rerun.scenarios.slice(0, 12)) out.push(`  ${polaritySign(sc)} ${sc.uri}:${sc.line}  ${visible(sc.name)}${examples(sc)}`);
     if (d.rerun.scenarios.length > 12) out.push(`  … and ${d.rerun.scenarios.length - 12} more`);
-    out.push(`  evvm-conformance run --tags "${d.rerun.tags}"   (or: cr diff … --run)`);
+    out.push(`  evvm-conformance run --tags "${d.rerun.tags}"${d.run ? '' : '   (or: cr diff … --run)'}`);
   } else {
     out.push(
       d.rerun.ids.length

@@ -13,6 +13,7 @@ import {
   TimeoutError,
   TlsError,
   CommandFailedError,
+  ImapClientError,
   type RawImapClientOptions,
 } from '../../simulators/protocol/imap/client';
 import { startScriptedServer, sleep, type ServerSide, type ScriptedServer } from './scripted-server';
@@ -647,6 +648,21 @@ test('hostile: endless line and huge literal announcement close the connection w
   );
 });
 
+test('hostile: a flood of untagged responses is cut off, not buffered without end', async () => {
+  await withServer(
+    async (s) => {
+      s.send('* OK ready');
+      await s.command();
+      s.write('* 1 EXISTS\r\n'.repeat(500));
+    },
+    async (_server, connect) => {
+      const c = await connect({ maxUntaggedResponses: 100 });
+      await assert.rejects(c.noop(), isCode(ProtocolError, 'TOO_MANY_RESPONSES'));
+      await c.closed;
+    },
+  );
+});
+
 test('hostile: malformed FETCH data, garbage lines, wrong tags, stray continuations', async () => {
   await withServer(
     async (s) => {
@@ -694,8 +710,87 @@ test('sendRaw + waitForResponse for malformed input; raw credentials are still t
       assert.ok(r2.kind === 'tagged' && r2.status === 'NO');
       assert.deepEqual(c.sentCredentialCommands().map((x) => [x.command, x.raw, x.secure]), [['LOGIN', true, false], ['LOGIN', true, false]]);
       await assert.rejects(c.waitForResponse((x) => x.kind === 'continuation', { timeoutMs: 50 }), TimeoutError);
-      await assert.rejects(c.command('NOOP\r\nA9 LOGOUT'), isCode(Error as never, 'INVALID_ARGUMENT'));
+      await assert.rejects(c.command('NOOP\r\nA9 LOGOUT'), isCode(ImapClientError, 'INVALID_ARGUMENT'));
     },
   );
   assert.ok(!transcript.entries().some((e) => e.text.includes('hunter22')));
+});
+
+test('mutual TLS: no client certificate -> TlsError; with one -> EXTERNAL over the authenticated channel', async () => {
+  const client = pki.leaf('evvm-client');
+  await withServer(
+    async (s) => {
+      s.send('* OK [CAPABILITY IMAP4rev1 AUTH=EXTERNAL SASL-IR] ready');
+      const cmd = await s.command();
+      assert.equal(cmd.line, `${cmd.tag} AUTHENTICATE EXTERNAL =`);
+      s.send(`${cmd.tag} OK certificate accepted`);
+    },
+    async (server, connect) => {
+      // TLS 1.3: the alert (certificate required) arrives after the client's handshake is done; still a TlsError.
+      for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+        await assert.rejects(connect({ tls: 'implicit', tlsOptions: { ca: pki.trustAnchorPem, maxVersion } }), (err) => {
+          assert.ok(err instanceof TlsError, String(err));
+          assert.match(err.code, /^ERR_SSL_/);
+          return true;
+        });
+      }
+      const c = await connect({ tls: 'implicit', tlsOptions: { ca: pki.trustAnchorPem, cert: client.chainPem, key: client.keyPem } });
+      assert.equal(c.tlsInfo?.authorized, true);
+      const r = await c.authenticate('EXTERNAL', undefined, { initialResponse: true });
+      assert.equal(r.status, 'OK');
+      assert.deepEqual(c.sentCredentialCommands().map((x) => [x.command, x.mechanism, x.secure]), [['AUTHENTICATE', 'EXTERNAL', true]]);
+      await server.settled();
+    },
+    { tls: serverCreds(), tlsOptions: { requestCert: true, rejectUnauthorized: true, ca: pki.trustAnchorPem } },
+  );
+});
+
+test('PSK-TLS (TLS 1.2 and 1.3): options pass through; evidence says there is no certificate', async () => {
+  const psk = Buffer.from('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'hex');
+  for (const [ciphers, maxVersion] of [['PSK-AES128-GCM-SHA256', 'TLSv1.2'], ['TLS_AES_128_GCM_SHA256', 'TLSv1.3']] as const) {
+    const transcript = new Transcript();
+    await withServer(
+      (s) => s.send('* OK psk ready'),
+      async (_server, connect) => {
+        const c = await connect({
+          tls: 'implicit',
+          transcript,
+          tlsOptions: { pskCallback: () => ({ psk, identity: 'evvm-client-1' }), ciphers, maxVersion, checkServerIdentity: () => undefined },
+        });
+        assert.equal(c.tlsInfo?.protocol, maxVersion);
+        assert.equal(c.tlsInfo?.peerCertificate, undefined);
+        assert.equal(c.greeting.text, 'psk ready');
+      },
+      {
+        tls: serverCreds(),
+        tlsOptions: { pskCallback: (_socket, identity) => (identity === 'evvm-client-1' ? psk : null), ciphers, maxVersion },
+      },
+    );
+    const text = transcript.entries().map((e) => e.text).join('\n');
+    assert.match(text, /no server certificate \(PSK\)/);
+    assert.ok(!text.includes(psk.toString('hex')));
+  }
+});
+
+test('AUTHENTICATE SCRAM-SHA-256: a forged signature keeps its reason even when the server then goes silent', async () => {
+  await withServer(
+    async (s) => {
+      s.send('* OK ready');
+      await s.command();
+      s.send('+ ');
+      await s.line();
+      s.send(`+ ${b64(SCRAM.serverFirst)}`);
+      await s.line();
+      s.send(`+ ${b64('v=' + Buffer.alloc(32).toString('base64'))}`);
+      await s.line(); // "*", then silence
+    },
+    async (_server, connect) => {
+      const c = await connect({ timeoutMs: 200 });
+      await assert.rejects(
+        c.authenticate('SCRAM-SHA-256', { authcid: 'user', password: 'pencil' }, { sasl: { clientNonce: SCRAM.nonce } }),
+        (err) => err instanceof SaslClientError && err.code === 'SERVER_SIGNATURE_MISMATCH',
+      );
+      await c.closed;
+    },
+  );
 });

@@ -98,6 +98,8 @@ export class ServerSide {
         resolve();
       });
       secure.once('error', reject);
+      // A client that rejects our certificate may just close: neither 'secure' nor 'error' fires then.
+      secure.once('close', () => reject(new Error('client closed during the TLS handshake')));
     });
   }
 

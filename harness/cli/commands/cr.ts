@@ -51,9 +51,8 @@ export function registerCrCommands(program: Command): void {
     .option('--threshold <n>', 'similarity below which two statements are not paired (0..1, default 0.5)')
     .option('--catalogue <file>', 'requirement catalogue to match against (default harness/catalogue/requirements.yaml)')
     .action(async (oldFile: string, newFile: string, opts: DiffCommandOptions) => {
-      const pending = usage(() => diffCommand(oldFile, newFile, opts, { runner: suiteRunner, progress: interactive() }));
       try {
-        process.exitCode = (await pending).status;
+        process.exitCode = (await diffCommand(oldFile, newFile, opts, { runner: suiteRunner, progress: interactive() })).status;
       } catch (e) {
         if (e instanceof CrInputError) throw new UsageError(e.message);
         throw e;

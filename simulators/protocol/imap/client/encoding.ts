@@ -1,4 +1,6 @@
-/** Argument encoding for commands the client builds (astring, mailbox names), and command pieces. */
+/** Argument encoding for commands the client builds (astring, mailbox names), and command framing. */
+import { ImapClientError } from './errors';
+import { literalShown } from './evidence';
 
 /**
  * One argument of a command. Plain strings go on the wire as written; `text` lets a piece show something
@@ -47,4 +49,31 @@ export function encodeModifiedUtf7(name: string): string {
 
 export function mailboxArg(name: string): CommandPiece {
   return astring(encodeModifiedUtf7(name));
+}
+
+/** Splits a command into the frames written between continuation requests (one per synchronising literal). */
+export function buildFrames(tag: string, pieces: CommandPiece[], inlineBytes: number): { bytes: Buffer; shown: string }[] {
+  const frames: { bytes: Buffer; shown: string }[] = [];
+  let bytes: Buffer[] = [Buffer.from(`${tag} `)];
+  let shown = `${tag} `;
+  const add = (text: string, show = text): void => {
+    if (/[\r\n]/.test(text)) throw new ImapClientError('INVALID_ARGUMENT', 'command text contains CR or LF; use sendRaw() for that');
+    bytes.push(Buffer.from(text, 'utf8'));
+    shown += show;
+  };
+  pieces.forEach((piece, i) => {
+    if (i > 0) add(' ');
+    if (typeof piece === 'string') add(piece);
+    else if ('text' in piece) add(piece.text, piece.shown);
+    else {
+      add(`{${piece.literal.length}}`);
+      bytes.push(Buffer.from('\r\n'));
+      frames.push({ bytes: Buffer.concat(bytes), shown });
+      bytes = [piece.literal];
+      shown = piece.shown ?? literalShown(piece.literal, inlineBytes);
+    }
+  });
+  bytes.push(Buffer.from('\r\n'));
+  frames.push({ bytes: Buffer.concat(bytes), shown });
+  return frames;
 }

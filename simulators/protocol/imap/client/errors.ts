@@ -70,6 +70,7 @@ export type ProtocolErrorCode =
   | 'LINE_TOO_LONG'
   | 'LITERAL_TOO_LARGE'
   | 'RESPONSE_TOO_LARGE'
+  | 'TOO_MANY_RESPONSES'
   | 'MALFORMED_RESPONSE'
   | 'MALFORMED_GREETING'
   | 'MALFORMED_CHALLENGE'
@@ -89,4 +90,21 @@ export class CommandFailedError extends ImapClientError {
   constructor(readonly result: CommandResult) {
     super('COMMAND_FAILED', `${result.tag} ${result.status}${result.code ? ` [${result.code.name}]` : ''} ${result.text}`);
   }
+}
+
+export function nodeCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Certificate verification and TLS alert codes, as Node reports them. */
+export function isTlsCode(code: string | undefined): boolean {
+  return !!code && (/^ERR_(SSL|TLS|OSSL)_/.test(code) || /CERT|UNABLE_TO|SELF_SIGNED|CRL|INVALID_PURPOSE|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH/.test(code));
+}
+
+/** A Node TLS error (or a handshake-time close) as a TlsError that keeps Node's code and reason. */
+export function toTlsError(err: unknown, phase: TlsPhase): TlsError {
+  const e = err as (Error & { code?: string; reason?: string }) | undefined;
+  const code = nodeCode(err) ?? 'TLS_HANDSHAKE_FAILED';
+  return new TlsError(code, e?.reason ?? e?.message ?? 'connection closed during the TLS handshake', phase, { cause: err });
 }

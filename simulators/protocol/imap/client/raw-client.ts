@@ -11,9 +11,9 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { nullSink, type TranscriptSink, type Channel, type Direction } from '../../../../harness/evidence/transcript';
 import type { MechanismName, SaslClientCredentials, SaslClientMechanism } from '../../sasl/types';
-import { ConnectionClosedError, ImapClientError, NetworkError, ProtocolError, TimeoutError, TlsError, type TimeoutPhase, type TlsPhase } from './errors';
-import { describeTls, lineShown, literalShown, rawShown, registerSecret, tlsShown, unitShown } from './evidence';
-import type { CommandPiece } from './encoding';
+import { ConnectionClosedError, ImapClientError, NetworkError, ProtocolError, TimeoutError, TlsError, isTlsCode, nodeCode, toTlsError, type TimeoutPhase, type TlsPhase } from './errors';
+import { describeTls, lineShown, rawShown, registerSecret, tlsShown, unitShown } from './evidence';
+import { buildFrames, type CommandPiece } from './encoding';
 import { DEFAULT_LIMITS, ResponseReader, type FramingLimits } from './framing';
 import { parseResponse } from './parser';
 import type { CommandResult, CredentialCommand, Greeting, ImapResponse, TlsInfo } from './types';
@@ -47,6 +47,11 @@ export interface RawImapClientOptions {
   tagPrefix?: string;
   /** literals up to this size appear verbatim in the transcript when textual (default 512) */
   transcriptInlineBytes?: number;
+  /**
+   * Most untagged responses accepted for one command, or between two commands (default 100000); a
+   * server that floods past it is dropped (ProtocolError TOO_MANY_RESPONSES) instead of growing memory.
+   */
+  maxUntaggedResponses?: number;
 }
 
 /** What a command builder hands the core. */
@@ -90,23 +95,9 @@ interface ResponseWaiter {
 }
 
 const HISTORY_LIMIT = 1000;
+/** unsolicited responses and anomalies kept as evidence; older ones are dropped */
+const KEEP_LIMIT = 1000;
 let connectionCounter = 0;
-
-function nodeCode(err: unknown): string | undefined {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Certificate verification and TLS alert codes, as Node reports them. */
-function isTlsCode(code: string | undefined): boolean {
-  return !!code && (/^ERR_(SSL|TLS|OSSL)_/.test(code) || /CERT|UNABLE_TO|SELF_SIGNED|CRL|INVALID_PURPOSE|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH/.test(code));
-}
-
-export function toTlsError(err: unknown, phase: TlsPhase): TlsError {
-  const e = err as (Error & { code?: string; reason?: string }) | undefined;
-  const code = nodeCode(err) ?? 'TLS_HANDSHAKE_FAILED';
-  return new TlsError(code, e?.reason ?? e?.message ?? 'connection closed during the TLS handshake', phase, { cause: err });
-}
 
 export class RawImapClient extends EventEmitter {
   readonly host: string;
@@ -115,9 +106,9 @@ export class RawImapClient extends EventEmitter {
   readonly peer: string;
   readonly conn: string;
   readonly timeoutMs: number;
-  /** unsolicited untagged responses (none of our commands was running) */
+  /** unsolicited untagged responses (none of our commands was running), the last 1000 */
   readonly unsolicited: Extract<ImapResponse, { kind: 'untagged' }>[] = [];
-  /** protocol violations observed (wrong tags, unexpected continuations, malformed lines) */
+  /** protocol violations observed (wrong tags, unexpected continuations, malformed lines), the last 1000 */
   readonly anomalies: string[] = [];
   /** resolves when the connection is gone, whoever closed it */
   readonly closed: Promise<void>;
@@ -127,6 +118,8 @@ export class RawImapClient extends EventEmitter {
   private readonly reader: ResponseReader;
   private readonly inlineBytes: number;
   private readonly tagPrefix: string;
+  private readonly maxUntagged: number;
+  private untaggedCount = 0;
   private readonly started = Date.now();
   private socket: net.Socket | tls.TLSSocket | undefined;
   private tlsSocket: tls.TLSSocket | undefined;
@@ -171,6 +164,7 @@ export class RawImapClient extends EventEmitter {
     this.reader = new ResponseReader({ ...DEFAULT_LIMITS, ...options.limits });
     this.inlineBytes = options.transcriptInlineBytes ?? 512;
     this.tagPrefix = options.tagPrefix ?? 'A';
+    this.maxUntagged = options.maxUntaggedResponses ?? 100_000;
     this.closed = new Promise((resolve) => {
       this.markClosed = resolve;
     });
@@ -372,8 +366,8 @@ export class RawImapClient extends EventEmitter {
       plain.destroy();
       throw err;
     }
-    plain.removeListener('error', this.onError);
-    plain.removeListener('close', this.onClose);
+    // The plain socket keeps its error and close listeners: it lives on under the TLS socket, and an
+    // unhandled 'error' on it would crash the process.
     const secure = tls.connect({ host: this.host, ...tlsOptions, socket: plain });
     this.socket = secure;
     secure.on('error', this.onError);
@@ -503,7 +497,15 @@ export class RawImapClient extends EventEmitter {
         this.record('tls', 'event', `TLS handshake (${phase}) failed: ${tlsErr.code}: ${tlsErr.reason}`);
         reject(tlsErr);
       };
-      const onClosed = (): void => onFail(this.lastSocketError ?? Object.assign(new Error('peer closed the connection during the TLS handshake'), { code: 'ECONNRESET' }));
+      const onClosed = (): void => {
+        if (this.fatal) {
+          // we closed it ourselves (connect timeout): nothing new to record
+          cleanup();
+          reject(this.fatal);
+          return;
+        }
+        onFail(this.lastSocketError ?? Object.assign(new Error('peer closed the connection during the TLS handshake'), { code: 'ECONNRESET' }));
+      };
       const timer = setTimeout(() => {
         cleanup();
         this.record('tls', 'event', `TLS handshake (${phase}) timed out after ${this.timeoutMs} ms`);
@@ -530,13 +532,17 @@ export class RawImapClient extends EventEmitter {
       let next = 0;
       const settle = (): void => {
         clearTimeout(timer);
-        if (this.current === pending) this.current = undefined;
+        if (this.current === pending) {
+          this.current = undefined;
+          this.untaggedCount = 0;
+        }
       };
       const timer = setTimeout(() => {
         settle();
         this.abandoned.add(tag);
         this.record('imap', 'event', `no tagged response to ${tag} within ${ms} ms`);
-        reject(new TimeoutError('command', ms, tag));
+        // A cancelled SASL exchange keeps its real reason (e.g. a forged SCRAM signature) even if the server goes quiet.
+        reject(pending.deferredError ?? new TimeoutError('command', ms, tag));
       }, ms);
       const sendFrame = (): void => {
         const frame = frames[next++]!;
@@ -582,6 +588,7 @@ export class RawImapClient extends EventEmitter {
         },
       };
       this.current = pending;
+      this.untaggedCount = 0;
       if (options.credential) this.noteCredential({ tag, ...options.credential });
       if (options.pipelined && frames.length === 1) {
         next = 1;
@@ -629,11 +636,15 @@ export class RawImapClient extends EventEmitter {
       case 'untagged': {
         this.learn(response);
         if (response.name === 'BYE') this.byeText = response.text;
+        if (++this.untaggedCount > this.maxUntagged) {
+          throw new ProtocolError('TOO_MANY_RESPONSES', `more than ${this.maxUntagged} untagged responses ${this.current ? `to ${this.current.tag}` : 'between commands'}`);
+        }
         if (this.current) {
           this.current.untagged.push(response.raw);
           this.current.responses.push(response);
         } else {
           this.unsolicited.push(response);
+          if (this.unsolicited.length > KEEP_LIMIT) this.unsolicited.shift();
         }
         break;
       }
@@ -713,9 +724,11 @@ export class RawImapClient extends EventEmitter {
     if (this.isClosed) return;
     this.isClosed = true;
     const err = this.closeError();
+    // TLS 1.3 alerts arrive after secureConnect (e.g. the server wanted a client certificate): record them as TLS evidence.
+    if (err instanceof TlsError && err !== this.fatal) this.record('tls', 'event', `TLS connection aborted (${err.phase}): ${err.code}: ${err.reason}`);
     this.record('tcp', 'event', `connection closed${this.closedByClient ? ' by client' : ''}${this.byeText !== undefined ? ` after BYE "${this.byeText}"` : ''}${this.lastSocketError ? ` (${nodeCode(this.lastSocketError) ?? this.lastSocketError.message})` : ''}`);
     this.greetingWaiter?.reject(err);
-    this.current?.reject(err);
+    this.current?.reject(this.current.deferredError ?? err);
     for (const waiter of this.waiters) waiter.reject(err);
     this.waiters.clear();
     this.markClosed();
@@ -738,6 +751,7 @@ export class RawImapClient extends EventEmitter {
 
   private anomaly(text: string): void {
     this.anomalies.push(text);
+    if (this.anomalies.length > KEEP_LIMIT) this.anomalies.shift();
     this.record('imap', 'event', `anomaly: ${text}`);
     this.emit('anomaly', text);
   }
@@ -745,31 +759,4 @@ export class RawImapClient extends EventEmitter {
 
 function splitCaps(text: string | undefined): string[] {
   return (text ?? '').split(' ').filter((c) => c.length > 0);
-}
-
-/** Splits a command into the frames written between continuation requests (one per synchronising literal). */
-function buildFrames(tag: string, pieces: CommandPiece[], inlineBytes: number): { bytes: Buffer; shown: string }[] {
-  const frames: { bytes: Buffer; shown: string }[] = [];
-  let bytes: Buffer[] = [Buffer.from(`${tag} `)];
-  let shown = `${tag} `;
-  const add = (text: string, show = text): void => {
-    if (/[\r\n]/.test(text)) throw new ImapClientError('INVALID_ARGUMENT', 'command text contains CR or LF; use sendRaw() for that');
-    bytes.push(Buffer.from(text, 'utf8'));
-    shown += show;
-  };
-  pieces.forEach((piece, i) => {
-    if (i > 0) add(' ');
-    if (typeof piece === 'string') add(piece);
-    else if ('text' in piece) add(piece.text, piece.shown);
-    else {
-      add(`{${piece.literal.length}}`);
-      bytes.push(Buffer.from('\r\n'));
-      frames.push({ bytes: Buffer.concat(bytes), shown });
-      bytes = [piece.literal];
-      shown = piece.shown ?? literalShown(piece.literal, inlineBytes);
-    }
-  });
-  bytes.push(Buffer.from('\r\n'));
-  frames.push({ bytes: Buffer.concat(bytes), shown });
-  return frames;
 }
