@@ -3,7 +3,7 @@
  * `selftest` turns each on and proves the requirement's scenarios go red (the kill matrix). The
  * catalogue names which faults violate which requirement; a test checks every name it uses is here.
  */
-export const FAULTS: Readonly<Record<string, string>> = {
+export const FAULTS = {
   'evvm-server:primary-identifier-only': 'only the first identifier of a mailbox logs in; the others are unknown users',
   'evvm-server:password-any-mailbox': "accepts the password of any mailbox for an identifier",
   'evvm-server:identifiers-not-linked': 'an authenticated session cannot act as the mailbox\'s other identifiers',
@@ -20,7 +20,14 @@ export const FAULTS: Readonly<Record<string, string>> = {
   'evvm-client:skip-hostname-check': "the EVVM Client does not check the server certificate's host name",
   'evvm-client:opportunistic-starttls': 'the EVVM Client goes on in plaintext when STARTTLS is not offered',
   'evvm-client:ignore-logindisabled': 'the EVVM Client sends LOGIN although the server advertises LOGINDISABLED',
-};
+} as const satisfies Record<string, string>;
+
+export type FaultName = keyof typeof FAULTS;
+
+/** The fault names of one role, e.g. faultsOf('evvm-server'). */
+export function faultsOf<R extends string>(role: R): Array<Extract<FaultName, `${R}:${string}`>> {
+  return (Object.keys(FAULTS) as FaultName[]).filter((f): f is Extract<FaultName, `${R}:${string}`> => f.startsWith(role + ':'));
+}
 
 export function isKnownFault(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(FAULTS, name);

@@ -3,36 +3,22 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../paths';
+import { evvmServerCapabilities, evvmServerPolicy, SaslMechanismSchema } from './sections/evvm-server';
 
-const Mechanism = z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']);
-const Transport = z.enum(['implicit-tls', 'starttls']);
-
+// One section per clause (harness/profile/sections/); add a clause's policy and capabilities by one line each.
 const ProfileSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
     policy: z
       .object({
-        evvmServer: z
-          .object({
-            requireTls: z.boolean().default(true),
-            clientCertificate: z.enum(['required', 'optional', 'none']).default('required'),
-          })
-          .strict()
-          .prefault({}),
+        evvmServer: evvmServerPolicy,
       })
       .strict()
       .prefault({}),
     capabilities: z
       .object({
-        evvmServer: z
-          .object({
-            transports: z.array(Transport).min(1).default(['implicit-tls', 'starttls']),
-            sasl: z.array(Mechanism).default(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']),
-            loginCommand: z.boolean().default(true),
-          })
-          .strict()
-          .prefault({}),
+        evvmServer: evvmServerCapabilities,
       })
       .strict()
       .prefault({}),
@@ -40,7 +26,7 @@ const ProfileSchema = z
   .strict();
 
 export type Profile = z.infer<typeof ProfileSchema>;
-export type SaslMechanism = z.infer<typeof Mechanism>;
+export type SaslMechanism = z.infer<typeof SaslMechanismSchema>;
 
 export class ProfileError extends Error {
   override readonly name = 'ProfileError';

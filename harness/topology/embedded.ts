@@ -5,6 +5,9 @@ import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
 import type { TestAccount } from './accounts';
+import { embeddedFactory, type RoleMap, type RoleName } from './registry';
+import { HarnessError } from '../engine/outcomes';
+import './embedded/index';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
 
 const HOST = '127.0.0.1';
@@ -77,6 +80,7 @@ export class EmbeddedTopology implements Topology {
   readonly kind = 'embedded' as const;
   private readonly stoppers: Array<() => Promise<void>> = [];
   private server?: Promise<EmbeddedEvvmServer>;
+  private readonly roles = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly pki: TestPki,
@@ -94,6 +98,29 @@ export class EmbeddedTopology implements Topology {
     const found = this.accounts.find((a) => a.name === name);
     if (!found) throw new Error(`no test account named "${name}"`);
     return found;
+  }
+
+  role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
+    let started = this.roles.get(name) as Promise<RoleMap[K]> | undefined;
+    if (!started) {
+      const factory = embeddedFactory(name);
+      if (!factory) return Promise.reject(new HarnessError(`no embedded implementation of role "${String(name)}"`));
+      started = factory({
+        pki: this.pki,
+        profile: this.profile,
+        accounts: this.accounts,
+        faults: this.faults,
+        transcript: this.transcript,
+        topology: this,
+        evvmServer: async () => {
+          await this.evvmServer();
+          return (await this.server!).server;
+        },
+        onStop: (stop) => this.stoppers.push(stop),
+      });
+      this.roles.set(name, started);
+    }
+    return started;
   }
 
   evvmServer(): Promise<EvvmServerRole> {

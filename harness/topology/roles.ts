@@ -1,5 +1,6 @@
 import type { Retrieval, ServerTarget, ClientAccount } from '../../simulators/evvm-client/evvm-client';
 import type { TestAccount } from './accounts';
+import type { RoleMap, RoleName } from './registry';
 
 export type Transport = 'implicit-tls' | 'starttls';
 
@@ -69,6 +70,8 @@ export interface Topology {
   starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer>;
   /** client credentials (chain + key) of the test PKI, for test clients */
   clientCredential(kind: 'valid' | 'untrusted-ca' | 'expired' | 'revoked' | 'missing'): { chainPem: string; keyPem: string } | undefined;
+  /** a role or role interface added by a later clause (see registry.ts); memoised per scenario */
+  role<K extends RoleName>(name: K): Promise<RoleMap[K]>;
   /** the trust anchor the harness's clients use to authenticate servers */
   readonly trustAnchorPem: string;
   stop(): Promise<void>;

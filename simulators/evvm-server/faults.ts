@@ -1,21 +1,11 @@
 /**
  * The EVVM Server's fault switches. Each makes the server violate one requirement; with none on, the
  * server is conformant. The checks themselves live in backend.ts, each next to the rule it breaks.
+ * Names and descriptions live in the project-wide registry, simulators/faults.ts.
  */
-export const EVVM_SERVER_FAULTS = [
-  'evvm-server:primary-identifier-only',
-  'evvm-server:password-any-mailbox',
-  'evvm-server:identifiers-not-linked',
-  'evvm-server:authzid-unchecked',
-  'evvm-server:login-survives-logout',
-  'evvm-server:client-cert-not-required',
-  'evvm-server:any-client-ca',
-  'evvm-server:skip-password-check',
-  'evvm-server:ignore-blocked',
-  'evvm-server:no-logindisabled',
-  'evvm-server:plaintext-auth-before-tls',
-  'evvm-server:starttls-injection',
-] as const;
+import { faultsOf } from '../faults';
+
+export const EVVM_SERVER_FAULTS = faultsOf('evvm-server');
 
 export type EvvmServerFault = (typeof EVVM_SERVER_FAULTS)[number];
 

@@ -6,18 +6,12 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
-import { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
-import { EvvmClient } from '../../../simulators/evvm-client/evvm-client';
 import { demoAccounts } from '../../topology/accounts';
-import { evvmServerConfig } from '../../topology/embedded';
 import { loadProfile } from '../../profile/profile';
-import { ControlServer, ControlError, type Handler } from '../../control/control-server';
-import { isKnownFault } from '../../../simulators/faults';
+import { ControlServer } from '../../control/control-server';
+import { simulatedRole, simulatedRoleNames } from '../../simulate';
 import { UsageError } from '../usage';
 import { validateFaults } from './run';
-
-const ROLES = ['evvm-server', 'evvm-client'] as const;
-type Role = (typeof ROLES)[number];
 
 const ConfigSchema = z
   .object({
@@ -43,22 +37,6 @@ async function loadConfig(file: string | undefined): Promise<Config> {
   return r.data;
 }
 
-const FaultBody = z.object({ fault: z.string(), on: z.boolean().default(true) });
-const RetrieveBody = z.object({
-  host: z.string(),
-  port: z.number().int().positive(),
-  servername: z.string(),
-  transport: z.enum(['implicit-tls', 'starttls']),
-  username: z.string(),
-  password: z.string(),
-});
-
-function body<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ControlError(`${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}`);
-  return r.data;
-}
-
 /**
  * `simulate ROLE`: one simulator on its own, serving its protocols and its control API. The first line on
  * stdout is the ready line of design.md; demo credentials are printed for standalone use only.
@@ -66,13 +44,13 @@ function body<T>(schema: z.ZodType<T>, value: unknown): T {
 export function registerSimulateCommand(program: Command, setStatus: (s: number) => void): void {
   program
     .command('simulate')
-    .description(`run one simulator standalone (${ROLES.join(', ')}) with its control API`)
-    .argument('<role>', ROLES.join(' | '))
+    .description(`run one simulator standalone (${simulatedRoleNames().join(', ')}) with its control API`)
+    .argument('<role>', simulatedRoleNames().join(' | '))
     .option('--config <file>', 'YAML: profile, faults, host')
     .action(async (role: string, opts: { config?: string }) => {
-      if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${ROLES.join(', ')})`);
+      if (!simulatedRole(role)) throw new UsageError(`unknown role "${role}" (one of: ${simulatedRoleNames().join(', ')})`);
       const config = await loadConfig(opts.config);
-      const stop = await simulate(role as Role, config);
+      const stop = await simulate(role, config);
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
@@ -82,55 +60,25 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     });
 }
 
-async function simulate(role: Role, config: Config): Promise<() => Promise<void>> {
+async function simulate(role: string, config: Config): Promise<() => Promise<void>> {
+  const start = simulatedRole(role)!;
   const pki = await sharedTestPki();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-pki-'));
-  await writePki(pki, dir, { includeKeys: true });
-  const trust = { ca: path.join(dir, 'ca.pem'), clientCert: path.join(dir, 'evvm-client.crt'), clientKey: path.join(dir, 'evvm-client.key') };
+  const pkiDir = await mkdtemp(path.join(os.tmpdir(), 'evvm-pki-'));
+  await writePki(pki, pkiDir, { includeKeys: true });
   const profile = loadProfile(config.profile);
   const accounts = demoAccounts(randomUUID().slice(0, 8));
-  const routes: Record<string, Handler> = { 'GET /health': () => ({ role, ready: true }) };
-  const endpoints: Record<string, string> = {};
-  let stopRole: () => Promise<void>;
-
-  if (role === 'evvm-server') {
-    const server = new EvvmServer(evvmServerConfig({ pki, profile, accounts, faults: config.faults, host: config.host }));
-    const ports = await server.start();
-    if (ports.imaps !== undefined) endpoints.imaps = `${config.host}:${ports.imaps}`;
-    if (ports.imap !== undefined) endpoints.imap = `${config.host}:${ports.imap}`;
-    routes['GET /observations'] = () => {
-      const o = server.observations();
-      return { authentications: o.authentications, connections: o.connections.map((c) => ({ ...c, clientBytes: c.clientBytes.toString('base64') })) };
-    };
-    routes['POST /faults'] = (b) => {
-      const { fault, on } = body(FaultBody, b);
-      if (!isKnownFault(fault) || !fault.startsWith('evvm-server:')) throw new ControlError(`unknown EVVM Server fault "${fault}"`);
-      server.setFault(fault, on);
-    };
-    stopRole = () => server.stop();
-  } else {
-    const cert = pki.leaf('evvm-client');
-    const client = new EvvmClient({ trustAnchorPem: pki.trustAnchorPem, certificate: { chainPem: cert.chainPem, keyPem: cert.keyPem }, faults: config.faults });
-    routes['POST /retrieve'] = async (b) => {
-      const r = body(RetrieveBody, b);
-      const result = await client.retrieveVoicemail({ host: r.host, port: r.port, servername: r.servername, transport: r.transport }, { username: r.username, password: r.password });
-      return { ...result, voicemails: result.voicemails.map((v) => ({ uid: v.uid, raw: v.raw.toString('base64') })) };
-    };
-    stopRole = async () => undefined;
-  }
-
-  const control = new ControlServer(routes);
-  endpoints.control = await control.listen(config.host);
+  const served = await start({ pki, pkiDir, profile, accounts, faults: config.faults, host: config.host });
+  const control = new ControlServer({ 'GET /health': () => ({ role, ready: true }), ...served.routes });
   const ready = {
     role,
     ready: true,
-    endpoints,
-    trust,
-    accounts: accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
+    endpoints: { ...served.endpoints, control: await control.listen(config.host) },
+    trust: served.trust ?? { ca: path.join(pkiDir, 'ca.pem'), clientCert: path.join(pkiDir, 'evvm-client.crt'), clientKey: path.join(pkiDir, 'evvm-client.key') },
+    accounts: served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
   return async () => {
     await control.close();
-    await stopRole();
+    await served.stop();
   };
 }

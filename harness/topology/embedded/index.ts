@@ -1,0 +1,2 @@
+// Each clause's embedded roles register themselves when imported; add one line per clause.
+export {};
