@@ -66,8 +66,19 @@ function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcri
   return typeof (sink as Partial<Transcript>).secret === 'function';
 }
 
+/** A voicemail that reached a mailbox: what the EVVM Server's other interfaces (SMS, interworking) react to. */
+export interface DepositEvent {
+  /** the identifier it was addressed to */
+  identifier: string;
+  /** every identifier of the mailbox it landed in */
+  mailboxIdentifiers: string[];
+  uid: number;
+  voicemail: Voicemail;
+}
+
 export class EvvmServer {
   readonly actor: string;
+  private readonly depositListeners: Array<(event: DepositEvent) => void> = [];
   private readonly directory = new Directory();
   private readonly faultSet: FaultSet;
   private readonly backend: EvvmBackend;
@@ -122,7 +133,15 @@ export class EvvmServer {
   deposit(identifier: string, voicemail: Voicemail): number {
     const mb = this.directory.lookup(identifier);
     if (!mb) throw new Error(`no mailbox has the identifier ${identifier}`);
-    return mb.deposit(voicemail);
+    const uid = mb.deposit(voicemail);
+    const event: DepositEvent = { identifier, mailboxIdentifiers: [...mb.identifiers], uid, voicemail };
+    for (const listener of this.depositListeners) listener(event);
+    return uid;
+  }
+
+  /** Lets another interface of the EVVM Server (SMS notification, interworking) react to deposits. */
+  onDeposit(listener: (event: DepositEvent) => void): void {
+    this.depositListeners.push(listener);
   }
 
   setMailboxState(identifier: string, state: 'active' | 'blocked'): void {
