@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -80,5 +80,6 @@ async function simulate(role: string, config: Config): Promise<() => Promise<voi
   return async () => {
     await control.close();
     await served.stop();
+    await rm(pkiDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cli } from './cli';
+
+const AUTH_CLAUSE = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03'];
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+interface Conformance {
+  schemaVersion: number;
+  summary: { verdict: string; untested: number };
+  requirements: Array<{ id: string; verdict: string; scenarios: Array<{ polarity: string; status: string }> }>;
+}
+
+test('run passes the authentication clause, reports untested IDs, and writes no key', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'evvm-run-'));
+  const r = await cli(['run', '--tags', AUTH_CLAUSE.map((id) => `@${id}`).join(' or '), '--out', out]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as Conformance;
+  assert.equal(report.schemaVersion, 1);
+  for (const id of AUTH_CLAUSE) {
+    const req = report.requirements.find((q) => q.id === id)!;
+    assert.equal(req.verdict, 'pass', id);
+    assert.ok(req.scenarios.some((s) => s.polarity === 'positive'), `${id} has a positive scenario`);
+    assert.ok(req.scenarios.some((s) => s.polarity === 'negative'), `${id} has a negative scenario`);
+  }
+  assert.ok(report.requirements.some((q) => q.verdict === 'untested'));
+  for (const file of await filesUnder(out)) {
+    const text = await readFile(file, 'utf8');
+    assert.doesNotMatch(text, /PRIVATE KEY/, `${file} holds a private key`);
+  }
+  for (const f of ['conformance.html', 'junit.xml', 'messages.ndjson']) assert.ok((await readFile(path.join(out, f))).length > 0, f);
+});
+
+test('run with a fault fails the requirement it violates and exits 1', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'evvm-run-'));
+  const r = await cli(['run', '--tags', '@EVVM-AUTH-04', '--fault', 'evvm-server:skip-password-check', '--out', out]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as Conformance;
+  assert.equal(report.requirements.find((q) => q.id === 'EVVM-AUTH-04')!.verdict, 'fail');
+  assert.equal(report.summary.verdict, 'not-conformant');
+});
+
+test('usage errors are one line and exit 2', async () => {
+  const unknownFault = await cli(['run', '--fault', 'evvm-server:no-such-fault', '--out', os.tmpdir()]);
+  assert.equal(unknownFault.code, 2);
+  assert.match(unknownFault.stderr, /unknown fault "evvm-server:no-such-fault"/);
+  assert.equal(unknownFault.stderr.trim().split('\n').length, 1);
+  const badProfile = await cli(['run', '--profile', '/nonexistent/profile.yaml']);
+  assert.equal(badProfile.code, 2);
+  assert.match(badProfile.stderr, /cannot read/);
+  const badCommand = await cli(['frobnicate']);
+  assert.equal(badCommand.code, 2);
+  const badRole = await cli(['simulate', 'no-such-role']);
+  assert.equal(badRole.code, 2);
+  assert.match(badRole.stderr, /unknown role/);
+});

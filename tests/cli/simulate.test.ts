@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { simulate } from './cli';
+
+const run = promisify(execFile);
+
+interface Ready {
+  role: string;
+  ready: boolean;
+  endpoints: { imaps: string; imap: string; control: string };
+  trust: { ca: string; clientCert: string; clientKey: string };
+  accounts: Array<{ identifiers: string[]; password: string; blocked: boolean }>;
+}
+
+/** curl, a real third-party IMAP client, fetching INBOX message 1; resolves with exit code and body. */
+async function curl(ready: Ready, user: string, password: string, withCert: boolean): Promise<{ code: number; body: string }> {
+  const port = ready.endpoints.imaps.split(':')[1]!;
+  const url = `imaps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@evvm-server.op.example:${port}/INBOX;UID=1`;
+  const args = ['-s', '--max-time', '10', '--resolve', `evvm-server.op.example:${port}:127.0.0.1`, '--cacert', ready.trust.ca, ...(withCert ? ['--cert', ready.trust.clientCert, '--key', ready.trust.clientKey] : []), url];
+  try {
+    const r = await run('curl', args);
+    return { code: 0, body: r.stdout };
+  } catch (err) {
+    return { code: (err as { code: number }).code, body: '' };
+  }
+}
+
+test('simulate evvm-server serves curl by each identifier, and refuses no certificate or a wrong password', async (t) => {
+  try {
+    await run('curl', ['--version']);
+  } catch {
+    t.skip('curl is not installed');
+    return;
+  }
+  const { ready: raw, child } = await simulate('evvm-server');
+  const ready = raw as unknown as Ready;
+  try {
+    assert.equal(ready.role, 'evvm-server');
+    assert.equal(ready.ready, true);
+    const alice = ready.accounts.find((a) => !a.blocked)!;
+    for (const id of alice.identifiers) {
+      const r = await curl(ready, id, alice.password, true);
+      assert.equal(r.code, 0, `curl as ${id}`);
+      assert.match(r.body, /^Message-ID: <vm-alice-/m, `curl as ${id} reads alice's voicemail`);
+    }
+    const noCert = await curl(ready, alice.identifiers[0]!, alice.password, false);
+    assert.notEqual(noCert.code, 0, 'without a client certificate curl must not get in');
+    const wrong = await curl(ready, alice.identifiers[0]!, alice.password + 'x', true);
+    assert.notEqual(wrong.code, 0, 'with a wrong password curl must not get in');
+    const health = (await (await fetch(`${ready.endpoints.control}/health`)).json()) as { ready: boolean };
+    assert.equal(health.ready, true);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
+
+test('openssl s_client logs in over STARTTLS with the printed CA and client certificate', async () => {
+  const { ready: raw, child } = await simulate('evvm-server');
+  const ready = raw as unknown as Ready;
+  try {
+    const alice = ready.accounts.find((a) => !a.blocked)!;
+    const { spawn } = await import('node:child_process');
+    const s = spawn('openssl', ['s_client', '-quiet', '-starttls', 'imap', '-connect', ready.endpoints.imap, '-CAfile', ready.trust.ca, '-cert', ready.trust.clientCert, '-key', ready.trust.clientKey, '-cert_chain', ready.trust.clientCert, '-servername', 'evvm-server.op.example', '-verify_return_error'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    s.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    s.stdin.write(`a LOGIN "${alice.identifiers[1]}" "${alice.password}"\r\nb SELECT INBOX\r\nc LOGOUT\r\n`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { s.kill(); resolve(); }, 10_000);
+      s.on('close', () => { clearTimeout(timer); resolve(); });
+    });
+    assert.match(out, /^a OK/m, out);
+    assert.match(out, /^b OK/m, out);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
