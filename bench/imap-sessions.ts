@@ -24,6 +24,21 @@ interface Target {
   caPath: string;
 }
 
+/** Calls onLine for every CRLF-terminated line the socket delivers. */
+function onLines(socket: tls.TLSSocket, onLine: (line: string) => void): void {
+  let buffer = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\r\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 2);
+      onLine(line);
+    }
+  });
+}
+
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -35,27 +50,19 @@ function session(t: Target): Promise<number> {
   return new Promise((resolve, reject) => {
     const script = [`a LOGIN "${t.user}" "${t.password}"`, 'b SELECT INBOX', 'c LOGOUT'];
     const socket = tls.connect({ host: t.host, port: t.port, ca: t.ca, cert: t.cert, key: t.key, servername: 'evvm-server.op.example' });
-    let buffer = '';
     let step = -1; // -1: waiting for the greeting
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 2);
-        if (step === -1 && line.startsWith('* OK')) {
-          step = 0;
-          socket.write(script[0] + '\r\n');
-        } else if (step >= 0 && line.startsWith(String.fromCharCode(97 + step) + ' ')) {
-          if (!line.includes(' OK')) return reject(new Error(`unexpected: ${line}`));
-          step++;
-          if (step === script.length) {
-            socket.end();
-            return resolve(performance.now() - started);
-          }
-          socket.write(script[step] + '\r\n');
+    onLines(socket, (line) => {
+      if (step === -1 && line.startsWith('* OK')) {
+        step = 0;
+        socket.write(script[0] + '\r\n');
+      } else if (step >= 0 && line.startsWith(String.fromCharCode(97 + step) + ' ')) {
+        if (!line.includes(' OK')) return reject(new Error(`unexpected: ${line}`));
+        step++;
+        if (step === script.length) {
+          socket.end();
+          return resolve(performance.now() - started);
         }
+        socket.write(script[step] + '\r\n');
       }
     });
     socket.on('error', reject);
@@ -113,19 +120,11 @@ function serveBare(pkiDir: string): void {
   const read = (f: string) => readFileSync(path.join(pkiDir, f), 'utf8');
   const server = tls.createServer({ key: read('evvm-server.key'), cert: read('evvm-server.crt'), ca: read('ca.pem'), requestCert: true, rejectUnauthorized: true }, (socket) => {
     socket.write('* OK ready\r\n');
-    let buffer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 2);
-        const tag = line.slice(0, line.indexOf(' '));
-        if (/ SELECT /i.test(line)) socket.write('* 1 EXISTS\r\n* FLAGS (\\Seen)\r\n');
-        socket.write(`${tag} OK done\r\n`);
-        if (/ LOGOUT/i.test(line)) socket.end();
-      }
+    onLines(socket, (line) => {
+      const tag = line.slice(0, line.indexOf(' '));
+      if (/ SELECT /i.test(line)) socket.write('* 1 EXISTS\r\n* FLAGS (\\Seen)\r\n');
+      socket.write(`${tag} OK done\r\n`);
+      if (/ LOGOUT/i.test(line)) socket.end();
     });
     socket.on('error', () => undefined);
   });

@@ -19,14 +19,9 @@ export interface ConnectionObservation {
   clientBytes: Buffer;
 }
 
-export interface AuthenticationObservation {
-  conn: string;
-  method: string;
-  identity: string;
-  authzid?: string;
-  outcome: 'success' | 'failure';
-  text: string;
-}
+/** One authentication attempt as the server saw it (the simulator's record, shared by every role). */
+export type { AuthenticationObservation } from '../../simulators/evvm-server/backend';
+import type { AuthenticationObservation } from '../../simulators/evvm-server/backend';
 
 export interface ServerObservations {
   connections: ConnectionObservation[];
