@@ -4,6 +4,11 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../paths';
 import { evvmServerCapabilities, evvmServerPolicy, SaslMechanismSchema } from './sections/evvm-server';
+import { smsCapabilities, smsPolicy } from './sections/sms';
+import { messageStorageCapabilities, messageStoragePolicy } from './sections/message-storage';
+import { IutSchema } from './sections/iut';
+import { interworkingCapabilities, interworkingPolicy } from './sections/interworking';
+import { contentCapabilities, contentPolicy } from './sections/content';
 
 // One section per clause (harness/profile/sections/); add a clause's policy and capabilities by one line each.
 const ProfileSchema = z
@@ -13,15 +18,25 @@ const ProfileSchema = z
     policy: z
       .object({
         evvmServer: evvmServerPolicy,
+        sms: smsPolicy,
+        messageStorage: messageStoragePolicy,
+        interfaces: interworkingPolicy,
+        content: contentPolicy,
       })
       .strict()
       .prefault({}),
     capabilities: z
       .object({
         evvmServer: evvmServerCapabilities,
+        sms: smsCapabilities,
+        messageStorage: messageStorageCapabilities,
+        interworking: interworkingCapabilities,
+        content: contentCapabilities,
       })
       .strict()
       .prefault({}),
+    // the implementation under test, when a vendor's server plays a role (sections/iut.ts)
+    iut: IutSchema.optional(),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 import { After, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { EvvmWorld } from '../world';
 import { EmbeddedTopology } from '../../harness/topology/embedded';
+import { ExternalTopology } from '../../harness/topology/external';
+import { loadIut } from '../../harness/profile/sections/iut';
 import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
 import { isRequirementId } from '../../harness/catalogue';
 import { runAccounts, runPki, runProfile } from './run-context';
@@ -13,7 +15,12 @@ Before(async function (this: EvvmWorld, { pickle }) {
   this.profile = runProfile(this.parameters.profilePath);
   const accounts = runAccounts();
   for (const a of accounts) this.transcript.secret(a.password);
-  this.topology = new EmbeddedTopology(await runPki(), this.profile, accounts, this.parameters.faults, this.transcript);
+  const pki = await runPki();
+  const embedded = new EmbeddedTopology(pki, this.profile, accounts, this.parameters.faults, this.transcript);
+  // a profile naming an implementation under test (iut:) puts it in one role; the harness plays the others
+  this.topology = this.profile.iut && this.parameters.profilePath
+    ? new ExternalTopology(embedded, loadIut(this.profile, this.parameters.profilePath), this.profile, pki, this.parameters.faults, this.transcript)
+    : embedded;
 });
 
 After(async function (this: EvvmWorld, { result, error }) {
@@ -24,6 +31,10 @@ After(async function (this: EvvmWorld, { result, error }) {
   else if (result?.status === Status.SKIPPED && this.notApplicableReason) outcome = { outcome: 'not-applicable', reason: this.notApplicableReason };
   else if (result?.status === Status.FAILED) outcome = classifyFailure(error ?? result.exception);
   else outcome = { outcome: 'error', reason: `scenario ended ${String(result?.status)}` };
+  // a scenario that never reached the implementation under test says nothing about it
+  if (outcome.outcome === 'pass' && this.topology instanceof ExternalTopology && !this.topology.iutInvolved) {
+    outcome = { outcome: 'not-applicable', reason: `does not involve the implementation under test (the ${this.topology.iut.role})` };
+  }
   if (outcome.reason) outcome.reason = this.transcript.scrub(outcome.reason);
   this.attach(JSON.stringify(outcome), MEDIA.outcome);
   this.attach(JSON.stringify(this.transcript.entries()), MEDIA.transcript);

@@ -9,6 +9,7 @@ import { REDACTED } from '../../evidence/transcript';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
 import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
 import { loadProfile } from '../../profile/profile';
+import { loadIut } from '../../profile/sections/iut';
 import { EXIT, UsageError, interactive } from '../usage';
 
 export interface RunOptions {
@@ -65,7 +66,8 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
 export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.topology !== 'embedded') throw new UsageError(`topology "${opts.topology}" is not available in this version (use embedded)`);
   validateFaults(opts.fault);
-  if (opts.profile) loadProfile(opts.profile); // validate before anything starts: a bad profile is a usage error
+  const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
+  if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
@@ -79,6 +81,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     messagesFile: messages,
     progress: interactive(),
   });
+  if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
   const secrets = runSecrets();
   await writeReports(report, out, secrets);
   await scrubFile(messages, secrets);

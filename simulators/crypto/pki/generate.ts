@@ -56,6 +56,11 @@ export const DEFAULT_LEAVES: readonly LeafSpec[] = [
   { name: 'evvm-client-bob', usage: 'client', uri: ['sip:bob@op.example'], email: ['bob@op.example'] },
   // The EVVM Server acting as a TLS client (server-to-server interworking).
   { name: 'evvm-server-client', usage: 'client', dns: ['evvm-server.op.example'] },
+  // Interworking peers acting as TLS clients of the EVVM Server's SMTP interfaces (IF-6/7/8 inbound):
+  // OpenSSL refuses a serverAuth-only leaf as a client certificate (INVALID_PURPOSE).
+  { name: 'evvm-server-peer-client', usage: 'client', dns: ['evvm-server.peer.example'] },
+  { name: 'forwarding-gateway-client', usage: 'client', dns: ['forwarding-gateway.op.example'] },
+  { name: 'non-oma-vm-client', usage: 'client', dns: ['non-oma-vm.op.example'] },
 ];
 
 /** Leaf names end up as file names (writePki), so keep them to a portable set. */
@@ -112,6 +117,16 @@ function flawedProfile(good: LeafProfile, flaw: CertificateFlaw, now: number): L
       // Same as good: only the CRL tells them apart.
       return { ...good };
   }
+}
+
+/**
+ * The root CAs' keys of each generated PKI, for issuers that extend it later in the same process (the
+ * S/MIME hierarchy, smime.ts). Kept out of the TestPki contract: CA keys never leave the process.
+ */
+const authorities = new WeakMap<TestPki, { root: Authority; rogueRoot: Authority }>();
+
+export function authoritiesOf(pki: TestPki): { root: Authority; rogueRoot: Authority } | undefined {
+  return authorities.get(pki);
 }
 
 export function twinName(leafName: string, flaw: CertificateFlaw): string {
@@ -216,7 +231,7 @@ export async function generateTestPki(options: TestPkiOptions): Promise<TestPki>
     issueCrlPem({ issuer: intermediate, revoked, ...crlDates }),
   ]);
 
-  return new GeneratedTestPki(
+  const pki = new GeneratedTestPki(
     certificatePem(root.cert),
     certificatePem(intermediate.cert),
     [rootCrl, intermediateCrl],
@@ -224,4 +239,6 @@ export async function generateTestPki(options: TestPkiOptions): Promise<TestPki>
     leaves,
     twins,
   );
+  authorities.set(pki, { root, rogueRoot });
+  return pki;
 }

@@ -12,3 +12,19 @@ export {
 } from './generate';
 export { writePki, type WritePkiOptions, type PkiIndex, type PkiIndexEntry, type PkiFileKind } from './write';
 export { sharedTestPki } from './shared';
+export {
+  generateSmimePki,
+  smimePkiFor,
+  sharedSmimePki,
+  generatedSmimePki,
+  smimeTwinName,
+  DEFAULT_SMIME_LEAVES,
+  SMIME_FLAWS,
+  SMIME_CA_NAME,
+  OTHER_IDENTITY,
+  type SmimePki,
+  type SmimeLeafSpec,
+  type SmimeFlaw,
+  type SmimeUsage,
+  type SmimeKeyAlgorithm,
+} from './smime';

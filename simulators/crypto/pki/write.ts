@@ -9,11 +9,14 @@
  *   untrusted-ca.pem    Rogue Root CA (trust it only to play the rogue's own peers)
  *   NAME.crt / NAME.key good leaf: leaf then intermediate / PKCS#8 key (keys only with includeKeys)
  *   bad/NAME.FLAW.crt / .key   the bad twins
+ *   smime/              the S/MIME hierarchy (smime.ts), when this process generated it: smime-ca.pem,
+ *                       crl.pem (root and S/MIME CA), NAME.crt / NAME.key, bad/NAME.FLAW.crt / .key
  *   index.json          every file above and what it is
  */
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CERTIFICATE_FLAWS } from './generate';
+import { generatedSmimePki, SMIME_FLAWS, type SmimeFlaw } from './smime';
 import type { CertificateFlaw, Credential, TestPki } from './types';
 
 export interface WritePkiOptions {
@@ -30,7 +33,13 @@ export type PkiFileKind =
   | 'leaf-chain'
   | 'leaf-key'
   | 'bad-leaf-chain'
-  | 'bad-leaf-key';
+  | 'bad-leaf-key'
+  | 'smime-ca'
+  | 'smime-crl'
+  | 'smime-leaf-chain'
+  | 'smime-leaf-key'
+  | 'smime-bad-leaf-chain'
+  | 'smime-bad-leaf-key';
 
 export interface PkiIndexEntry {
   /** relative to the directory written */
@@ -39,7 +48,7 @@ export interface PkiIndexEntry {
   description: string;
   /** leaf name (LeafSpec name) for leaf and key files */
   leaf?: string;
-  flaw?: CertificateFlaw;
+  flaw?: CertificateFlaw | SmimeFlaw;
   subject?: string;
   serialNumber?: string;
   fingerprint256?: string;
@@ -58,6 +67,15 @@ const FLAW_DESCRIPTIONS: Record<CertificateFlaw, string> = {
   'wrong-host': 'names only attacker.example (no IP address)',
   'wrong-eku': 'serverAuth and clientAuth swapped',
   revoked: 'listed in the issuing CA CRL (crl.pem)',
+};
+
+const SMIME_FLAW_DESCRIPTIONS: Record<SmimeFlaw, string> = {
+  ...FLAW_DESCRIPTIONS,
+  'wrong-host': 'binds another identity (sip:mallory@attacker.example)',
+  'wrong-eku': 'serverAuth instead of emailProtection',
+  revoked: 'listed in the S/MIME CA CRL (smime/crl.pem)',
+  'wrong-key-usage': 'signing and encryption key usages swapped',
+  'no-non-repudiation': 'digitalSignature without nonRepudiation (contentCommitment)',
 };
 
 const KEY_MODE = 0o600;
@@ -104,6 +122,23 @@ export async function writePki(pki: TestPki, dir: string, options: WritePkiOptio
   for (const [name, credential] of pki.leaves) {
     leafFiles(credential, name, name);
     for (const flaw of CERTIFICATE_FLAWS) leafFiles(pki.bad(name, flaw), `bad/${name}.${flaw}`, name, flaw);
+  }
+
+  const smime = await generatedSmimePki(pki)?.catch(() => undefined);
+  if (smime) {
+    await mkdir(path.join(dir, 'smime', 'bad'), { recursive: true });
+    put({ file: 'smime/smime-ca.pem', kind: 'smime-ca', description: 'EVVM Test S/MIME CA (issued by the root): issues every S/MIME leaf' }, smime.issuingCaPem);
+    put({ file: 'smime/crl.pem', kind: 'smime-crl', description: 'CRLs of the root CA and the S/MIME CA' }, smime.crlPem);
+    const smimeFiles = (credential: Credential, stem: string, leaf: string, flaw?: SmimeFlaw): void => {
+      const what = flaw ? `bad twin of S/MIME ${leaf}: ${SMIME_FLAW_DESCRIPTIONS[flaw]}` : `S/MIME leaf ${leaf}`;
+      const facts = { leaf, ...(flaw ? { flaw } : {}), subject: credential.subject, serialNumber: credential.serialNumber, fingerprint256: credential.fingerprint256 };
+      put({ file: `${stem}.crt`, kind: flaw ? 'smime-bad-leaf-chain' : 'smime-leaf-chain', description: `${what}: certificate chain`, ...facts }, credential.chainPem);
+      putKey({ file: `${stem}.key`, kind: flaw ? 'smime-bad-leaf-key' : 'smime-leaf-key', description: `${what}: PKCS#8 private key (test key)`, ...facts }, credential.keyPem);
+    };
+    for (const [name, credential] of smime.leaves) {
+      smimeFiles(credential, `smime/${name}`, name);
+      for (const flaw of SMIME_FLAWS) smimeFiles(smime.bad(name, flaw), `smime/bad/${name}.${flaw}`, name, flaw);
+    }
   }
 
   await Promise.all(writes);

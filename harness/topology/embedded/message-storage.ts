@@ -1,0 +1,324 @@
+/**
+ * The CPM Message Storage clause (IF-5): its role interfaces and their embedded implementations.
+ *   'message-storage'             the Message Storage Server (simulator here, a vendor's IUT in external.ts)
+ *   'evvm-server-storage'         the EVVM Server as IMAP client of the Message Storage Server (EVVM-AUTH-05)
+ *   'message-storage-adversaries' a rogue Message Storage Server with a flawed certificate
+ * Roles return observations; steps judge them.
+ */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { TranscriptSink } from '../../evidence/transcript';
+import { registerSecret } from '../../evidence/secrets';
+import type { Profile } from '../../profile/profile';
+import type { TestAccount } from '../accounts';
+import type { CapturingServer, Endpoint, Transport } from '../roles';
+import { registerEmbeddedRole } from '../registry';
+import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/types';
+import { MessageStorageServer, type MessageStorageServerOptions } from '../../../simulators/message-storage/message-storage-server';
+import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
+import { EvvmServerStorage, MessageStorageLink, type StorageTarget, type StoreResult } from '../../../simulators/evvm-server/message-storage-client';
+import { ImapServer } from '../../../simulators/protocol/imap/server/server';
+import { SimpleBackend } from '../../../simulators/protocol/imap/server/simple-backend';
+
+declare module '../registry' {
+  interface RoleMap {
+    'message-storage': MessageStorageRole;
+    'evvm-server-storage': EvvmServerStorageRole;
+    'message-storage-adversaries': MessageStorageAdversaries;
+  }
+}
+
+const HOST = '127.0.0.1';
+/** the name the Message Storage Server's certificate carries (test PKI leaf 'message-storage') */
+export const MESSAGE_STORAGE_NAME = 'message-storage.op.example';
+/** the PSK-TLS identity the embedded Message Storage Server provisions for the EVVM Server */
+export const EVVM_SERVER_PSK_IDENTITY = 'evvm-server.op.example';
+
+export interface ClientCredential {
+  chainPem: string;
+  keyPem: string;
+}
+
+/** A CPM user of the Message Storage Server, with the credentials that must and must not open it. */
+export interface MssAccount {
+  name: string;
+  username: string;
+  /** the password the CPM service manages for the Message Storage (CPM-MS-AUTH-03) */
+  password: string;
+  /** the user's voicemail TUI PIN (not a Message Storage credential) */
+  tuiPin?: string;
+  /** the user's SIP credentials (not a Message Storage credential) */
+  sip?: { uri: string; password: string };
+}
+
+/** The Message Storage Server, whoever plays it. */
+export interface MessageStorageRole {
+  readonly actor: string;
+  /** a vendor's IUT: what it observed internally cannot be asked, only what the harness sees */
+  readonly external: boolean;
+  /** per connection and command, in ms */
+  readonly timeoutMs: number;
+  endpoint(transport: Transport): Endpoint | undefined;
+  /** where PSK-TLS is offered (implicit) */
+  pskEndpoint(): Endpoint | undefined;
+  /** the anchor its server certificate chains to */
+  readonly trustAnchorPem: string;
+  /** a client certificate for the harness's CPM client: one it accepts, or one from a CA it does not trust */
+  clientCredential(kind: 'valid' | 'untrusted-ca'): ClientCredential | undefined;
+  /** a provisioned PSK-TLS identity and its key */
+  psk(): PskCredential | undefined;
+  /** a test account by the name the features use; throws InconclusiveError when an IUT profile has none */
+  account(name: string): MssAccount;
+  /** CPM-MS-AUTH-04: subscribes a user; the pre-configured password comes back out of band */
+  subscribe(name: string): Promise<MssAccount>;
+  /** how the EVVM Server is configured to store into the account `name` (IF-5) */
+  storageTarget(name: string): StorageTarget;
+}
+
+/** The EVVM Server's side of IF-5. */
+export interface EvvmServerStorageRole {
+  readonly actor: string;
+  /** A voicemail is deposited in the mailbox of the demo user `name`; the EVVM Server stores it at `target`. */
+  depositAndStore(name: string, target: StorageTarget): Promise<{ messageId: string; result: StoreResult }>;
+}
+
+/** A server impersonating the Message Storage Server; it accepts any password and records every byte. */
+export interface RogueMessageStorage extends CapturingServer {
+  /** the EVVM Server's IF-5 configuration, pointed at the rogue */
+  target(): StorageTarget;
+  /** the credential the EVVM Server holds for the genuine store, which the rogue must not get */
+  readonly credential: string;
+}
+
+export interface MessageStorageAdversaries {
+  rogue(flaw: CertificateFlaw): Promise<RogueMessageStorage>;
+}
+
+// ---- the embedded Message Storage Server ----
+
+const secretsFor = new WeakMap<readonly TestAccount[], { accounts: MssAccount[]; psk: Buffer }>();
+
+/**
+ * The Message Storage credentials of the run's demo users: random per run, and separate from their EVVM
+ * mailbox password, TUI PIN and SIP password (CPM-MS-AUTH-03). One set per process, like the accounts.
+ */
+export function mssCredentials(accounts: readonly TestAccount[]): { accounts: MssAccount[]; psk: Buffer } {
+  let c = secretsFor.get(accounts);
+  if (!c) {
+    const mss = accounts.map((a) => ({
+      name: a.name,
+      username: a.identifiers['e-mail alias'],
+      password: randomBytes(12).toString('base64url'),
+      tuiPin: String(randomInt(10_000_000, 99_999_999)),
+      sip: { uri: a.identifiers['SIP URI'], password: randomBytes(12).toString('base64url') },
+    }));
+    for (const m of mss) for (const s of [m.password, m.tuiPin, m.sip.password]) registerSecret(s);
+    c = { accounts: mss, psk: randomBytes(32) };
+    registerSecret(c.psk);
+    secretsFor.set(accounts, c);
+  }
+  return c;
+}
+
+/** What `simulate` and the embedded topology both need to build a Message Storage Server from a profile. */
+export function messageStorageConfig(args: {
+  pki: TestPki;
+  profile: Profile;
+  accounts: readonly TestAccount[];
+  faults: readonly string[];
+  transcript?: TranscriptSink;
+  host?: string;
+}): MessageStorageServerOptions {
+  const { pki, profile } = args;
+  const leaf = pki.leaf('message-storage');
+  const caps = profile.capabilities.messageStorage;
+  const creds = mssCredentials(args.accounts);
+  return {
+    host: args.host ?? HOST,
+    listen: { implicitTls: caps.transports.includes('implicit-tls'), starttls: caps.transports.includes('starttls') },
+    tls: {
+      key: leaf.keyPem,
+      cert: leaf.chainPem,
+      ca: pki.trustAnchorPem,
+      crl: [...pki.crls],
+      ...(caps.pskTls.length > 0 ? { psk: { [EVVM_SERVER_PSK_IDENTITY]: creds.psk } } : {}),
+    },
+    policy: {
+      requireTls: profile.policy.messageStorage.requireTls,
+      clientCertificate: profile.policy.messageStorage.clientCertificate,
+      saslMechanisms: caps.sasl,
+      loginCommand: caps.loginCommand,
+    },
+    subscribers: creds.accounts.map((m) => {
+      const cert = args.accounts.find((a) => a.name === m.name)?.clientCertificate;
+      return { username: m.username, password: m.password, ...(m.tuiPin ? { tuiPin: m.tuiPin } : {}), ...(m.sip ? { sip: m.sip } : {}), clientCertificates: cert ? [pki.leaf(cert).fingerprint256] : [] };
+    }),
+    faults: args.faults.filter((f) => f.startsWith('message-storage:')),
+    ...(args.transcript ? { transcript: args.transcript } : {}),
+  };
+}
+
+/** Subscribes a user the CPM way: a fresh username, TUI PIN and SIP credential, and a pre-configured password. */
+export function subscribeUser(server: MessageStorageServer, name: string, transcript?: TranscriptSink & { secret?(v: string): void }): MssAccount {
+  const tuiPin = String(randomInt(10_000_000, 99_999_999));
+  const sip = { uri: `sip:${name}@op.example`, password: randomBytes(12).toString('base64url') };
+  for (const s of [tuiPin, sip.password]) {
+    registerSecret(s);
+    transcript?.secret?.(s);
+  }
+  const config = server.subscribe({ username: `${name}@op.example`, tuiPin, sip });
+  registerSecret(config.password);
+  transcript?.secret?.(config.password);
+  return { name, username: config.username, password: config.password, tuiPin, sip };
+}
+
+/** The EVVM Server's configuration toward a Message Storage Server: implicit TLS when offered (STD-04). */
+export function storageTargetFor(args: {
+  endpoint: (t: Transport) => Endpoint | undefined;
+  trustAnchorPem: string;
+  certificate: ClientCredential | undefined;
+  profile: Profile;
+  account: MssAccount;
+  timeoutMs?: number;
+}): StorageTarget {
+  const implicit = args.endpoint('implicit-tls');
+  const starttls = args.endpoint('starttls');
+  const endpoint = implicit ?? starttls;
+  if (!endpoint) throw new Error('the Message Storage Server offers no TLS endpoint');
+  const mutual = args.profile.policy.messageStorage.clientCertificate !== 'none';
+  return {
+    endpoint,
+    transport: implicit ? 'implicit-tls' : 'starttls',
+    trustAnchorPem: args.trustAnchorPem,
+    ...(mutual && args.certificate ? { certificate: args.certificate } : {}),
+    account: { username: args.account.username, password: args.account.password },
+    ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
+  };
+}
+
+class EmbeddedMessageStorage implements MessageStorageRole {
+  readonly actor: string;
+  readonly external = false;
+  readonly timeoutMs = 3000;
+  private readonly subscribed = new Map<string, MssAccount>();
+
+  constructor(
+    private readonly server: MessageStorageServer,
+    private readonly ports: { imaps?: number; imap?: number },
+    private readonly pki: TestPki,
+    private readonly profile: Profile,
+    private readonly accounts: readonly TestAccount[],
+    private readonly transcript: TranscriptSink & { secret?(v: string): void },
+  ) {
+    this.actor = server.actor;
+  }
+
+  get trustAnchorPem(): string {
+    return this.pki.trustAnchorPem;
+  }
+
+  endpoint(transport: Transport): Endpoint | undefined {
+    const port = transport === 'implicit-tls' ? this.ports.imaps : this.ports.imap;
+    return port === undefined ? undefined : { host: HOST, port, servername: MESSAGE_STORAGE_NAME };
+  }
+
+  pskEndpoint(): Endpoint | undefined {
+    return this.profile.capabilities.messageStorage.pskTls.length > 0 ? this.endpoint('implicit-tls') : undefined;
+  }
+
+  clientCredential(kind: 'valid' | 'untrusted-ca'): ClientCredential {
+    // alice's device: its certificate is mapped to her account for SASL EXTERNAL
+    const c = kind === 'valid' ? this.pki.leaf('evvm-client') : this.pki.bad('evvm-client', 'untrusted-ca');
+    return { chainPem: c.chainPem, keyPem: c.keyPem };
+  }
+
+  psk(): PskCredential | undefined {
+    return this.profile.capabilities.messageStorage.pskTls.length > 0 ? { identity: EVVM_SERVER_PSK_IDENTITY, key: mssCredentials(this.accounts).psk } : undefined;
+  }
+
+  account(name: string): MssAccount {
+    const found = this.subscribed.get(name) ?? mssCredentials(this.accounts).accounts.find((a) => a.name === name);
+    if (!found) throw new Error(`no Message Storage account named "${name}"`);
+    return found;
+  }
+
+  async subscribe(name: string): Promise<MssAccount> {
+    const account = subscribeUser(this.server, name, this.transcript);
+    this.subscribed.set(name, account);
+    return account;
+  }
+
+  storageTarget(name: string): StorageTarget {
+    const c = this.pki.leaf('evvm-server-client');
+    return storageTargetFor({ endpoint: (t) => this.endpoint(t), trustAnchorPem: this.pki.trustAnchorPem, certificate: { chainPem: c.chainPem, keyPem: c.keyPem }, profile: this.profile, account: this.account(name) });
+  }
+}
+
+registerEmbeddedRole('message-storage', async (ctx) => {
+  const server = new MessageStorageServer(messageStorageConfig({ pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, faults: ctx.faults, transcript: ctx.transcript }));
+  const ports = await server.start();
+  ctx.onStop(() => server.stop());
+  return new EmbeddedMessageStorage(server, ports, ctx.pki, ctx.profile, ctx.accounts, ctx.transcript);
+});
+
+// ---- the EVVM Server's storage link ----
+
+/** A small VVM-style voicemail with a fresh Message-ID. */
+export function freshVoicemail(identifier: string): { messageId: string; raw: Buffer } {
+  const messageId = `<vm-stored-${randomUUID()}@evvm-server.op.example>`;
+  const raw = [
+    'From: tel:+15557777',
+    `To: ${identifier}`,
+    'Date: Sun, 22 Nov 2026 09:00:00 +0000',
+    'Subject: voice mail',
+    `Message-ID: ${messageId}`,
+    'Message-Context: voice-message',
+    'MIME-Version: 1.0',
+    'Content-Type: audio/amr',
+    'Content-Transfer-Encoding: base64',
+    '',
+    randomBytes(48).toString('base64'),
+    '',
+  ].join('\r\n');
+  return { messageId, raw: Buffer.from(raw, 'utf8') };
+}
+
+registerEmbeddedRole('evvm-server-storage', async (ctx) => {
+  const server = await ctx.evvmServer();
+  const link = new MessageStorageLink({ faults: ctx.faults.filter((f) => f.startsWith('evvm-server:mss-')), transcript: ctx.transcript });
+  const storage = new EvvmServerStorage(server, link);
+  return {
+    actor: storage.actor,
+    async depositAndStore(name: string, target: StorageTarget) {
+      const identifier = ctx.accounts.find((a) => a.name === name)?.identifiers.MSISDN;
+      if (!identifier) throw new Error(`the EVVM Server has no mailbox for "${name}"`);
+      storage.configure(target);
+      const vm = freshVoicemail(identifier);
+      const result = await storage.depositAndStore(identifier, { raw: vm.raw });
+      return { messageId: vm.messageId, result };
+    },
+  };
+});
+
+// ---- adversaries ----
+
+registerEmbeddedRole('message-storage-adversaries', async (ctx) => ({
+  async rogue(flaw: CertificateFlaw): Promise<RogueMessageStorage> {
+    const bad = ctx.pki.bad('message-storage', flaw);
+    // what the EVVM Server holds for alice's genuine store: the rogue is after exactly this
+    const alice = mssCredentials(ctx.accounts).accounts[0]!;
+    const backend = new SimpleBackend({ accounts: [{ username: alice.username, password: alice.password }], acceptAnyPassword: true, requireTls: true });
+    const rogue = new ImapServer({ actor: 'Rogue Message Storage Server', peer: 'EVVM Server', host: HOST, listen: { implicitTls: true, starttls: true }, tls: { key: bad.keyPem, cert: bad.chainPem }, backend, transcript: ctx.transcript });
+    const ports = await rogue.start();
+    ctx.onStop(() => rogue.stop());
+    const endpoint = (t: Transport): Endpoint => ({ host: HOST, port: (t === 'implicit-tls' ? ports.imaps : ports.imap)!, servername: MESSAGE_STORAGE_NAME });
+    const client = ctx.pki.leaf('evvm-server-client');
+    return {
+      actor: rogue.actor,
+      credential: alice.password,
+      endpoint,
+      clientBytes: async () => Buffer.concat(rogue.connections().map((c) => c.clientBytes)),
+      target: () =>
+        storageTargetFor({ endpoint: (t) => endpoint(t), trustAnchorPem: ctx.pki.trustAnchorPem, certificate: { chainPem: client.chainPem, keyPem: client.keyPem }, profile: ctx.profile, account: alice }),
+    };
+  },
+}));

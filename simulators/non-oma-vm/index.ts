@@ -1,0 +1,2 @@
+export { NonOmaVm, type NonOmaVmOptions, type VpimReceipt } from './non-oma-vm';
+export { NON_OMA_VM_FAULTS, isNonOmaVmFault, type NonOmaVmFault } from './faults';

@@ -1,0 +1,291 @@
+/**
+ * An SMTP listener (smtp-server 3.21.6) with the interworking security rules in one place: STARTTLS and
+ * implicit TLS, client certificates judged against the link policy (chain AND configured peer name) when
+ * the TLS session starts, so a refused peer gets a 554 before any command, no mail before TLS where TLS
+ * is required, and SMTP AUTH only after TLS (RFC 4954 §4). What it decides about each session and
+ * message is kept as observations; every line goes to the transcript (AUTH arguments never do).
+ */
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { describeJudgement, judgePeer } from './peer';
+import type { LinkPolicy, PeerJudgement, SmtpTransport } from './types';
+
+/** An SMTP refusal: the reply code and its text (with the enhanced status code, RFC 3463). */
+export interface Refusal {
+  code: number;
+  text: string;
+}
+
+/** What the listener saw of one session. */
+export interface InboundSession {
+  conn: string;
+  transport: SmtpTransport;
+  secure: boolean;
+  viaStartTls: boolean;
+  tls?: { protocol: string | null; cipher: string };
+  /** the verdict on the client's certificate (TLS sessions only) */
+  peer?: PeerJudgement;
+  /** the session was refused as a whole (at the TLS stage) */
+  refused?: Refusal;
+  auth: Array<{ method: string; username?: string; secure: boolean; outcome: 'success' | 'failure' }>;
+  /** commands the listener refused, in order */
+  refusals: Array<{ command: string } & Refusal>;
+  messages: number;
+}
+
+export interface ReceivedMessage {
+  conn: string;
+  from: string;
+  to: string[];
+  raw: Buffer;
+  secure: boolean;
+  peer?: PeerJudgement;
+  /** the SMTP AUTH identity, when the session authenticated */
+  user?: string;
+  /** the listener's identity to put in a Received header */
+  receivedBy: string;
+}
+
+export interface SmtpAuthPolicy {
+  mechanisms: Array<'PLAIN' | 'LOGIN'>;
+  /** the user name to record when the credentials are right */
+  verify(username: string, password: string): string | undefined;
+  /** every transaction needs AUTH first */
+  required: boolean;
+}
+
+export interface SmtpListenerOptions {
+  /** transcript name, e.g. 'EVVM Server' */
+  actor: string;
+  /** the other end in transcripts, e.g. 'Peer EVVM Server' */
+  peer: string;
+  host?: string;
+  /** the host name in the greeting and Received headers */
+  name: string;
+  listen: { starttls?: boolean; implicitTls?: boolean };
+  ports?: { smtp?: number; smtps?: number };
+  tls: { key: string; cert: string };
+  /** client certificates: requested on every TLS session, judged by this policy */
+  clientPolicy: LinkPolicy;
+  /** fault hook: accept a client the policy refuses */
+  acceptClient?: (j: PeerJudgement) => boolean;
+  /** SMTP AUTH (the deposit interface); omitted: AUTH is not offered */
+  auth?: SmtpAuthPolicy;
+  /** fault hook: AUTH before TLS is not refused with 538 */
+  allowInsecureAuth?: () => boolean;
+  /** fault hook: STARTTLS is not offered (default: offered) */
+  offerStartTls?: () => boolean;
+  /** mail transactions need TLS (default true) */
+  requireTls?: () => boolean;
+  onMailFrom?(from: string, session: InboundSession): Refusal | undefined;
+  onRcptTo?(to: string, session: InboundSession): Refusal | undefined;
+  onMessage(message: ReceivedMessage, session: InboundSession): Promise<Refusal | undefined> | Refusal | undefined;
+  transcript?: TranscriptSink;
+  /** the biggest message accepted, default 1 MiB */
+  maxMessageBytes?: number;
+}
+
+const refusal = (code: number, text: string): Error & { responseCode: number } => Object.assign(new Error(text), { responseCode: code });
+
+let seq = 0;
+
+/**
+ * smtp-server holds every new connection for a fixed 100 ms before the greeting (its early-talker
+ * check, an anti-spam measure). Our listeners talk only to simulators and test clients, and a suite of a
+ * few hundred sessions must stay fast, so for our servers only the greeting goes out at once. The
+ * replacement does what init() does in 3.21.6 (pinned), minus the timer; other servers are untouched.
+ */
+const undelayed = new WeakSet<SMTPServer>();
+const originalInit = SMTPConnection.prototype.init;
+SMTPConnection.prototype.init = function (this: SMTPConnection): void {
+  if (!undelayed.has(this._server)) return originalInit.call(this);
+  this._setListeners(() => {
+    const max = this._server.options.maxClients;
+    if (max && this._server.connections.size > max) return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
+    setImmediate(() => this.connectionReady());
+  });
+};
+
+export class SmtpListener {
+  private readonly servers: Array<{ transport: SmtpTransport; server: SMTPServer }> = [];
+  private readonly sessions = new Map<string, InboundSession>();
+  private readonly order: InboundSession[] = [];
+  private readonly transcript: TranscriptSink;
+  private readonly prefix = `smtp-s${++seq}`;
+
+  constructor(private readonly options: SmtpListenerOptions) {
+    this.transcript = options.transcript ?? nullSink;
+    if (options.listen.starttls) this.servers.push({ transport: 'starttls', server: this.build('starttls') });
+    if (options.listen.implicitTls) this.servers.push({ transport: 'implicit-tls', server: this.build('implicit-tls') });
+  }
+
+  async start(): Promise<{ smtp?: number; smtps?: number }> {
+    const ports: { smtp?: number; smtps?: number } = {};
+    for (const { transport, server } of this.servers) {
+      const want = transport === 'starttls' ? this.options.ports?.smtp : this.options.ports?.smtps;
+      const port = await new Promise<number>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(want ?? 0, this.options.host ?? '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
+      });
+      if (transport === 'starttls') ports.smtp = port;
+      else ports.smtps = port;
+    }
+    return ports;
+  }
+
+  /** Closes the listeners and every session at once. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        ({ server }) =>
+          new Promise<void>((resolve) => {
+            for (const c of (server as unknown as { connections: Set<{ _socket?: { destroy(): void } }> }).connections) c._socket?.destroy();
+            server.close(() => resolve());
+          }),
+      ),
+    );
+  }
+
+  observations(): InboundSession[] {
+    return this.order.map((s) => ({ ...s, auth: [...s.auth], refusals: [...s.refusals] }));
+  }
+
+  private session(s: SMTPServerSession, transport: SmtpTransport): InboundSession {
+    let o = this.sessions.get(s.id);
+    if (!o) {
+      o = { conn: `${this.prefix}-${s.id.slice(0, 6)}`, transport, secure: false, viaStartTls: false, auth: [], refusals: [], messages: 0 };
+      this.sessions.set(s.id, o);
+      this.order.push(o);
+    }
+    return o;
+  }
+
+  private record(conn: string | undefined, dir: 'send' | 'recv' | 'event', text: string, channel: 'smtp' | 'tls' | 'tcp' = 'smtp'): void {
+    this.transcript.record({ actor: this.options.actor, peer: this.options.peer, channel, dir, text, ...(conn ? { conn } : {}) });
+  }
+
+  private refuse(o: InboundSession, command: string, r: Refusal): Error {
+    o.refusals.push({ command, ...r });
+    return refusal(r.code, r.text);
+  }
+
+  private build(transport: SmtpTransport): SMTPServer {
+    const opts = this.options;
+    const conns = new Map<string, string>();
+    const connOf = (cid: unknown): string | undefined => (typeof cid === 'string' ? conns.get(cid) : undefined);
+    const logger = {
+      // smtp-server logs every command ('C:') and reply ('S:'); AUTH arguments arrive already hidden
+      debug: (meta: { tnx?: string; cid?: string } | undefined, label?: string, line?: unknown) => {
+        if (meta?.tnx === 'command' && label === 'C:') this.record(connOf(meta.cid), 'recv', String(line));
+        else if (meta?.tnx === 'send' && label === 'S:') for (const l of String(line).split('\r\n')) this.record(connOf(meta.cid), 'send', l);
+      },
+      info: () => undefined,
+      warn: () => undefined,
+      error: (meta: { tnx?: string; cid?: string; err?: Error } | undefined, label?: string) => {
+        if (meta?.tnx === 'connection' || meta?.tnx === 'tls' || meta?.err) this.record(connOf(meta?.cid), 'event', `error: ${meta?.err?.message ?? label ?? 'unknown'}`, 'tcp');
+      },
+    };
+    const server: SMTPServer = new SMTPServer({
+      secure: transport === 'implicit-tls',
+      name: opts.name,
+      key: opts.tls.key,
+      cert: opts.tls.cert,
+      ca: opts.clientPolicy.trustAnchors,
+      ...(opts.clientPolicy.crl && opts.clientPolicy.crl.length ? { crl: [...opts.clientPolicy.crl] } : {}),
+      // ask every TLS client for its certificate, decide in onSecure so the reason is evidence
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      authMethods: opts.auth?.mechanisms ?? [],
+      authOptional: !opts.auth?.required,
+      disabledCommands: opts.auth ? [] : ['AUTH'],
+      size: opts.maxMessageBytes ?? 1024 * 1024,
+      hideSize: false,
+      hideDSN: true,
+      disableReverseLookup: true,
+      logger,
+      closeTimeout: 200,
+      socketTimeout: 10_000,
+      onConnect: (s, cb) => {
+        const o = this.session(s, transport);
+        conns.set(s.id, o.conn);
+        this.record(o.conn, 'event', `connection from ${s.remoteAddress}:${s.remotePort} (${transport})`, 'tcp');
+        // faults are read per session so a control API can switch them at run time
+        server.options.allowInsecureAuth = opts.allowInsecureAuth?.() ?? false;
+        const offer = opts.offerStartTls?.() ?? true;
+        s.disabledCommands = [...(opts.auth ? [] : ['AUTH']), ...(offer ? [] : ['STARTTLS'])];
+        cb();
+      },
+      onSecure: (socket, s, cb) => {
+        const o = this.session(s, transport);
+        conns.set(s.id, o.conn);
+        const t = socket as TLSSocket;
+        const c = t.getCipher();
+        o.secure = true;
+        o.viaStartTls = transport === 'starttls';
+        o.tls = { protocol: t.getProtocol(), cipher: c.standardName ?? c.name };
+        o.peer = judgePeer(t, opts.clientPolicy, opts.acceptClient ? { override: opts.acceptClient } : {});
+        this.record(o.conn, 'event', `${o.tls.protocol ?? 'TLS'} ${o.tls.cipher}${o.viaStartTls ? ' (STARTTLS)' : ''}; ${describeJudgement(o.peer)}`, 'tls');
+        if (!o.peer.accepted) {
+          o.refused = { code: 554, text: `5.7.1 Client not authenticated: ${o.peer.reason}` };
+          return cb(refusal(o.refused.code, o.refused.text));
+        }
+        cb();
+      },
+      onAuth: (auth: SMTPServerAuthentication, s, cb) => {
+        const o = this.session(s, transport);
+        const user = auth.method === 'PLAIN' || auth.method === 'LOGIN' ? opts.auth?.verify(auth.username ?? '', auth.password ?? '') : undefined;
+        o.auth.push({ method: auth.method, ...(auth.username !== undefined ? { username: auth.username } : {}), secure: s.secure, outcome: user ? 'success' : 'failure' });
+        if (!user) return cb(refusal(535, '5.7.8 Authentication credentials invalid'));
+        cb(null, { user });
+      },
+      onMailFrom: (address: SMTPServerAddress, s, cb) => {
+        const o = this.session(s, transport);
+        if (!s.secure && (opts.requireTls?.() ?? true)) return cb(this.refuse(o, 'MAIL', { code: 530, text: '5.7.0 Must issue a STARTTLS command first' }));
+        const r = opts.onMailFrom?.(address.address, o);
+        cb(r ? this.refuse(o, 'MAIL', r) : null);
+      },
+      onRcptTo: (address: SMTPServerAddress, s, cb) => {
+        const o = this.session(s, transport);
+        const r = opts.onRcptTo?.(address.address, o);
+        cb(r ? this.refuse(o, 'RCPT', r) : null);
+      },
+      onData: (stream, s, cb) => {
+        const o = this.session(s, transport);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('error', (err: Error) => cb(refusal(451, `4.3.0 ${err.message}`)));
+        stream.on('end', () => {
+          if (stream.sizeExceeded) return cb(this.refuse(o, 'DATA', { code: 552, text: '5.3.4 Message too big' }));
+          const message: ReceivedMessage = {
+            conn: o.conn,
+            from: s.envelope.mailFrom ? s.envelope.mailFrom.address : '',
+            to: s.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks),
+            secure: s.secure,
+            receivedBy: opts.name,
+            ...(o.peer ? { peer: o.peer } : {}),
+            ...(typeof s.user === 'string' ? { user: s.user } : {}),
+          };
+          Promise.resolve()
+            .then(() => opts.onMessage(message, o))
+            .then(
+              (r) => {
+                if (r) return cb(this.refuse(o, 'DATA', r));
+                o.messages++;
+                cb(null, `2.0.0 Accepted (${message.raw.length} bytes)`);
+              },
+              (err: Error) => cb(this.refuse(o, 'DATA', { code: 451, text: `4.3.0 ${err.message}` })),
+            );
+        });
+      },
+    });
+    undelayed.add(server);
+    // a failing listener socket must not crash the process
+    server.on('error', (err: Error) => this.record(undefined, 'event', `listener error: ${err.message}`, 'tcp'));
+    return server;
+  }
+}

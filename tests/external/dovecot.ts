@@ -1,0 +1,207 @@
+/**
+ * A third-party IMAP server for the external-IUT tests: Debian's dovecot (dovecot-imapd), configured in a
+ * temporary folder with its own config file, a passwd-file passdb and the test PKI, on 127.0.0.1 ports,
+ * run in the foreground (`dovecot -F -c FILE`) and stopped by its own pid.
+ *
+ * Dovecot treats a connection whose remote and local addresses are equal as "secured" and lets it log in
+ * in the clear, which on loopback would hide exactly what the tests look for. Each listener therefore
+ * takes the PROXY protocol (haproxy = yes, trusted from 127.0.0.1), and a tiny front on 127.0.0.1 announces
+ * the client as an address of the documentation networks (RFC 5737), a fresh one per connection. That address is only a label in the header: every byte
+ * still flows over 127.0.0.1.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
+
+export interface DovecotUser {
+  username: string;
+  password: string;
+}
+
+export interface DovecotOptions {
+  dir: string;
+  /** leaf then intermediate, and its key */
+  serverChainPem: string;
+  serverKeyPem: string;
+  /** the CA certificate and its CRLs, for client certificates */
+  clientCaPem: string;
+  users: DovecotUser[];
+  /** conformant: TLS required and client certificates required */
+  ssl: 'required' | 'yes';
+  disablePlaintextAuth: boolean;
+  requireClientCert: boolean;
+}
+
+export interface RunningDovecot {
+  /** the PROXY-protocol fronts: what the harness connects to */
+  imaps: number;
+  imap: number;
+  log: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A loopback source address per connection (127.0.1.1 … 127.0.3.254), shared by every front. It is only a
+ * label in the PROXY header, and never 127.0.0.1: dovecot treats a client whose address equals its own
+ * as already secure and would allow plaintext login.
+ */
+let sourceCounter = 0;
+function nextSource(): string {
+  const n = sourceCounter++ % (3 * 254);
+  return `127.0.${Math.floor(n / 254) + 1}.${(n % 254) + 1}`;
+}
+
+/** A PROXY v1 front for one dovecot listener. */
+async function proxyFront(target: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: '127.0.0.1', port: target });
+    sockets.add(client).add(upstream);
+    // a close on either side closes the other: a half-open upstream would hold a dovecot login process
+    client.on('close', () => {
+      sockets.delete(client);
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      client.destroy();
+    });
+    // a fresh source label per connection: dovecot's auth penalty (2 s, doubling, per IP) would otherwise
+    // slow every login after the negative scenarios' deliberate failures
+    upstream.write(`PROXY TCP4 ${nextSource()} 127.0.0.1 ${client.remotePort ?? 0} ${target}\r\n`);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}: ${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`dovecot did not listen on ${port}: ${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const running = new Set<RunningDovecot>();
+
+/** Stops every dovecot this process started and has not stopped yet (an after hook's safety net). */
+export async function stopAllDovecots(): Promise<void> {
+  await Promise.all([...running].map((d) => d.stop()));
+}
+
+export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
+  if (!DOVECOT) throw new Error('dovecot is not installed');
+  const d = (p: string): string => path.join(o.dir, p);
+  for (const sub of ['run', 'state', 'mail']) mkdirSync(d(sub), { recursive: true });
+  // login processes run as dovenull and must traverse base_dir; mail processes run as dovecot
+  chmodSync(o.dir, 0o755);
+  chmodSync(d('run'), 0o755);
+  const uid = Number(execFileSync('id', ['-u', 'dovecot']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'dovecot']).toString().trim());
+  chownSync(d('mail'), uid, gid);
+  writeFileSync(d('server.crt'), o.serverChainPem);
+  writeFileSync(d('server.key'), o.serverKeyPem, { mode: 0o600 });
+  writeFileSync(d('client-ca.pem'), o.clientCaPem);
+  writeFileSync(d('passwd'), o.users.map((u) => `${u.username}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
+  chownSync(d('passwd'), 0, gid);
+  const ports = { imap: await freePort(), imaps: await freePort() };
+  const conf = [
+    'protocols = imap',
+    'listen = 127.0.0.1',
+    `base_dir = ${d('run')}`,
+    `state_dir = ${d('state')}`,
+    `instance_name = evvm-conformance-${path.basename(o.dir)}`,
+    `log_path = ${d('dovecot.log')}`,
+    `ssl = ${o.ssl}`,
+    `ssl_cert = <${d('server.crt')}`,
+    `ssl_key = <${d('server.key')}`,
+    `ssl_ca = <${d('client-ca.pem')}`,
+    `ssl_verify_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
+    `auth_ssl_require_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
+    'ssl_min_protocol = TLSv1.2',
+    `disable_plaintext_auth = ${o.disablePlaintextAuth ? 'yes' : 'no'}`,
+    'auth_mechanisms = plain login cram-md5 scram-sha-256',
+    // a test server answers failures at once (the default waits 2 s)
+    'auth_failure_delay = 0',
+    'passdb {',
+    '  driver = passwd-file',
+    `  args = scheme=PLAIN username_format=%u ${d('passwd')}`,
+    '}',
+    'userdb {',
+    '  driver = static',
+    `  args = uid=dovecot gid=dovecot home=${d('mail')}/%u`,
+    '}',
+    'first_valid_uid = 1',
+    'mail_location = maildir:~/Maildir',
+    'haproxy_trusted_networks = 127.0.0.1',
+    'service imap-login {',
+    `  inet_listener imap {\n    port = ${ports.imap}\n    haproxy = yes\n  }`,
+    `  inet_listener imaps {\n    port = ${ports.imaps}\n    ssl = yes\n    haproxy = yes\n  }`,
+    '}',
+    // nothing else of a full install: no pop3, lmtp, stats writers on system paths
+    'service stats {\n  unix_listener stats-writer {\n    mode = 0666\n  }\n}',
+    '',
+  ].join('\n');
+  writeFileSync(d('dovecot.conf'), conf);
+  let output = '';
+  const child = spawn(DOVECOT, ['-F', '-c', d('dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  const stopChild = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitForPort(ports.imap, child, () => output);
+    await waitForPort(ports.imaps, child, () => output);
+  } catch (err) {
+    await stopChild();
+    throw err;
+  }
+  const fronts = await Promise.all([proxyFront(ports.imap), proxyFront(ports.imaps)]);
+  const instance: RunningDovecot = {
+    imap: fronts[0].port,
+    imaps: fronts[1].port,
+    log: d('dovecot.log'),
+    stop: async () => {
+      running.delete(instance);
+      await Promise.all(fronts.map((f) => f.close()));
+      await stopChild();
+    },
+  };
+  running.add(instance);
+  return instance;
+}

@@ -1,0 +1,94 @@
+/**
+ * An EVVM Server as the IUT: the authentication features run unchanged against `simulate evvm-server`
+ * named in a profile. What only the server's own records can show (why it refused a client certificate,
+ * whether it executed a pipelined command) is inconclusive for an IUT, never a pass.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { simulate } from '../cli/cli';
+import { Transcript } from '../../harness/evidence/transcript';
+import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
+import { runCli } from './helpers';
+
+interface Ready {
+  endpoints: { imaps: string; imap: string };
+  trust: { ca: string; clientCert: string; clientKey: string };
+  accounts: Array<{ name: string; identifiers: string[]; password: string; blocked: boolean }>;
+}
+
+let dir: string;
+let child: ChildProcess | undefined;
+let profile: string;
+const env: Record<string, string> = {};
+
+/** The Message-ID of the voicemail in a mailbox: what a vendor names in the profile (it provisioned it). */
+async function messageId(port: number, ca: string, cert: string, key: string, user: string, password: string): Promise<string> {
+  const c = await RawImapClient.connect({ host: '127.0.0.1', port, tls: 'implicit', tlsOptions: { ca, cert, key, servername: 'evvm-server.op.example' }, transcript: new Transcript() });
+  try {
+    await c.login(user, password);
+    await c.select('INBOX');
+    const r = await c.command('FETCH 1 (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])');
+    return /<[^>\s]+>/.exec(r.untagged.join('\n'))![0];
+  } finally {
+    c.close();
+  }
+}
+
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-server-iut-'));
+  const started = await simulate('evvm-server');
+  child = started.child;
+  const ready = started.ready as unknown as Ready;
+  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
+  const [ca, cert, key] = await Promise.all(['ca', 'clientCert', 'clientKey'].map((f) => readFile(path.join(dir, f), 'utf8')));
+  const imaps = Number(ready.endpoints.imaps.split(':')[1]);
+  const accounts = [];
+  for (const a of ready.accounts) {
+    env[`EVVM_${a.name.toUpperCase()}`] = a.password;
+    accounts.push({
+      name: a.name,
+      identifiers: { MSISDN: a.identifiers[0], 'SIP URI': a.identifiers[1], 'e-mail alias': a.identifiers[2] },
+      passwordEnv: `EVVM_${a.name.toUpperCase()}`,
+      blocked: a.blocked,
+      ...(a.blocked ? {} : { messageId: await messageId(imaps, ca!, cert!, key!, a.identifiers[0]!, a.password) }),
+    });
+  }
+  profile = path.join(dir, 'evvm-server.yaml');
+  await writeFile(
+    profile,
+    stringify({
+      name: 'evvm-server-iut',
+      iut: {
+        role: 'evvm-server',
+        host: '127.0.0.1',
+        servername: 'evvm-server.op.example',
+        ports: { imaps, imap: Number(ready.endpoints.imap.split(':')[1]) },
+        trustAnchor: 'ca',
+        clientCertificate: { cert: 'clientCert', key: 'clientKey' },
+        accounts,
+      },
+    }),
+  );
+});
+
+after(async () => {
+  child?.kill('SIGTERM');
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('the authentication features certify an external EVVM Server; server-side-only checks are inconclusive', async () => {
+  const out = path.join(dir, 'report');
+  const tags = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04'].map((id) => `@${id}`).join(' or ');
+  const r = await runCli(['run', '--profile', profile, '--tags', tags, '--out', out], env);
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string; verdict: string; reason: string }> };
+  const verdict = (id: string) => report.requirements.find((q) => q.id === id)!;
+  for (const id of ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03']) assert.equal(verdict(id).verdict, 'pass', `${id}: ${verdict(id).reason}\n${r.stdout}`);
+  // without expired/revoked certificates from the IUT's CA, and without the server's records: not decided
+  assert.equal(verdict('EVVM-AUTH-04').verdict, 'inconclusive', r.stdout);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+});

@@ -1,0 +1,114 @@
+/**
+ * Helpers for the external-IUT tests: run the CLI with secrets in its environment, write an IUT profile,
+ * read a report. The profile is exactly what a vendor writes (docs/certifying.md).
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { CLI } from '../cli/cli';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The compiled CLI with extra environment variables (the profile's passwordEnv values). */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`evvm-conformance ${args.join(' ')} did not finish in ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface IutAccountSpec {
+  name: string;
+  username: string;
+  password: string;
+  tuiPin?: string;
+  sip?: { uri: string; password: string };
+  preconfigured?: boolean;
+}
+
+export interface IutProfileSpec {
+  file: string;
+  host: string;
+  servername: string;
+  ports: { imaps?: number; imap?: number };
+  trustAnchor: string;
+  clientCertificate?: { cert: string; key: string };
+  psk?: { identity: string; keyHex: string };
+  policy: { requireTls: boolean; clientCertificate: 'required' | 'optional' | 'none' };
+  capabilities: { transports: string[]; sasl: string[]; loginCommand: boolean; pskTls: string[]; preconfiguredPassword: boolean };
+  accounts: IutAccountSpec[];
+}
+
+/** Writes a message-storage IUT profile; secrets go to environment variables, returned for runCli. */
+export async function writeIutProfile(spec: IutProfileSpec): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  const envName = (account: string, what: string): string => `IUT_${account.toUpperCase()}_${what}`;
+  const accounts = spec.accounts.map((a) => {
+    env[envName(a.name, 'PASSWORD')] = a.password;
+    const out: Record<string, unknown> = { name: a.name, username: a.username, passwordEnv: envName(a.name, 'PASSWORD'), preconfigured: a.preconfigured ?? false };
+    if (a.tuiPin) {
+      env[envName(a.name, 'TUI_PIN')] = a.tuiPin;
+      out.tuiPinEnv = envName(a.name, 'TUI_PIN');
+    }
+    if (a.sip) {
+      env[envName(a.name, 'SIP_PASSWORD')] = a.sip.password;
+      out.sipUri = a.sip.uri;
+      out.sipPasswordEnv = envName(a.name, 'SIP_PASSWORD');
+    }
+    return out;
+  });
+  if (spec.psk) env.IUT_PSK_KEY = spec.psk.keyHex;
+  const profile = {
+    name: `iut-${path.basename(spec.file, '.yaml')}`,
+    policy: { messageStorage: spec.policy },
+    capabilities: { messageStorage: spec.capabilities },
+    iut: {
+      role: 'message-storage',
+      host: spec.host,
+      servername: spec.servername,
+      ports: spec.ports,
+      trustAnchor: spec.trustAnchor,
+      ...(spec.clientCertificate ? { clientCertificate: spec.clientCertificate } : {}),
+      ...(spec.psk ? { psk: { identity: spec.psk.identity, keyEnv: 'IUT_PSK_KEY' } } : {}),
+      accounts,
+    },
+  };
+  await writeFile(spec.file, stringify(profile));
+  return env;
+}
+
+export interface Verdicts {
+  exit: number | null;
+  summary: string;
+  verdicts: Record<string, string>;
+}
+
+/** The requirements of this clause: what the external tests compare. */
+export const MSS_REQUIREMENTS = ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03'];
+export const MSS_TAGS = MSS_REQUIREMENTS.map((id) => `@${id}`).join(' or ');
+
+export async function readVerdicts(out: string, r: CliResult): Promise<Verdicts> {
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as {
+    summary: { verdict: string };
+    requirements: Array<{ id: string; verdict: string }>;
+  };
+  const verdicts: Record<string, string> = {};
+  for (const q of report.requirements) if (MSS_REQUIREMENTS.includes(q.id)) verdicts[q.id] = q.verdict;
+  return { exit: r.code, summary: report.summary.verdict, verdicts };
+}

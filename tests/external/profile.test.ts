@@ -1,0 +1,89 @@
+/** The profile's `iut:` section: validated with one clear line per problem; secrets from the environment. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sharedTestPki } from '../../simulators/crypto/pki';
+import { parseProfile, ProfileError } from '../../harness/profile/profile';
+import { loadIut } from '../../harness/profile/sections/iut';
+import { runSecrets } from '../../harness/evidence/secrets';
+import { projectRoot } from '../../harness/paths';
+import { runCli } from './helpers';
+
+let dir: string;
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'iut-profile-'));
+  const pki = await sharedTestPki();
+  const client = pki.leaf('evvm-client');
+  writeFileSync(path.join(dir, 'ca.pem'), pki.trustAnchorPem);
+  writeFileSync(path.join(dir, 'client.pem'), client.chainPem);
+  writeFileSync(path.join(dir, 'client.key'), client.keyPem);
+  writeFileSync(path.join(dir, 'other.key'), pki.leaf('evvm-client-bob').keyPem);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = (iut: string): string => `name: vendor\niut:\n${iut}`;
+const GOOD = `  role: message-storage
+  host: 127.0.0.1
+  ports: { imaps: 993, imap: 143 }
+  trustAnchor: ca.pem
+  clientCertificate: { cert: client.pem, key: client.key }
+  accounts:
+    - { name: alice, username: alice@op.example, passwordEnv: IUT_TEST_ALICE }
+`;
+
+function load(yaml: string): ReturnType<typeof loadIut> {
+  const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, yaml);
+  return loadIut(parseProfile(yaml, file), file);
+}
+
+describe('iut section', () => {
+  it('a good section resolves: files relative to the profile, passwords from the environment, registered as secrets', () => {
+    process.env.IUT_TEST_ALICE = 'alice-from-env-1';
+    const iut = load(base(GOOD));
+    assert.equal(iut.accounts[0]!.password, 'alice-from-env-1');
+    assert.equal(iut.servername, '127.0.0.1');
+    assert.equal(iut.ports.pskTls, 993, 'PSK-TLS defaults to the implicit TLS port');
+    assert.match(iut.trustAnchorPem, /BEGIN CERTIFICATE/);
+    assert.ok(runSecrets().includes('alice-from-env-1'));
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['unknown role', GOOD.replace('message-storage', 'smsc'), /iut\.role/],
+    ['no port', GOOD.replace('ports: { imaps: 993, imap: 143 }', 'ports: {}'), /iut\.ports.*imaps \(implicit TLS\) or imap/],
+    ['a declared transport without its port', GOOD.replace('ports: { imaps: 993, imap: 143 }', 'ports: { imaps: 993 }'), /iut\.ports\.imap: required, the message-storage declares starttls/],
+    ['no password at all', GOOD.replace(', passwordEnv: IUT_TEST_ALICE', ''), /iut\.accounts\.0\.passwordEnv: required/],
+    ['an unset environment variable', GOOD.replace('IUT_TEST_ALICE', 'IUT_TEST_NOT_SET'), /iut\.accounts\[0\]\.passwordEnv: environment variable IUT_TEST_NOT_SET is not set/],
+    ['a missing trust anchor file', GOOD.replace('trustAnchor: ca.pem', 'trustAnchor: nope.pem'), /iut\.trustAnchor: cannot read .*nope\.pem \(ENOENT\)/],
+    ['a key that does not match the certificate', GOOD.replace('key: client.key', 'key: other.key'), /iut\.clientCertificate\.key: does not match/],
+    ['a PSK key that is not hex', GOOD + '  psk: { identity: x, key: zz }\n', /iut\.psk\.key: must be 16 to 64 bytes in hex/],
+    ['an EVVM Server IUT account without identifiers', GOOD.replace('role: message-storage', 'role: evvm-server'), /iut\.accounts\[0\]\.identifiers: required/],
+    ['an unknown field', GOOD + '  password: oops\n', /iut: Unrecognized key/i],
+  ];
+  for (const [what, yaml, expected] of bad) {
+    it(`refuses ${what} with one line naming the field`, () => {
+      process.env.IUT_TEST_ALICE = 'alice-from-env-1';
+      assert.throws(
+        () => load(base(yaml)),
+        (e: Error) => e instanceof ProfileError && expected.test(e.message) && !e.message.includes('\n'),
+      );
+    });
+  }
+
+  it('the example vendor profile is valid (with its environment variables set)', () => {
+    const file = path.join(projectRoot(), 'profiles', 'example-vendor-imap.yaml');
+    const profile = parseProfile(readFileSync(file, 'utf8'), file);
+    assert.equal(profile.iut?.role, 'message-storage');
+    assert.ok(profile.iut?.accounts.every((a) => a.password === undefined), 'the example keeps passwords out of the file');
+  });
+
+  it('run refuses a bad profile before starting anything: exit status 2 and the line on stderr', async () => {
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, base(GOOD.replace('IUT_TEST_ALICE', 'IUT_TEST_NOT_SET')));
+    const r = await runCli(['run', '--profile', file, '--out', path.join(dir, 'out')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /environment variable IUT_TEST_NOT_SET is not set/);
+  });
+});

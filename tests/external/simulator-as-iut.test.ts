@@ -1,0 +1,109 @@
+/**
+ * The Message Storage Server simulator started on its own (`simulate message-storage`) and certified as an
+ * external IUT through a profile gets the same verdicts as in the embedded run; once it is down, the same
+ * profile yields inconclusive verdicts and exit status 2, never a pass.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { simulate } from '../cli/cli';
+import { Transcript } from '../../harness/evidence/transcript';
+import { CpmClient } from '../../simulators/message-storage/cpm-client';
+import { MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type IutProfileSpec } from './helpers';
+
+interface Ready {
+  endpoints: { imaps: string; imap: string; control: string };
+  trust: { ca: string; clientCert: string; clientKey: string; servername: string; pskIdentity: string; pskKeyHex: string };
+  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean }>;
+}
+
+let dir: string;
+let child: ChildProcess | undefined;
+let spec: IutProfileSpec;
+let env: Record<string, string>;
+let ready: Ready;
+
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-sim-iut-'));
+  const started = await simulate('message-storage');
+  child = started.child;
+  ready = started.ready as unknown as Ready;
+  // the simulator removes its PKI folder when it stops: keep copies for the down-IUT case
+  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
+  const port = (e: string): number => Number(e.split(':')[1]);
+  spec = {
+    file: path.join(dir, 'simulator.yaml'),
+    host: '127.0.0.1',
+    servername: ready.trust.servername,
+    ports: { imaps: port(ready.endpoints.imaps), imap: port(ready.endpoints.imap) },
+    trustAnchor: path.join(dir, 'ca'),
+    clientCertificate: { cert: path.join(dir, 'clientCert'), key: path.join(dir, 'clientKey') },
+    psk: { identity: ready.trust.pskIdentity, keyHex: (await readFile(ready.trust.pskKeyHex, 'utf8')).trim() },
+    // the default profile's policy and capabilities, spelled out as a vendor would
+    policy: { requireTls: true, clientCertificate: 'required' },
+    capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'], loginCommand: true, pskTls: ['TLSv1.2', 'TLSv1.3'], preconfiguredPassword: true },
+    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured })),
+  };
+  env = await writeIutProfile(spec);
+});
+
+after(async () => {
+  child?.kill('SIGTERM');
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('started on its own and used as an external IUT, the simulator gets the embedded verdicts', async () => {
+  const embeddedOut = path.join(dir, 'embedded');
+  const externalOut = path.join(dir, 'external');
+  const [embedded, external] = await Promise.all([
+    runCli(['run', '--tags', MSS_TAGS, '--out', embeddedOut]),
+    runCli(['run', '--profile', spec.file, '--tags', MSS_TAGS, '--out', externalOut], env),
+  ]);
+  const e = await readVerdicts(embeddedOut, embedded);
+  const x = await readVerdicts(externalOut, external);
+  assert.equal(e.exit, 0, embedded.stdout + embedded.stderr);
+  assert.equal(x.exit, 0, external.stdout + external.stderr);
+  for (const id of MSS_REQUIREMENTS) assert.equal(x.verdicts[id], e.verdicts[id], `${id}: external ${x.verdicts[id]}, embedded ${e.verdicts[id]}\n${external.stdout}`);
+  assert.ok(MSS_REQUIREMENTS.every((id) => e.verdicts[id] === 'pass'), JSON.stringify(e.verdicts));
+  const report = JSON.parse(await readFile(path.join(externalOut, 'conformance.json'), 'utf8')) as { run: { topology: string } };
+  assert.equal(report.run.topology, 'external');
+  // no secret of the profile reaches any output
+  const text = external.stdout + (await readFile(path.join(externalOut, 'conformance.json'), 'utf8'));
+  for (const secret of Object.values(env)) assert.ok(!text.includes(secret), 'a profile secret leaked into the report');
+});
+
+test('subscribing through the control API pre-configures a password that works, while the TUI PIN and SIP credentials do not', async () => {
+  const r = await fetch(`${ready.endpoints.control}/subscribe`, { method: 'POST', body: JSON.stringify({ name: 'frank' }) });
+  const frank = (await r.json()) as Ready['accounts'][number];
+  assert.equal(frank.preconfigured, true);
+  const [ca, cert, key] = await Promise.all(['ca', 'clientCert', 'clientKey'].map((f) => readFile(path.join(dir, f), 'utf8')));
+  const attempt = async (user: string, password: string): Promise<string> => {
+    const c = await CpmClient.open({ endpoint: { host: '127.0.0.1', port: spec.ports.imaps!, servername: spec.servername }, transport: 'implicit-tls', trustAnchorPem: ca!, certificate: { chainPem: cert!, keyPem: key! }, transcript: new Transcript() });
+    try {
+      return (await c.login(user, password)).status;
+    } finally {
+      c.close();
+    }
+  };
+  assert.equal(await attempt(frank.username, frank.password), 'OK');
+  assert.equal(await attempt(frank.username, frank.tuiPin), 'NO');
+  assert.equal(await attempt(frank.sipUri, frank.sipPassword), 'NO');
+  assert.equal(await attempt(frank.username, frank.sipPassword), 'NO');
+});
+
+test('an IUT that is down yields inconclusive verdicts and exit status 2, not a pass', async () => {
+  const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+  child!.kill('SIGTERM');
+  await exited;
+  child = undefined;
+  const out = path.join(dir, 'down');
+  const r = await runCli(['run', '--profile', spec.file, '--tags', MSS_TAGS, '--out', out], env);
+  const v = await readVerdicts(out, r);
+  assert.equal(v.exit, 2, r.stdout + r.stderr);
+  assert.equal(v.summary, 'inconclusive');
+  for (const id of MSS_REQUIREMENTS) assert.equal(v.verdicts[id], 'inconclusive', `${id}\n${r.stdout}`);
+  assert.match(r.stdout, /unreachable \(ECONNREFUSED\)/);
+});
