@@ -24,7 +24,10 @@ export function rollUpRequirement(req: Requirement, scenarios: readonly Scenario
   const inconclusive = first('inconclusive');
   if (inconclusive) return verdict('inconclusive', `"${inconclusive.name}": ${inconclusive.reason ?? 'could not be judged'}`);
   const applicable = mine.filter((s) => s.outcome !== 'not-applicable');
-  if (applicable.length === 0) return verdict('not-applicable', mine[0]!.reason ?? 'excluded by the profile');
+  if (applicable.length === 0) {
+    const waiver = mine.find((s) => s.reason?.startsWith('waiver:'));
+    return waiver ? verdict('waived', waiver.reason!) : verdict('not-applicable', mine[0]!.reason ?? 'excluded by the profile');
+  }
   const excluded = mine.length - applicable.length;
   return verdict('pass', `${applicable.length} scenario(s) passed` + (excluded ? `, ${excluded} not applicable` : ''));
 }
@@ -38,6 +41,7 @@ export function summarise(results: readonly RequirementResult[]): RunSummary {
     warning: count('warning'),
     inconclusive: count('inconclusive'),
     notApplicable: count('not-applicable'),
+    waived: count('waived'),
     error: count('error'),
     untested: count('untested'),
   };

@@ -25,12 +25,13 @@ const VERDICTS: readonly RequirementVerdict[] = [
   'warning',
   'inconclusive',
   'not-applicable',
+  'waived',
   'error',
   'untested',
 ];
 
 const CSS = `
-:root{--pass:#1a7f37;--fail:#cf222e;--warning:#9a6700;--inconclusive:#8250df;--na:#6e7781;--error:#bc4c00;--untested:#8c959f}
+:root{--pass:#1a7f37;--fail:#cf222e;--warning:#9a6700;--inconclusive:#8250df;--na:#6e7781;--waived:#0969da;--error:#bc4c00;--untested:#8c959f}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:16px 24px;border-bottom:1px solid #d0d7de;background:#f6f8fa}
@@ -48,7 +49,7 @@ th{background:#f6f8fa;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
 .v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-warning{background:var(--warning)}
-.v-inconclusive{background:var(--inconclusive)}.v-not-applicable{background:var(--na)}.v-error{background:var(--error)}
+.v-inconclusive{background:var(--inconclusive)}.v-not-applicable{background:var(--na)}.v-waived{background:var(--waived)}.v-error{background:var(--error)}
 .v-untested{background:var(--untested)}
 .cand{background:#fff8c5;color:#7d4e00;border:1px solid #d4a72c}
 .pol{font-size:12px;color:#57606a}
@@ -140,6 +141,7 @@ function header(report: RunReport): string {
     ['warning', summary.warning, 'warning'],
     ['inconclusive', summary.inconclusive, 'inconclusive'],
     ['not applicable', summary.notApplicable, 'not-applicable'],
+    ['waived', summary.waived, 'waived'],
     ['error', summary.error, 'error'],
     ['untested', summary.untested, 'untested'],
   ];

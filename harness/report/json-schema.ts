@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-const verdict = z.enum(['pass', 'fail', 'warning', 'inconclusive', 'not-applicable', 'error', 'untested']);
+const verdict = z.enum(['pass', 'fail', 'warning', 'inconclusive', 'not-applicable', 'waived', 'error', 'untested']);
 const outcome = z.enum(['pass', 'fail', 'inconclusive', 'not-applicable', 'error']);
 const count = z.number().int().nonnegative();
 
@@ -57,6 +57,8 @@ export const conformanceJsonSchema = z.object({
     warning: count,
     inconclusive: count,
     notApplicable: count,
+    /** optional when reading, like untested */
+    waived: count.optional(),
     error: count,
     /** optional when reading, so baselines written before it existed still load */
     untested: count.optional(),

@@ -48,6 +48,7 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       warning: summary.warning,
       inconclusive: summary.inconclusive,
       notApplicable: summary.notApplicable,
+      waived: summary.waived,
       error: summary.error,
       untested: summary.untested,
       verdict: summary.verdict,
@@ -175,6 +176,7 @@ export async function readJsonReport(file: string): Promise<RunReport> {
     summary: {
       ...j.summary,
       untested: j.summary.untested ?? requirements.filter((r) => r.verdict === 'untested').length,
+      waived: j.summary.waived ?? requirements.filter((r) => r.verdict === 'waived').length,
     },
     requirements,
   };

@@ -8,6 +8,8 @@ export type RequirementVerdict =
   | 'warning'
   | 'inconclusive'
   | 'not-applicable'
+  /** not applicable because the service provider's policy waives a SHALL (e.g. EVVM-AUTH-08, spec.md Q3): reported as a waiver, never as a pass */
+  | 'waived'
   | 'error'
   /** no scenario covers it yet */
   | 'untested';
@@ -75,6 +77,7 @@ export interface RunSummary {
   warning: number;
   inconclusive: number;
   notApplicable: number;
+  waived: number;
   error: number;
   untested: number;
   verdict: 'conformant' | 'not-conformant' | 'inconclusive';

@@ -136,7 +136,7 @@ function stubRunner(verdicts: Record<string, RequirementResult['verdict']>, call
       schemaVersion: 1,
       harness: { name: 'evvm-conformance', version: 'test' },
       run: { id: 'r', startedAt: '', finishedAt: '', topology: 'embedded', profile: 'p', faults: [], tags: options.tags },
-      summary: { requirements: 2, pass: 0, fail: 0, warning: 0, inconclusive: 0, notApplicable: 0, error: 0, untested: 0, verdict: 'conformant' },
+      summary: { requirements: 2, pass: 0, fail: 0, warning: 0, inconclusive: 0, notApplicable: 0, waived: 0, error: 0, untested: 0, verdict: 'conformant' },
       requirements: [...Object.entries(verdicts).map(([id, v]) => result(id, v)), result('STD-02', 'pass')],
     };
     return { report, problems: [] };

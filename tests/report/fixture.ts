@@ -162,6 +162,7 @@ export function buildReport(): RunReport {
       warning: 1,
       inconclusive: 1,
       notApplicable: 1,
+      waived: 0,
       error: 1,
       untested: 1,
       verdict: 'not-conformant',

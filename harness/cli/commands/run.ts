@@ -38,7 +38,7 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
     if (r.verdict !== 'pass') out.write(`                ${r.reason}\n`);
   }
   const s = report.summary;
-  out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
+  out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
 }
 
 async function scrubFile(file: string, secrets: readonly string[]): Promise<void> {
