@@ -103,7 +103,7 @@ test('greeting: malformed, missing, or connection refused are typed errors', asy
     async (_server, connect) => {
       const t0 = Date.now();
       await assert.rejects(connect({ timeoutMs: 150 }), (err) => err instanceof TimeoutError && err.phase === 'greeting');
-      assert.ok(Date.now() - t0 < 1000);
+      assert.ok(Date.now() - t0 < 4000, 'the 150 ms timeout, not the 5 s default, ended the wait');
     },
   );
   const probe = net.createServer();
@@ -579,7 +579,7 @@ test('timeout: no tagged answer -> TimeoutError; a late answer is an anomaly; th
       const c = await connect();
       const t0 = Date.now();
       await assert.rejects(c.command('NOOP', { timeoutMs: 100 }), (err) => err instanceof TimeoutError && err.phase === 'command' && err.tag === 'A1');
-      assert.ok(Date.now() - t0 < 500);
+      assert.ok(Date.now() - t0 < 4000, 'the 100 ms timeout, not the 5 s default, ended the wait');
       assert.equal((await c.noop()).status, 'OK');
       assert.ok(c.anomalies.some((a) => /late tagged response for A1/.test(a)));
     },

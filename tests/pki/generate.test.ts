@@ -13,7 +13,6 @@ import { x509 } from '../../simulators/crypto/pki/x509';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
-const GENERATION_BUDGET_MS = 1000;
 
 function splitPem(pem: string): string[] {
   return pem.match(/-----BEGIN [A-Z0-9 ]+-----[\s\S]+?-----END [A-Z0-9 ]+-----\n/g) ?? [];
@@ -31,7 +30,8 @@ function expectedSan(spec: LeafSpec): string {
 
 let pki: TestPki;
 
-test('the default PKI generates well under a second', async (t) => {
+// The generation time is printed, never asserted: timing does not decide a test (bench/ holds figures).
+test('the default PKI generates, and says how long it took', async (t) => {
   const started = performance.now();
   // The first call in a process generates (DEFAULT_LEAVES); later calls share it (last test).
   pki = await sharedTestPki();
@@ -39,7 +39,7 @@ test('the default PKI generates well under a second', async (t) => {
   const certificates = 3 + DEFAULT_LEAVES.length * (1 + CERTIFICATE_FLAWS.length);
   t.diagnostic(`test PKI: ${certificates} certificates and 2 CRLs in ${elapsed.toFixed(0)} ms`);
   console.log(`test PKI generation: ${elapsed.toFixed(0)} ms for ${certificates} certificates`);
-  assert.ok(elapsed < GENERATION_BUDGET_MS, `took ${elapsed.toFixed(0)} ms`);
+  assert.ok(pki.leaves.size >= DEFAULT_LEAVES.length);
 });
 
 test('hierarchy: root -> issuing CA, and a separate rogue root', () => {
