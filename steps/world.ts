@@ -6,7 +6,7 @@ import type { Profile } from '../harness/profile/profile';
 import type { IdentifierKind, TestAccount } from '../harness/topology/accounts';
 import type { Retrieval } from '../simulators/evvm-client/evvm-client';
 import { TestClient, type LoginAttempt } from '../harness/equipment/test-client';
-import type { Endpoint, Transport } from '../harness/topology/roles';
+import type { Endpoint, ServerObservations, Transport } from '../harness/topology/roles';
 import { InconclusiveError } from '../harness/engine/outcomes';
 import type { CapturingServer } from '../harness/topology/roles';
 
@@ -78,10 +78,25 @@ export class EvvmWorld extends World<WorldParameters> {
     return this.testClient;
   }
 
+  /** The EVVM Server's own records, or undefined when the role cannot show them (an implementation under test). */
+  async serverObservations(): Promise<ServerObservations | undefined> {
+    try {
+      return await (await this.topology.evvmServer()).observations();
+    } catch (err) {
+      if (err instanceof InconclusiveError) return undefined;
+      throw err;
+    }
+  }
+
+  /** A line of evidence from the harness itself. */
+  note(text: string): void {
+    this.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text });
+  }
+
   /** Marks the scenario not applicable; the step returns what this returns. */
   notApplicable(reason: string): 'skipped' {
     this.notApplicableReason = reason;
-    this.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text: `not applicable: ${reason}` });
+    this.note(`not applicable: ${reason}`);
     return 'skipped';
   }
 }

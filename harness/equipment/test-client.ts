@@ -147,6 +147,17 @@ export class TestClient {
     }
   }
 
+  /** Whether the server ever answered a tag this client did not send (e.g. one pipelined behind STARTTLS). */
+  async answeredTag(tag: string): Promise<boolean> {
+    if (!this.client) return false;
+    try {
+      await this.client.noop(); // a round trip, so an answer already in flight has arrived
+    } catch {
+      // a closed connection answers nothing more
+    }
+    return this.client.anomalies.some((a) => a.includes(tag));
+  }
+
   async logout(): Promise<void> {
     try {
       await this.client?.logout();
