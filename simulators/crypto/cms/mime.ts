@@ -136,11 +136,8 @@ export function partEntities(e: Entity): Array<{ range: PartRange; entity: Entit
 /** The body with its Content-Transfer-Encoding undone. */
 export function decodedBody(e: Entity): Buffer {
   const cte = (headerValue(e.headers, 'Content-Transfer-Encoding') ?? '7bit').toLowerCase();
-  if (cte === 'base64') {
-    const text = e.body.toString('latin1').replace(/[\r\n\t ]/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new MimeError('base64 body with characters outside the alphabet');
-    return Buffer.from(text, 'base64');
-  }
+  // RFC 2045 §6.8: characters outside the base64 alphabet are ignored (Node's decoder does exactly that).
+  if (cte === 'base64') return Buffer.from(e.body.toString('latin1'), 'base64');
   if (cte === 'quoted-printable') {
     const text = e.body.toString('latin1').replace(/=\r?\n/g, '');
     return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
