@@ -39,6 +39,15 @@ async function main(argv: string[]): Promise<number> {
   return status || (process.exitCode as number | undefined) || EXIT.ok;
 }
 
+// A crash must never look like a verdict: exit 1 means "a requirement failed", so anything thrown outside
+// the engine's handling is a harness error (2). `simulate` keeps serving: one bad connection must not stop it.
+function crashed(kind: string, err: unknown): void {
+  process.stderr.write(`evvm-conformance: harness error (${kind}): ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.argv[2] !== 'simulate') process.exit(EXIT.usage);
+}
+process.on('uncaughtException', (err) => crashed('uncaught exception', err));
+process.on('unhandledRejection', (err) => crashed('unhandled rejection', err));
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
