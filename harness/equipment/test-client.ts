@@ -1,14 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { TranscriptSink } from '../evidence/transcript';
 import type { Endpoint, Transport } from '../topology/roles';
-import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
-import type { MechanismName } from '../../simulators/protocol/sasl/types';
+import { OutcomeImapClient, reason, type Attempt } from '../../simulators/protocol/imap/client/outcome-client';
 
 /** How a server answered an authentication attempt, or why there was no answer. */
-export interface LoginAttempt {
-  status: 'OK' | 'NO' | 'BAD' | 'none';
-  text: string;
-}
+export type LoginAttempt = Attempt;
 
 export interface TestClientOptions {
   endpoint: Endpoint;
@@ -19,105 +15,26 @@ export interface TestClientOptions {
   actor?: string;
 }
 
-function reason(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: string }).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
-
 /**
  * The harness's own IMAP client (test equipment, not a role): drives the server under test through the
  * flows imapflow cannot produce and reports outcomes instead of throwing, because for a conformance
  * check "the connection was closed" is an answer, not an accident.
  */
-export class TestClient {
-  private constructor(
-    private readonly options: TestClientOptions,
-    readonly client: RawImapClient | undefined,
-    /** why there is no connection, when there is none */
-    readonly connectError: string | undefined,
-  ) {}
-
+export class TestClient extends OutcomeImapClient {
   static async open(options: TestClientOptions): Promise<TestClient> {
-    try {
-      const client = await RawImapClient.connect({
-        host: options.endpoint.host,
-        port: options.endpoint.port,
-        tls: options.transport === 'implicit-tls' ? 'implicit' : 'none',
-        tlsOptions: TestClient.tlsOptions(options),
-        actor: options.actor ?? 'Test Client',
-        transcript: options.transcript,
-        timeoutMs: 3000,
-      });
-      return new TestClient(options, client, undefined);
-    } catch (err) {
-      return new TestClient(options, undefined, reason(err));
-    }
-  }
-
-  private static tlsOptions(options: TestClientOptions): ConnectionOptions {
-    return {
+    const tls: ConnectionOptions = {
       ca: options.trustAnchorPem,
       servername: options.endpoint.servername,
       rejectUnauthorized: true,
       ...(options.certificate ? { cert: options.certificate.chainPem, key: options.certificate.keyPem } : {}),
     };
-  }
-
-  get greeting(): string | undefined {
-    return this.client?.greeting?.kind;
-  }
-
-  async capabilities(): Promise<string[]> {
-    if (!this.client) return [];
-    try {
-      return await this.client.capability();
-    } catch {
-      return [];
-    }
-  }
-
-  async starttls(): Promise<string | undefined> {
-    if (!this.client) return this.connectError;
-    try {
-      await this.client.starttls(TestClient.tlsOptions(this.options));
-      return undefined;
-    } catch (err) {
-      return reason(err);
-    }
+    const c = await OutcomeImapClient.connect({ ...options, actor: options.actor ?? 'Test Client', timeoutMs: 3000 }, tls);
+    return c.client ? new TestClient(c.client, undefined, tls) : new TestClient(undefined, reason(c.error), tls);
   }
 
   /** STARTTLS with a command pipelined behind it in the same write, before the handshake. */
-  async starttlsWithInjection(injected: string): Promise<string | undefined> {
-    if (!this.client) return this.connectError;
-    try {
-      await this.client.starttls(TestClient.tlsOptions(this.options), { pipelined: Buffer.from(injected + '\r\n') });
-      return undefined;
-    } catch (err) {
-      return reason(err);
-    }
-  }
-
-  async login(username: string, password: string): Promise<LoginAttempt> {
-    if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
-    try {
-      const r = await this.client.login(username, password);
-      return { status: r.status, text: r.text };
-    } catch (err) {
-      return { status: 'none', text: reason(err) };
-    }
-  }
-
-  async authenticate(mechanism: MechanismName, credentials: { authcid: string; password?: string; authzid?: string }): Promise<LoginAttempt> {
-    if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
-    try {
-      const r = await this.client.authenticate(mechanism, credentials);
-      return { status: r.status, text: r.text };
-    } catch (err) {
-      return { status: 'none', text: reason(err) };
-    }
+  starttlsWithInjection(injected: string): Promise<string | undefined> {
+    return this.starttls(injected);
   }
 
   /** Opens a mailbox; 'closed' when there is no connection to ask. */
@@ -164,10 +81,6 @@ export class TestClient {
     } catch {
       // a server that drops the connection on LOGOUT has still logged us out
     }
-  }
-
-  close(): void {
-    this.client?.close();
   }
 }
 

@@ -9,34 +9,19 @@ import { embeddedFactory, type RoleMap, type RoleName } from './registry';
 import { HarnessError } from '../engine/outcomes';
 import './embedded/index';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
+import { imapRoleConfig, type ServerConfigArgs } from './server-config';
 
 const HOST = '127.0.0.1';
 export const EVVM_SERVER_NAME = 'evvm-server.op.example';
 
 /** What `simulate` and the embedded topology both need to build an EVVM Server from a profile. */
-export function evvmServerConfig(args: {
-  actor?: string;
-  pki: TestPki;
-  profile: Profile;
-  accounts: readonly TestAccount[];
-  faults: readonly string[];
-  transcript?: TranscriptSink;
-  host?: string;
-}): ConstructorParameters<typeof EvvmServer>[0] {
+export function evvmServerConfig(args: ServerConfigArgs & { actor?: string }): ConstructorParameters<typeof EvvmServer>[0] {
   const { pki, profile, accounts } = args;
   const leaf = pki.leaf('evvm-server');
-  const caps = profile.capabilities.evvmServer;
   return {
     actor: args.actor ?? 'EVVM Server',
-    host: args.host ?? HOST,
-    listen: { implicitTls: caps.transports.includes('implicit-tls'), starttls: caps.transports.includes('starttls') },
+    ...imapRoleConfig(args, 'evvm-server', { policy: profile.policy.evvmServer, capabilities: profile.capabilities.evvmServer }),
     tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: pki.trustAnchorPem, crl: [...pki.crls] },
-    policy: {
-      requireTls: profile.policy.evvmServer.requireTls,
-      clientCertificate: profile.policy.evvmServer.clientCertificate,
-      saslMechanisms: caps.sasl,
-      loginCommand: caps.loginCommand,
-    },
     mailboxes: accounts.map((a) => ({
       identifiers: [a.identifiers.MSISDN, a.identifiers['SIP URI'], a.identifiers['e-mail alias']],
       password: a.password,
@@ -44,8 +29,6 @@ export function evvmServerConfig(args: {
       clientCertificates: a.clientCertificate ? [pki.leaf(a.clientCertificate).fingerprint256] : [],
       voicemails: [{ raw: a.voicemail.raw }],
     })),
-    faults: args.faults.filter((f) => f.startsWith('evvm-server:')),
-    ...(args.transcript ? { transcript: args.transcript } : {}),
   };
 }
 

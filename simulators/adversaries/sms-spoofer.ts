@@ -7,24 +7,16 @@
  *  - over the air, as a fake base station: the SMS reaches the handset without any SMSC, with any
  *    originator and bearer; only the EVVM Client's own checks remain (EVVM-SMS-C01..C06).
  */
-import type { ConnectionOptions } from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../harness/evidence/transcript';
-import type { Activity } from '../protocol/smpp/activity';
-import { DATA_CODING, ESM_CLASS, NPI, STATUS, TON } from '../protocol/smpp/constants';
-import { Esme, type SubmitOutcome } from '../protocol/smpp/esme';
-import { encodeText } from '../protocol/smpp/text';
-import { portHeader } from '../protocol/smpp/udh';
+import { NPI, TON } from '../protocol/smpp/constants';
+import type { Esme, SubmitOutcome } from '../protocol/smpp/esme';
 import { redactVvmSecrets } from '../protocol/vvm-sms/encode';
-import { renderShortMessage } from '../protocol/vvm-sms/render';
+import { bindAccount, submitSms, type SmscAccountOptions } from '../protocol/vvm-sms/smsc-account';
 import type { Handset, OverTheAirSms } from '../evvm-client/sms/handset';
 
-export interface SmsSpooferOptions {
+/** `credentials`: the spoofer's own SMSC account. */
+export interface SmsSpooferOptions extends SmscAccountOptions {
   actor?: string;
-  smsc: { host: string; port: number; tls?: ConnectionOptions };
-  /** the spoofer's own SMSC account */
-  credentials: { systemId: string; password: string };
-  transcript?: TranscriptSink;
-  activity?: Activity;
 }
 
 export interface SpoofedSms {
@@ -48,17 +40,7 @@ export class SmsSpoofer {
   }
 
   async start(): Promise<void> {
-    this.esme = await Esme.connect({
-      host: this.options.smsc.host,
-      port: this.options.smsc.port,
-      ...(this.options.smsc.tls ? { tls: this.options.smsc.tls } : {}),
-      actor: this.actor,
-      peer: 'SMSC',
-      transcript: this.transcript,
-      text: renderShortMessage,
-    });
-    const bound = await this.esme.bind('transmitter', { systemId: this.options.credentials.systemId, password: this.options.credentials.password });
-    if (bound.status !== STATUS.ESME_ROK) throw new Error(`the SMSC refused the spoofer's own account: ${bound.statusName}`);
+    this.esme = await bindAccount(this.options, { actor: this.actor, transcript: this.transcript, as: 'transmitter', refusal: "the SMSC refused the spoofer's own account" });
   }
 
   async stop(): Promise<void> {
@@ -68,18 +50,19 @@ export class SmsSpoofer {
   /** submit_sm through the SMSC; resolves with the SMSC's answer. */
   viaSmsc(sms: SpoofedSms): Promise<SubmitOutcome> {
     if (!this.esme) return Promise.reject(new Error('the spoofer is not bound'));
-    const data = sms.port !== undefined;
     const claimed = sms.claimedOriginator?.replace(/^tel:/, '').replace(/^\+/, '');
-    const submit = this.esme.submit({
-      ...(claimed !== undefined ? { sourceAddr: claimed, sourceTon: claimed.length <= 6 ? TON.NETWORK_SPECIFIC : TON.INTERNATIONAL, sourceNpi: NPI.ISDN } : {}),
-      destTon: TON.INTERNATIONAL,
-      destNpi: NPI.ISDN,
-      destAddr: sms.to.replace(/^tel:/, '').replace(/^\+/, ''),
-      esmClass: data ? ESM_CLASS.UDHI : 0,
-      dataCoding: data ? DATA_CODING.BINARY : DATA_CODING.SMSC_DEFAULT,
-      shortMessage: Buffer.concat([data ? portHeader(sms.port!) : Buffer.alloc(0), encodeText(sms.text, DATA_CODING.SMSC_DEFAULT)]),
-    });
-    return this.options.activity ? this.options.activity.track(submit) : submit;
+    return submitSms(
+      this.esme,
+      {
+        to: sms.to,
+        text: sms.text,
+        port: sms.port,
+        // whatever form the destination is written in: the spoofer's targets are international MSISDNs
+        destTon: TON.INTERNATIONAL,
+        ...(claimed !== undefined ? { source: { addr: claimed, ton: claimed.length <= 6 ? TON.NETWORK_SPECIFIC : TON.INTERNATIONAL, npi: NPI.ISDN } } : {}),
+      },
+      this.options.activity,
+    );
   }
 
   /** A fake base station puts the SMS on the handset's radio: no SMSC, any originator. */

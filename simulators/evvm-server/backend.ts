@@ -7,28 +7,16 @@ import type { TranscriptSink } from '../../harness/evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
 import { mailboxName } from '../protocol/imap/server/commands/types';
+import { ImapRoleBackend, judgeTlsClient, refuse, validClientCertificate, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
-import type { MechanismName, ServerStep } from '../protocol/sasl/types';
+import type { ServerStep } from '../protocol/sasl/types';
 import type { Directory, Mailbox } from './directory';
-import type { FaultSet } from './faults';
+import type { EvvmServerFaults } from './faults';
 
-export interface EvvmPolicy {
-  /** LOGINDISABLED and no AUTHENTICATE/LOGIN before TLS */
-  requireTls: boolean;
-  clientCertificate: 'required' | 'optional' | 'none';
-  saslMechanisms: MechanismName[];
-  loginCommand: boolean;
-}
+/** IF-1 policy; requireTls: LOGINDISABLED and no AUTHENTICATE/LOGIN at all before TLS. */
+export type EvvmPolicy = ImapServerPolicy;
 
-export interface AuthenticationObservation {
-  conn: string;
-  /** 'LOGIN' or 'AUTHENTICATE <mechanism>' */
-  method: string;
-  identity: string;
-  authzid?: string;
-  outcome: 'success' | 'failure';
-  text: string;
-}
+export type { AuthenticationObservation } from '../protocol/imap/server/role-backend';
 
 /** VVM-01 texts (spec.md §b.6), exact. */
 export const VVM_TEXT = {
@@ -37,23 +25,18 @@ export const VVM_TEXT = {
   blocked: 'user is blocked',
 } as const;
 
-const refuse = (text: string, code?: string): Refusal => (code ? { ok: false, text, code } : { ok: false, text });
-
-export class EvvmBackend implements ImapBackend {
-  readonly authentications: AuthenticationObservation[] = [];
+export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   /** login-survives-logout: client certificate fingerprint → who logged in with it */
   private readonly remembered = new Map<string, ImapUser>();
 
   constructor(
-    private readonly actor: string,
+    actor: string,
     private readonly policy: EvvmPolicy,
     private readonly directory: Directory,
-    private readonly faults: FaultSet,
-    private readonly transcript: TranscriptSink,
-  ) {}
-
-  private note(session: SessionInfo, channel: 'tls' | 'imap', text: string): void {
-    this.transcript.record({ actor: this.actor, channel, dir: 'event', text, conn: session.id });
+    private readonly faults: EvvmServerFaults,
+    transcript: TranscriptSink,
+  ) {
+    super(actor, transcript);
   }
 
   // ---- identifiers and passwords ----
@@ -78,12 +61,9 @@ export class EvvmBackend implements ImapBackend {
     return 'invalid-credentials';
   }
 
-  /** A client certificate the server accepts: Node authorised it, or (fault) any certificate at all. */
   private validCertificate(session: SessionInfo): boolean {
-    const cert = session.tls?.peerCertificate;
-    if (!cert) return false;
     // FAULT any-client-ca: expired, revoked or foreign certificates count as valid.
-    return session.tls!.authorized || this.faults.has('evvm-server:any-client-ca');
+    return validClientCertificate(session, this.faults.has('evvm-server:any-client-ca'));
   }
 
   private certificateMailbox(session: SessionInfo): Mailbox | undefined {
@@ -106,10 +86,6 @@ export class EvvmBackend implements ImapBackend {
 
   private plaintextAllowed(session: SessionInfo): boolean {
     return session.secure || !this.policy.requireTls;
-  }
-
-  private record(session: SessionInfo, o: Omit<AuthenticationObservation, 'conn'>): void {
-    this.authentications.push({ conn: session.id, ...o });
   }
 
   private success(session: SessionInfo, mb: Mailbox, identity: string): ImapUser {
@@ -155,22 +131,11 @@ export class EvvmBackend implements ImapBackend {
 
   secured(session: SessionInfo): { ok: true } | Refusal {
     const tls = session.tls!;
-    if (tls.pskIdentity !== undefined && tls.authorized) {
-      this.note(session, 'tls', `client authenticated by PSK identity "${tls.pskIdentity}"`);
-      return { ok: true };
-    }
     let policy = this.policy.clientCertificate;
     // FAULT client-cert-not-required: 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('evvm-server:client-cert-not-required')) policy = 'optional';
-    if (policy === 'none') return { ok: true };
-    const valid = this.validCertificate(session);
-    const why = tls.peerCertificate ? (tls.authorizationError ?? 'not authorized') : `no client certificate presented (${tls.authorizationError ?? 'none'})`;
-    if (policy === 'required' && !valid) {
-      this.note(session, 'tls', `client certificate policy 'required': session refused: ${why}`);
-      return refuse(`client certificate required: ${why}`);
-    }
-    this.note(session, 'tls', `client certificate policy '${policy}': ${valid ? 'valid certificate' : why}; session accepted`);
-    return { ok: true };
+    const pskAuthenticated = tls.pskIdentity !== undefined && tls.authorized;
+    return judgeTlsClient(session, { pskAuthenticated, policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {
@@ -179,10 +144,7 @@ export class EvvmBackend implements ImapBackend {
   }
 
   login(session: SessionInfo, username: string, password: string): AuthResult {
-    const fail = (text: string, code?: string): AuthResult => {
-      this.record(session, { method: 'LOGIN', identity: username, outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (text: string, code?: string): AuthResult => this.refused(session, { method: 'LOGIN', identity: username }, text, code);
     if (!this.policy.loginCommand) return fail('LOGIN is disabled, use AUTHENTICATE', 'CANNOT');
     // FAULT plaintext-auth-before-tls: LOGIN accepted in the clear.
     if (!this.plaintextAllowed(session) && !this.faults.has('evvm-server:plaintext-auth-before-tls')) {
@@ -201,10 +163,7 @@ export class EvvmBackend implements ImapBackend {
   startAuthentication(session: SessionInfo, mechanism: string) {
     const method = `AUTHENTICATE ${mechanism}`;
     const plainInClear = mechanism === 'PLAIN' && !session.secure && this.faults.has('evvm-server:plaintext-auth-before-tls');
-    const fail = (text: string, code?: string): Refusal => {
-      this.record(session, { method, identity: '', outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (text: string, code?: string): Refusal => this.refused(session, { method, identity: '' }, text, code);
     if (!isMechanismName(mechanism) || (!this.policy.saslMechanisms.includes(mechanism) && !plainInClear)) {
       return fail('unsupported authentication mechanism', 'CANNOT');
     }
@@ -223,10 +182,7 @@ export class EvvmBackend implements ImapBackend {
   finishAuthentication(session: SessionInfo, mechanism: string, step: Extract<ServerStep, { kind: 'success' | 'failure' }>): AuthResult {
     const method = `AUTHENTICATE ${mechanism}`;
     const external = mechanism === 'EXTERNAL';
-    const fail = (identity: string, text: string, code?: string, authzid?: string): AuthResult => {
-      this.record(session, { method, identity, ...(authzid ? { authzid } : {}), outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (identity: string, text: string, code?: string, authzid?: string): AuthResult => this.refused(session, { method, identity, authzid }, text, code);
     if (step.kind === 'failure') {
       const who = step.authcid ?? '';
       switch (step.reason) {

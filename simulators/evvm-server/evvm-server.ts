@@ -3,68 +3,21 @@
  * texts, TLS policy (implicit TLS, STARTTLS with LOGINDISABLED, client certificates, PSK-TLS), SASL
  * (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256, EXTERNAL), and fault switches that each break one requirement.
  */
-import { nullSink, type Transcript, type TranscriptSink } from '../../harness/evidence/transcript';
-import type { TlsInfo } from '../protocol/imap/server/backend';
-import { ImapServer } from '../protocol/imap/server/server';
-import { EvvmBackend, type AuthenticationObservation, type EvvmPolicy } from './backend';
+import type { ImapServer } from '../protocol/imap/server/server';
+import { ImapServerRole, type ImapConnectionObservation, type ImapRoleOptions, type ImapServerObservations } from '../protocol/imap/server/role-server';
+import { EvvmBackend, type EvvmPolicy } from './backend';
 import { Directory, type MailboxSpec, type Voicemail } from './directory';
-import { FaultSet, type EvvmServerFault } from './faults';
+import { EvvmServerFaults, type EvvmServerFault } from './faults';
 
-export interface EvvmServerOptions {
-  /** transcript name, default 'EVVM Server' */
-  actor?: string;
-  /** the other end in transcripts, default 'EVVM Client' */
-  peer?: string;
-  /** default 127.0.0.1 */
-  host?: string;
-  /** ports are ephemeral unless `ports` says otherwise */
-  listen: { implicitTls?: boolean; starttls?: boolean };
-  ports?: { imaps?: number; imap?: number };
-  tls: {
-    key: string;
-    /** leaf then intermediates */
-    cert: string;
-    /** trust anchor for client certificates */
-    ca?: string;
-    /** CRLs for every CA of the client chain */
-    crl?: string | string[];
-    /** PSK-TLS identities and keys */
-    psk?: Record<string, Buffer>;
-  };
+/** actor defaults to 'EVVM Server', peer to 'EVVM Client'; tls.psk: PSK-TLS identities and keys. */
+export interface EvvmServerOptions extends ImapRoleOptions {
   policy: EvvmPolicy;
   mailboxes: MailboxSpec[];
-  faults?: Iterable<string>;
-  transcript?: TranscriptSink;
 }
 
 /** What the EVVM Server saw of one connection. */
-export interface EvvmConnectionObservation {
-  conn: string;
-  secure: boolean;
-  tls?: {
-    protocol: string | null;
-    cipher: string;
-    viaStartTls: boolean;
-    pskIdentity?: string;
-    /** present when a certificate was requested or presented */
-    clientCertificate?: { authorized: boolean; authorizationError?: string; subject?: string; issuer?: string; fingerprint256?: string };
-  };
-  /** the handshake failure, when there was one */
-  tlsError?: string;
-  /** bytes pipelined after STARTTLS before the handshake */
-  pipelinedAfterStartTls?: Buffer;
-  /** every plaintext byte received from the client (after TLS decryption) */
-  clientBytes: Buffer;
-}
-
-export interface EvvmServerObservations {
-  authentications: AuthenticationObservation[];
-  connections: EvvmConnectionObservation[];
-}
-
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
-}
+export type EvvmConnectionObservation = ImapConnectionObservation;
+export type EvvmServerObservations = ImapServerObservations;
 
 /** A voicemail that reached a mailbox: what the EVVM Server's other interfaces (SMS, interworking) react to. */
 export interface DepositEvent {
@@ -76,56 +29,29 @@ export interface DepositEvent {
   voicemail: Voicemail;
 }
 
-export class EvvmServer {
-  readonly actor: string;
+export class EvvmServer extends ImapServerRole<EvvmServerFault> {
   private readonly depositListeners: Array<(event: DepositEvent) => void> = [];
   private readonly directory = new Directory();
-  private readonly faultSet: FaultSet;
-  private readonly backend: EvvmBackend;
-  private readonly imap: ImapServer;
-  private readonly transcript: TranscriptSink;
-  private readonly requestCert: boolean;
+  protected override readonly backend: EvvmBackend;
+  protected override readonly imap: ImapServer;
 
   constructor(options: EvvmServerOptions) {
-    this.actor = options.actor ?? 'EVVM Server';
-    this.transcript = options.transcript ?? nullSink;
-    this.faultSet = new FaultSet(options.faults ?? []);
+    super(options, 'EVVM Server', new EvvmServerFaults(options.faults ?? []));
     for (const spec of options.mailboxes) this.provisionMailbox(spec);
     const psk = options.tls.psk;
-    if (psk && hasSecret(this.transcript)) for (const key of Object.values(psk)) this.transcript.secret(key);
+    for (const key of Object.values(psk ?? {})) this.secret(key);
     this.backend = new EvvmBackend(this.actor, options.policy, this.directory, this.faultSet, this.transcript);
-    this.requestCert = options.policy.clientCertificate !== 'none' || options.policy.saslMechanisms.includes('EXTERNAL');
-    this.imap = new ImapServer({
-      actor: this.actor,
-      peer: options.peer ?? 'EVVM Client',
-      host: options.host ?? '127.0.0.1',
-      listen: { implicitTls: !!options.listen.implicitTls, starttls: !!options.listen.starttls },
-      ...(options.ports ? { ports: options.ports } : {}),
-      tls: {
-        key: options.tls.key,
-        cert: options.tls.cert,
-        requestCert: this.requestCert,
-        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-        ...(options.tls.crl ? { crl: options.tls.crl } : {}),
-        ...(psk ? { psk: (identity: string) => psk[identity] } : {}),
-      },
+    this.imap = this.imapCore(options, {
+      peer: 'EVVM Client',
+      policy: options.policy,
+      ...(psk ? { psk: (identity: string) => psk[identity] } : {}),
       backend: this.backend,
-      transcript: this.transcript,
     });
-  }
-
-  start(): Promise<{ imaps?: number; imap?: number }> {
-    return this.imap.start();
-  }
-
-  /** Closes the listeners and every connection at once. */
-  stop(): Promise<void> {
-    return this.imap.stop();
   }
 
   /** Adds a mailbox; returns its key. Identifiers must not belong to another mailbox. */
   provisionMailbox(spec: MailboxSpec): string {
-    if (hasSecret(this.transcript)) this.transcript.secret(spec.password);
+    this.secret(spec.password);
     return this.directory.provision(spec).key;
   }
 
@@ -155,38 +81,5 @@ export class EvvmServer {
     const mb = this.directory.lookup(identifier);
     if (!mb) throw new Error(`no mailbox has the identifier ${identifier}`);
     return (folder === 'INBOX' ? mb.inbox : mb.greetings).messages.map((m) => ({ uid: m.uid, flags: [...m.flags], raw: m.raw }));
-  }
-
-  setFault(name: string, on: boolean): void {
-    this.faultSet.set(name, on);
-  }
-
-  faults(): EvvmServerFault[] {
-    return this.faultSet.list();
-  }
-
-  observations(): EvvmServerObservations {
-    return {
-      authentications: this.backend.authentications.map((a) => ({ ...a })),
-      connections: this.imap.connections().map((c) => {
-        const o: EvvmConnectionObservation = { conn: c.conn, secure: c.secure, clientBytes: c.clientBytes };
-        if (c.tls) o.tls = this.tlsObservation(c.tls);
-        if (c.tlsError) o.tlsError = c.tlsError;
-        if (c.pipelinedAfterStartTls) o.pipelinedAfterStartTls = c.pipelinedAfterStartTls;
-        return o;
-      }),
-    };
-  }
-
-  private tlsObservation(t: TlsInfo): NonNullable<EvvmConnectionObservation['tls']> {
-    const o: NonNullable<EvvmConnectionObservation['tls']> = { protocol: t.protocol, cipher: t.cipher, viaStartTls: t.viaStartTls };
-    if (t.pskIdentity !== undefined) o.pskIdentity = t.pskIdentity;
-    const cert = t.peerCertificate;
-    if (cert || (this.requestCert && t.pskIdentity === undefined)) {
-      o.clientCertificate = { authorized: !!cert && t.authorized };
-      if (t.authorizationError) o.clientCertificate.authorizationError = t.authorizationError;
-      if (cert) Object.assign(o.clientCertificate, { subject: cert.subject, issuer: cert.issuer, fingerprint256: cert.fingerprint256 });
-    }
-    return o;
   }
 }

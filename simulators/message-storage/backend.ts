@@ -8,28 +8,20 @@
 import type { TranscriptSink } from '../../harness/evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
+import { ImapRoleBackend, judgeTlsClient, refuse, validClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
 import type { MechanismName, ServerStep } from '../protocol/sasl/types';
 import type { MessageStorageFaults } from './faults';
 import type { Subscriber, Subscribers } from './subscribers';
 
-export interface MessageStoragePolicy {
-  /** LOGINDISABLED, and no LOGIN or password-exposing SASL mechanism, before TLS */
-  requireTls: boolean;
-  /** client certificates (or a PSK) on TLS: the mutual authentication EVVM-AUTH-05 expects */
-  clientCertificate: 'required' | 'optional' | 'none';
-  saslMechanisms: MechanismName[];
-  loginCommand: boolean;
-}
+/**
+ * IF-5 policy. requireTls: LOGINDISABLED, and no LOGIN or password-exposing SASL mechanism, before TLS;
+ * clientCertificate: client certificates (or a PSK) on TLS, the mutual authentication EVVM-AUTH-05 expects.
+ */
+export type MessageStoragePolicy = ImapServerPolicy;
 
-export interface StorageAuthentication {
-  conn: string;
-  /** 'LOGIN' or 'AUTHENTICATE <mechanism>' */
-  method: string;
-  identity: string;
-  outcome: 'success' | 'failure';
-  text: string;
-}
+/** The Message Storage Server records no authzid: a CPM user acts only as itself. */
+export type StorageAuthentication = AuthenticationObservation;
 
 /** Mechanisms that put the password itself on the wire (RFC 9051 §6.2.2 "plaintext password mechanisms"). */
 const EXPOSES_PASSWORD: ReadonlySet<string> = new Set(['PLAIN', 'LOGIN']);
@@ -37,27 +29,17 @@ const EXPOSES_PASSWORD: ReadonlySet<string> = new Set(['PLAIN', 'LOGIN']);
 /** RFC 5530 codes; one text for unknown user and wrong password, so refusals are no user oracle. */
 const FAILED = 'Authentication failed';
 
-const refuse = (text: string, code?: string): Refusal => (code ? { ok: false, text, code } : { ok: false, text });
-
-export class MessageStorageBackend implements ImapBackend {
-  readonly authentications: StorageAuthentication[] = [];
-
+export class MessageStorageBackend extends ImapRoleBackend implements ImapBackend {
   constructor(
-    private readonly actor: string,
+    actor: string,
     private readonly policy: MessageStoragePolicy,
     private readonly subscribers: Subscribers,
     /** the PSK of an identity as the TLS layer looks it up (faults included) */
     private readonly pskOf: (identity: string) => Buffer | undefined,
     private readonly faults: MessageStorageFaults,
-    private readonly transcript: TranscriptSink,
-  ) {}
-
-  private note(session: SessionInfo, channel: 'tls' | 'imap', text: string): void {
-    this.transcript.record({ actor: this.actor, channel, dir: 'event', text, conn: session.id });
-  }
-
-  private record(session: SessionInfo, o: Omit<StorageAuthentication, 'conn'>): void {
-    this.authentications.push({ conn: session.id, ...o });
+    transcript: TranscriptSink,
+  ) {
+    super(actor, transcript);
   }
 
   // ---- the channel ----
@@ -70,10 +52,8 @@ export class MessageStorageBackend implements ImapBackend {
   }
 
   private validCertificate(session: SessionInfo): boolean {
-    const tls = session.tls;
-    if (!tls?.peerCertificate) return false;
     // FAULT any-client-ca: a certificate from any CA (or expired, revoked) counts as valid.
-    return tls.authorized || this.faults.has('message-storage:any-client-ca');
+    return validClientCertificate(session, this.faults.has('message-storage:any-client-ca'));
   }
 
   /** May this channel carry an authentication that does (or does not) expose the password? */
@@ -131,23 +111,10 @@ export class MessageStorageBackend implements ImapBackend {
   }
 
   secured(session: SessionInfo): { ok: true } | Refusal {
-    const tls = session.tls!;
-    if (this.pskSession(session)) {
-      this.note(session, 'tls', `client authenticated by PSK identity "${tls.pskIdentity}"`);
-      return { ok: true };
-    }
     let policy = this.policy.clientCertificate;
     // FAULT client-cert-not-required: 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('message-storage:client-cert-not-required')) policy = 'optional';
-    if (policy === 'none') return { ok: true };
-    const valid = this.validCertificate(session);
-    const why = tls.peerCertificate ? (tls.authorizationError ?? 'not authorized') : `no client certificate presented (${tls.authorizationError ?? 'none'})`;
-    if (policy === 'required' && !valid) {
-      this.note(session, 'tls', `client certificate policy 'required': session refused: ${why}`);
-      return refuse(`client certificate required: ${why}`);
-    }
-    this.note(session, 'tls', `client certificate policy '${policy}': ${valid ? 'valid certificate' : why}; session accepted`);
-    return { ok: true };
+    return judgeTlsClient(session, { pskAuthenticated: this.pskSession(session), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {
@@ -156,10 +123,7 @@ export class MessageStorageBackend implements ImapBackend {
   }
 
   login(session: SessionInfo, username: string, password: string): AuthResult {
-    const fail = (text: string, code?: string): AuthResult => {
-      this.record(session, { method: 'LOGIN', identity: username, outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (text: string, code?: string): AuthResult => this.refused(session, { method: 'LOGIN', identity: username }, text, code);
     if (!this.policy.loginCommand) return fail('LOGIN is disabled, use AUTHENTICATE', 'CANNOT');
     // FAULT plaintext-login-before-tls: LOGIN accepted on the clear channel.
     if (!this.channelAllows(session, true) && !this.faults.has('message-storage:plaintext-login-before-tls')) {
@@ -173,10 +137,7 @@ export class MessageStorageBackend implements ImapBackend {
 
   startAuthentication(session: SessionInfo, mechanism: string) {
     const method = `AUTHENTICATE ${mechanism}`;
-    const fail = (text: string, code?: string): Refusal => {
-      this.record(session, { method, identity: '', outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (text: string, code?: string): Refusal => this.refused(session, { method, identity: '' }, text, code);
     const known = isMechanismName(mechanism) && this.policy.saslMechanisms.includes(mechanism);
     const offered = isMechanismName(mechanism) && this.offered(session).includes(mechanism);
     // FAULT sasl-downgrade: PLAIN and LOGIN go through where only safer mechanisms (or none) are offered.
@@ -199,10 +160,7 @@ export class MessageStorageBackend implements ImapBackend {
 
   finishAuthentication(session: SessionInfo, mechanism: string, step: Extract<ServerStep, { kind: 'success' | 'failure' }>): AuthResult {
     const method = `AUTHENTICATE ${mechanism}`;
-    const fail = (identity: string, text: string, code?: string): AuthResult => {
-      this.record(session, { method, identity, outcome: 'failure', text });
-      return refuse(text, code);
-    };
+    const fail = (identity: string, text: string, code?: string): AuthResult => this.refused(session, { method, identity }, text, code);
     if (step.kind === 'failure') {
       if (step.reason === 'aborted') return fail(step.authcid ?? '', `cancelled: ${step.detail}`);
       if (step.reason === 'authorization-denied') return fail(step.authcid ?? '', 'not authorized to act as that user', 'AUTHORIZATIONFAILED');

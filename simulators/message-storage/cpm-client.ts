@@ -1,15 +1,14 @@
 /**
  * The CPM client as the harness plays it toward a Message Storage Server (simulated or a vendor's IUT):
  * certificate TLS or PSK-TLS, implicit or via STARTTLS, then LOGIN or AUTHENTICATE. Like the harness's
- * test client it reports outcomes instead of throwing, because for a conformance check "the connection
- * was refused" is an answer; it also tells an answer from an unreachable server, which proves nothing.
+ * test client it reports outcomes instead of throwing (OutcomeImapClient); it also tells an answer from
+ * an unreachable server, which proves nothing.
  */
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import type { TranscriptSink } from '../../harness/evidence/transcript';
-import { RawImapClient } from '../protocol/imap/client/raw-client';
 import { NetworkError, TimeoutError } from '../protocol/imap/client/errors';
+import { OutcomeImapClient, reason, type Attempt } from '../protocol/imap/client/outcome-client';
 import { PSK_CIPHERS } from '../protocol/imap/server/server';
-import type { MechanismName, SaslClientCredentials } from '../protocol/sasl/types';
 
 export type PskVersion = 'TLSv1.2' | 'TLSv1.3';
 
@@ -31,26 +30,7 @@ export interface CpmClientOptions {
   timeoutMs?: number;
 }
 
-export interface Attempt {
-  status: 'OK' | 'NO' | 'BAD' | 'none';
-  text: string;
-  /** the response code, e.g. AUTHENTICATIONFAILED, PRIVACYREQUIRED, UNAVAILABLE (RFC 5530) */
-  code?: string;
-  /** no answer within the time limit: nothing was decided */
-  timedOut?: boolean;
-}
-
-function failed(err: unknown): Attempt {
-  return { status: 'none', text: reason(err), ...(err instanceof TimeoutError ? { timedOut: true } : {}) };
-}
-
-function reason(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: string }).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
+export type { Attempt } from '../protocol/imap/client/outcome-client';
 
 /** The server could not be reached at all: no answer, so no verdict (inconclusive, never a pass). */
 export function unreachable(err: unknown): boolean {
@@ -72,15 +52,16 @@ export function pskTlsOptions(psk: PskCredential, version: PskVersion): Connecti
   };
 }
 
-export class CpmClient {
+export class CpmClient extends OutcomeImapClient {
   private constructor(
-    readonly client: RawImapClient | undefined,
-    /** why there is no connection, when there is none */
-    readonly connectError: string | undefined,
+    client: OutcomeImapClient['client'],
+    connectError: string | undefined,
     /** no TCP connection or no greeting at all */
     readonly unreachable: boolean,
-    private readonly tls: ConnectionOptions,
-  ) {}
+    tls: ConnectionOptions,
+  ) {
+    super(client, connectError, tls);
+  }
 
   static tlsOptions(o: CpmClientOptions): ConnectionOptions {
     if (o.psk) return pskTlsOptions(o.psk, o.psk.version);
@@ -95,26 +76,10 @@ export class CpmClient {
 
   static async open(o: CpmClientOptions): Promise<CpmClient> {
     const tls = CpmClient.tlsOptions(o);
-    if (o.psk) o.transcript.record({ actor: o.actor ?? 'CPM Client', channel: 'tls', dir: 'event', text: `PSK-TLS (${o.psk.version}) as identity "${o.psk.identity}"` });
-    try {
-      const client = await RawImapClient.connect({
-        host: o.endpoint.host,
-        port: o.endpoint.port,
-        tls: o.transport === 'implicit-tls' ? 'implicit' : 'none',
-        tlsOptions: tls,
-        actor: o.actor ?? 'CPM Client',
-        peer: 'Message Storage Server',
-        transcript: o.transcript,
-        timeoutMs: o.timeoutMs ?? 3000,
-      });
-      return new CpmClient(client, undefined, false, tls);
-    } catch (err) {
-      return new CpmClient(undefined, reason(err), unreachable(err), tls);
-    }
-  }
-
-  get greeting(): string | undefined {
-    return this.client?.greeting?.kind;
+    const actor = o.actor ?? 'CPM Client';
+    if (o.psk) o.transcript.record({ actor, channel: 'tls', dir: 'event', text: `PSK-TLS (${o.psk.version}) as identity "${o.psk.identity}"` });
+    const c = await OutcomeImapClient.connect({ ...o, actor, peer: 'Message Storage Server', timeoutMs: o.timeoutMs ?? 3000 }, tls);
+    return c.client ? new CpmClient(c.client, undefined, false, tls) : new CpmClient(undefined, reason(c.error), unreachable(c.error), tls);
   }
 
   get secure(): boolean {
@@ -135,60 +100,16 @@ export class CpmClient {
     return this.client?.anomalies ?? [];
   }
 
-  async capabilities(): Promise<string[]> {
-    if (!this.client) return [];
-    try {
-      return await this.client.capability();
-    } catch {
-      return [];
-    }
-  }
-
-  /** STARTTLS, optionally with a command pipelined in the same write; undefined when TLS is up. */
-  async starttls(pipelined?: string): Promise<string | undefined> {
-    if (!this.client) return this.connectError;
-    try {
-      const r = await this.client.starttls(this.tls, pipelined ? { pipelined: Buffer.from(pipelined + '\r\n') } : {});
-      return r.status === 'OK' ? undefined : `STARTTLS answered ${r.status} ${r.text}`;
-    } catch (err) {
-      return reason(err);
-    }
-  }
-
-  async login(username: string, password: string): Promise<Attempt> {
-    if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
-    try {
-      const r = await this.client.login(username, password);
-      return { status: r.status, text: r.text, ...(r.code ? { code: r.code.name } : {}) };
-    } catch (err) {
-      return failed(err);
-    }
-  }
-
-  async authenticate(mechanism: MechanismName, credentials: SaslClientCredentials): Promise<Attempt> {
-    if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
-    try {
-      const r = await this.client.authenticate(mechanism, credentials);
-      return { status: r.status, text: r.text, ...(r.code ? { code: r.code.name } : {}) };
-    } catch (err) {
-      return failed(err);
-    }
-  }
-
   /**
    * AUTHENTICATE with a mechanism the harness's SASL library does not implement (ANONYMOUS, DIGEST-MD5, …),
    * by SASL-IR with a harmless trace string; a continuation request is cancelled.
    */
-  async authenticateOther(mechanism: string): Promise<Attempt> {
-    if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
-    try {
-      const r = await this.client.run(['AUTHENTICATE', mechanism, Buffer.from('evvm-conformance').toString('base64')], {
+  authenticateOther(mechanism: string): Promise<Attempt> {
+    return this.attempt((c) =>
+      c.run(['AUTHENTICATE', mechanism, Buffer.from('evvm-conformance').toString('base64')], {
         onContinuation: () => ({ line: '*', shown: '* (cancel)' }),
-      });
-      return { status: r.status, text: r.text, ...(r.code ? { code: r.code.name } : {}) };
-    } catch (err) {
-      return failed(err);
-    }
+      }),
+    );
   }
 
   /** One tagged command; 'closed' when there is no connection (any more), 'timeout' when no answer came. */
@@ -199,9 +120,5 @@ export class CpmClient {
     } catch (err) {
       return err instanceof TimeoutError ? 'timeout' : 'closed';
     }
-  }
-
-  close(): void {
-    this.client?.close();
   }
 }

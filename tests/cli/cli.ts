@@ -10,10 +10,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the compiled CLI as a user would, with a deadline so a hang fails the test instead of the suite. */
-export function cli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the compiled CLI as a user would, with a deadline so a hang fails the test instead of the suite;
+ * `env` adds variables (e.g. the passwordEnv values an IUT profile names).
+ */
+export function cli(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -10,7 +10,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -39,16 +39,7 @@ import {
   type TrustStore,
 } from '../../simulators/crypto/cms';
 import { openVoicemail, type ContentReport } from '../../simulators/evvm-client/content';
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const skip = hasOpenssl() ? false : 'openssl CLI not installed';
+import { skipWithoutOpenssl as skip } from '../pki/openssl-cli';
 
 let dir: string;
 let smime: SmimePki;

@@ -4,21 +4,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LEAVES, sharedTestPki, writePki } from '../../simulators/crypto/pki';
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const skip = hasOpenssl() ? false : 'openssl CLI not installed';
+import { skipWithoutOpenssl as skip } from './openssl-cli';
 
 let dir: string;
 

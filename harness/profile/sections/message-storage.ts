@@ -1,30 +1,18 @@
 import { z } from 'zod';
-import { SaslMechanismSchema, TransportSchema } from './evvm-server';
+import { imapServerCapabilityFields, imapServerPolicyFields } from './imap-server';
 
 /**
  * IF-5, the CPM Message Storage Server (OMA-TS-CPM_MessageStorage §5.1.2): the service provider's policy.
  * CPM makes TLS optional; the provider decides whether it is required (then STD-02/03 apply) and whether
  * clients authenticate by certificate (the mutual authentication EVVM-AUTH-05 expects).
  */
-export const messageStoragePolicy = z
-  .object({
-    // LOGINDISABLED, no LOGIN and no password-exposing SASL before TLS (RFC 2595 §3.2, RFC 9051 §6.2.2)
-    requireTls: z.boolean().default(true),
-    // client certificates (or PSK-TLS) on the Message Storage interface: required | optional | none
-    clientCertificate: z.enum(['required', 'optional', 'none']).default('required'),
-  })
-  .strict()
-  .prefault({});
+export const messageStoragePolicy = z.object(imapServerPolicyFields).strict().prefault({});
 
 /** What the Message Storage Server (simulator or IUT) declares it supports (CPM-MS-AUTH-01..06). */
 export const messageStorageCapabilities = z
   .object({
-    // TLS with certificates (CPM-MS-AUTH-05): on an implicit-TLS port, via STARTTLS, or both
-    transports: z.array(TransportSchema).min(1).default(['implicit-tls', 'starttls']),
-    // SASL mechanisms for AUTHENTICATE (CPM-MS-AUTH-01); [] when SASL is not offered
-    sasl: z.array(SaslMechanismSchema).default(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']),
-    // the LOGIN command with username and password (CPM-MS-AUTH-02, 03)
-    loginCommand: z.boolean().default(true),
+    // transports: TLS with certificates (CPM-MS-AUTH-05); sasl: CPM-MS-AUTH-01; loginCommand: CPM-MS-AUTH-02, 03
+    ...imapServerCapabilityFields,
     // PSK-TLS (CPM-MS-AUTH-06): TLSv1.2 (RFC 4279 suites) and/or TLSv1.3 (external PSK); [] when not offered
     pskTls: z.array(z.enum(['TLSv1.2', 'TLSv1.3'])).default(['TLSv1.2', 'TLSv1.3']),
     // the CPM system pre-configures the password when a user subscribes (CPM-MS-AUTH-04)

@@ -18,6 +18,7 @@ import {
 import { ForwardingGateway, type ExternalDelivery, type GatewayReceipt } from '../../../simulators/forwarding-gateway';
 import { NonOmaVm, type VpimReceipt } from '../../../simulators/non-oma-vm';
 import { deliver, SmtpConnection, type DeliveryResult } from '../../../simulators/protocol/smtp/client';
+import type { InterworkingPeer, InterworkingPeerOptions } from '../../../simulators/protocol/smtp/interworking-peer';
 import { SmtpListener, type InboundSession, type ReceivedMessage } from '../../../simulators/protocol/smtp/server';
 import type { LinkPolicy, SmtpEndpoint, SmtpTransport, TlsCredential } from '../../../simulators/protocol/smtp/types';
 import { opensslSigner, type SignatureCheck } from '../../../simulators/protocol/smtp/smime';
@@ -163,9 +164,30 @@ function linkPolicy(profile: Profile, pki: TestPki, link: LinkName): LinkPolicy 
   return { mutualAuth: p.mutualAuth, trustAnchors: resolveTrustAnchors(p.trustAnchors, pki), crl: [...pki.crls], peerIdentities: [...p.peerIdentities] };
 }
 
+/** The links whose far end the harness simulates as an SMTP voicemail endpoint (InterworkingPeer). */
+export type PeerLink = 'forwardingGateway' | 'nonOmaVm';
+
+// each such peer's name, and its role name, which is also the prefix of its fault names
+const PEER_LINK: Record<PeerLink, { identity: string; role: 'forwarding-gateway' | 'non-oma-vm' }> = {
+  forwardingGateway: { identity: FGW.identity, role: 'forwarding-gateway' },
+  nonOmaVm: { identity: NON_OMA.identity, role: 'non-oma-vm' },
+};
+
 /** The policy the Forwarding Gateway and the Non-OMA VM Service apply to the EVVM Server on their link. */
-export function evvmServerPolicyOf(profile: Profile, pki: TestPki, link: 'forwardingGateway' | 'nonOmaVm'): LinkPolicy {
+export function evvmServerPolicyOf(profile: Profile, pki: TestPki, link: PeerLink): LinkPolicy {
   return { ...linkPolicy(profile, pki, link), peerIdentities: [HOME.identity] };
+}
+
+/** The Forwarding Gateway or the Non-OMA VM Service as the profile configures it: the embedded topology and `simulate` alike. */
+export function interworkingPeerConfig(ctx: { pki: TestPki; profile: Profile; faults: readonly string[] }, link: PeerLink): InterworkingPeerOptions {
+  const { identity, role } = PEER_LINK[link];
+  return {
+    identity,
+    tls: serverCredential(ctx.pki, link),
+    clientCredential: clientCredential(ctx.pki, link, 'valid')!,
+    evvmServerPolicy: evvmServerPolicyOf(ctx.profile, ctx.pki, link),
+    faults: ctx.faults.filter((f) => f.startsWith(`${role}:`)),
+  };
 }
 
 /** The EVVM Server's SMTP interfaces as the profile configures them (the implementation under test). */
@@ -260,18 +282,7 @@ registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
 
 registerEmbeddedRole('forwarding-gateway', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const client = ctx.pki.leaf('forwarding-gateway-client');
-  const fgw = new ForwardingGateway({
-    identity: FGW.identity,
-    tls: serverCredential(ctx.pki, 'forwardingGateway'),
-    clientCredential: { chainPem: client.chainPem, keyPem: client.keyPem },
-    evvmServerPolicy: evvmServerPolicyOf(ctx.profile, ctx.pki, 'forwardingGateway'),
-    faults: ctx.faults.filter((f) => f.startsWith('forwarding-gateway:')),
-    transcript: ctx.transcript,
-  });
-  await fgw.start();
-  ctx.onStop(() => fgw.stop());
-  await home.route('forwardingGateway', fgw.endpoint('starttls'));
+  const fgw = await startInterworkingPeer(ctx, home, 'forwardingGateway', (options) => new ForwardingGateway(options));
   return {
     actor: fgw.actor,
     endpoint: (t) => fgw.endpoint(t),
@@ -288,19 +299,7 @@ registerEmbeddedRole('forwarding-gateway', async (ctx) => {
 
 registerEmbeddedRole('non-oma-vm', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const client = ctx.pki.leaf('non-oma-vm-client');
-  const vm = new NonOmaVm({
-    identity: NON_OMA.identity,
-    domain: NON_OMA.domain,
-    tls: serverCredential(ctx.pki, 'nonOmaVm'),
-    clientCredential: { chainPem: client.chainPem, keyPem: client.keyPem },
-    evvmServerPolicy: evvmServerPolicyOf(ctx.profile, ctx.pki, 'nonOmaVm'),
-    faults: ctx.faults.filter((f) => f.startsWith('non-oma-vm:')),
-    transcript: ctx.transcript,
-  });
-  await vm.start();
-  ctx.onStop(() => vm.stop());
-  await home.route('nonOmaVm', vm.endpoint('starttls'));
+  const vm = await startInterworkingPeer(ctx, home, 'nonOmaVm', (options) => new NonOmaVm({ ...options, domain: NON_OMA.domain }));
   return {
     actor: vm.actor,
     domain: NON_OMA.domain,
@@ -314,6 +313,15 @@ registerEmbeddedRole('non-oma-vm', async (ctx) => {
     },
   };
 });
+
+/** Starts the Forwarding Gateway or the Non-OMA VM Service and points the EVVM Server's link at it. */
+async function startInterworkingPeer<P extends InterworkingPeer<string>>(ctx: EmbeddedContext, home: EvvmSmtpRole, link: PeerLink, make: (options: InterworkingPeerOptions) => P): Promise<P> {
+  const peer = make({ ...interworkingPeerConfig(ctx, link), transcript: ctx.transcript });
+  await peer.start();
+  ctx.onStop(() => peer.stop());
+  await home.route(link, peer.endpoint('starttls'));
+  return peer;
+}
 
 registerEmbeddedRole('evvm-server-peer', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');

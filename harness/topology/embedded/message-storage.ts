@@ -12,6 +12,7 @@ import type { Profile } from '../../profile/profile';
 import type { TestAccount } from '../accounts';
 import type { CapturingServer, Endpoint, Transport } from '../roles';
 import { registerEmbeddedRole } from '../registry';
+import { imapRoleConfig, type ServerConfigArgs } from '../server-config';
 import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/types';
 import { MessageStorageServer, type MessageStorageServerOptions } from '../../../simulators/message-storage/message-storage-server';
 import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
@@ -120,40 +121,23 @@ export function mssCredentials(accounts: readonly TestAccount[]): { accounts: Ms
 }
 
 /** What `simulate` and the embedded topology both need to build a Message Storage Server from a profile. */
-export function messageStorageConfig(args: {
-  pki: TestPki;
-  profile: Profile;
-  accounts: readonly TestAccount[];
-  faults: readonly string[];
-  transcript?: TranscriptSink;
-  host?: string;
-}): MessageStorageServerOptions {
+export function messageStorageConfig(args: ServerConfigArgs): MessageStorageServerOptions {
   const { pki, profile } = args;
   const leaf = pki.leaf('message-storage');
-  const caps = profile.capabilities.messageStorage;
   const creds = mssCredentials(args.accounts);
   return {
-    host: args.host ?? HOST,
-    listen: { implicitTls: caps.transports.includes('implicit-tls'), starttls: caps.transports.includes('starttls') },
+    ...imapRoleConfig(args, 'message-storage', { policy: profile.policy.messageStorage, capabilities: profile.capabilities.messageStorage }),
     tls: {
       key: leaf.keyPem,
       cert: leaf.chainPem,
       ca: pki.trustAnchorPem,
       crl: [...pki.crls],
-      ...(caps.pskTls.length > 0 ? { psk: { [EVVM_SERVER_PSK_IDENTITY]: creds.psk } } : {}),
-    },
-    policy: {
-      requireTls: profile.policy.messageStorage.requireTls,
-      clientCertificate: profile.policy.messageStorage.clientCertificate,
-      saslMechanisms: caps.sasl,
-      loginCommand: caps.loginCommand,
+      ...(profile.capabilities.messageStorage.pskTls.length > 0 ? { psk: { [EVVM_SERVER_PSK_IDENTITY]: creds.psk } } : {}),
     },
     subscribers: creds.accounts.map((m) => {
       const cert = args.accounts.find((a) => a.name === m.name)?.clientCertificate;
       return { username: m.username, password: m.password, ...(m.tuiPin ? { tuiPin: m.tuiPin } : {}), ...(m.sip ? { sip: m.sip } : {}), clientCertificates: cert ? [pki.leaf(cert).fingerprint256] : [] };
     }),
-    faults: args.faults.filter((f) => f.startsWith('message-storage:')),
-    ...(args.transcript ? { transcript: args.transcript } : {}),
   };
 }
 

@@ -7,7 +7,10 @@
  * (it lists every 'revoked' twin). With ECDSA P-256 the whole default set stays well under a second.
  */
 import { x509 } from './x509';
-import { issueCa, issueCrlPem, issueLeaf, toCredential, certificatePem, type Authority } from './issue';
+import { caValidity, certificatePem, crlDates, issueCa, issueCrlPem, issueLeaf, leafValidity, privateKeyPem, toCredential, type Authority } from './issue';
+import { checkLeafNames, LeavesAndTwins, revokedSerials, twinName } from './leaves';
+
+export { twinName };
 import type { CertificateFlaw, Credential, LeafSpec, LeafUsage, TestPki } from './types';
 
 export interface TestPkiOptions {
@@ -31,9 +34,6 @@ const ROGUE_ORGANIZATION = 'Rogue PKI';
 export const ROOT_CA_NAME = 'EVVM Test Root CA';
 export const ISSUING_CA_NAME = 'EVVM Test Issuing CA';
 export const ROGUE_ROOT_CA_NAME = 'Rogue Root CA';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 function server(name: string): LeafSpec {
   return { name, usage: 'server', dns: [name, `${name}.op.example`, 'localhost'], ip: ['127.0.0.1'] };
@@ -62,9 +62,6 @@ export const DEFAULT_LEAVES: readonly LeafSpec[] = [
   { name: 'forwarding-gateway-client', usage: 'client', dns: ['forwarding-gateway.op.example'] },
   { name: 'non-oma-vm-client', usage: 'client', dns: ['non-oma-vm.op.example'] },
 ];
-
-/** Leaf names end up as file names (writePki), so keep them to a portable set. */
-const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 function subjectAltNames(spec: LeafSpec): x509.JsonGeneralName[] {
   return [
@@ -95,8 +92,7 @@ function goodProfile(spec: LeafSpec, now: number): LeafProfile {
     commonName: spec.commonName ?? spec.name,
     usage: spec.usage,
     subjectAltNames: subjectAltNames(spec),
-    notBefore: new Date(now - HOUR),
-    notAfter: new Date(now + 30 * DAY),
+    ...leafValidity(now),
     rogue: false,
   };
 }
@@ -106,9 +102,8 @@ function flawedProfile(good: LeafProfile, flaw: CertificateFlaw, now: number): L
     case 'untrusted-ca':
       return { ...good, rogue: true };
     case 'expired':
-      return { ...good, notBefore: new Date(now - 31 * DAY), notAfter: new Date(now - DAY) };
     case 'not-yet-valid':
-      return { ...good, notBefore: new Date(now + DAY), notAfter: new Date(now + 31 * DAY) };
+      return { ...good, ...leafValidity(now, flaw) };
     case 'wrong-host':
       return { ...good, commonName: WRONG_HOST, subjectAltNames: [{ type: 'dns', value: WRONG_HOST }] };
     case 'wrong-eku':
@@ -129,68 +124,41 @@ export function authoritiesOf(pki: TestPki): { root: Authority; rogueRoot: Autho
   return authorities.get(pki);
 }
 
-export function twinName(leafName: string, flaw: CertificateFlaw): string {
-  return `${leafName}:${flaw}`;
-}
-
-class GeneratedTestPki implements TestPki {
+class GeneratedTestPki extends LeavesAndTwins<CertificateFlaw> implements TestPki {
   constructor(
     readonly rootPem: string,
     readonly intermediatePem: string,
-    readonly crls: readonly string[],
-    readonly untrustedRootPem: string,
-    readonly leaves: ReadonlyMap<string, Credential>,
-    private readonly twins: ReadonlyMap<string, Credential>,
-  ) {}
+    crls: readonly string[],
+    untrustedRootPem: string,
+    credentials: readonly Credential[],
+  ) {
+    super(crls, untrustedRootPem, credentials, { pki: 'test PKI', flaw: 'certificate flaw', flaws: CERTIFICATE_FLAWS });
+  }
 
   get trustAnchorPem(): string {
     return this.rootPem;
   }
-
-  get crlPem(): string {
-    return this.crls.join('');
-  }
-
-  leaf(name: string): Credential {
-    const credential = this.leaves.get(name);
-    if (!credential) throw new Error(`test PKI has no leaf '${name}' (known: ${[...this.leaves.keys()].join(', ')})`);
-    return credential;
-  }
-
-  bad(leafName: string, flaw: CertificateFlaw): Credential {
-    this.leaf(leafName);
-    const credential = this.twins.get(twinName(leafName, flaw));
-    if (!credential) throw new Error(`unknown certificate flaw '${flaw}' (known: ${CERTIFICATE_FLAWS.join(', ')})`);
-    return credential;
-  }
 }
 
 function validate(leaves: readonly LeafSpec[]): void {
-  const seen = new Set<string>();
+  checkLeafNames(leaves.map((spec) => spec.name), 'leaf');
   for (const spec of leaves) {
-    if (!LEAF_NAME.test(spec.name)) throw new Error(`leaf name '${spec.name}' must match ${LEAF_NAME}`);
-    if (seen.has(spec.name)) throw new Error(`leaf name '${spec.name}' given twice`);
     if (spec.usage !== 'server' && spec.usage !== 'client') throw new Error(`leaf '${spec.name}': bad usage '${String(spec.usage)}'`);
-    seen.add(spec.name);
   }
 }
 
 export async function generateTestPki(options: TestPkiOptions): Promise<TestPki> {
   validate(options.leaves);
   const now = Date.now();
-  // CAs start well before the expired twins and end after the not-yet-valid ones, so a twin's dates
-  // are its only date problem.
-  const caValidity = { notBefore: new Date(now - 60 * DAY), notAfter: new Date(now + 365 * DAY) };
-
   const [root, rogueRoot] = await Promise.all([
-    issueCa({ subject: leafSubject(ROOT_CA_NAME, ORGANIZATION), ...caValidity }),
-    issueCa({ subject: leafSubject(ROGUE_ROOT_CA_NAME, ROGUE_ORGANIZATION), ...caValidity }),
+    issueCa({ subject: leafSubject(ROOT_CA_NAME, ORGANIZATION), ...caValidity(now) }),
+    issueCa({ subject: leafSubject(ROGUE_ROOT_CA_NAME, ROGUE_ORGANIZATION), ...caValidity(now) }),
   ]);
   const intermediate = await issueCa({
     subject: leafSubject(ISSUING_CA_NAME, ORGANIZATION),
     issuer: root,
     pathLength: 0,
-    ...caValidity,
+    ...caValidity(now),
   });
 
   const issue = async (name: string, profile: LeafProfile): Promise<Credential> => {
@@ -204,7 +172,7 @@ export async function generateTestPki(options: TestPkiOptions): Promise<TestPki>
       notAfter: profile.notAfter,
     });
     // The rogue hierarchy has no intermediate; its leaf goes alone, as a rogue server would send it.
-    return toCredential(name, issued, profile.rogue ? [] : [intermediate.cert]);
+    return toCredential(name, issued.cert, profile.rogue ? [] : [intermediate.cert], await privateKeyPem(issued.keys));
   };
 
   const jobs: Promise<Credential>[] = [];
@@ -215,30 +183,13 @@ export async function generateTestPki(options: TestPkiOptions): Promise<TestPki>
   }
   const credentials = await Promise.all(jobs);
 
-  const leaves = new Map<string, Credential>();
-  const twins = new Map<string, Credential>();
-  for (const credential of credentials) (credential.name.includes(':') ? twins : leaves).set(credential.name, credential);
-
-  const revoked = options.leaves.map((spec) => twins.get(twinName(spec.name, 'revoked'))!.serialNumber);
-  const crlDates = {
-    revocationDate: new Date(now - 30 * 60_000),
-    thisUpdate: new Date(now - 5 * 60_000),
-    nextUpdate: new Date(now + 30 * DAY),
-  };
   // Node's `crl` option checks every CA in the chain, so the root needs a (here empty) CRL too.
   const [rootCrl, intermediateCrl] = await Promise.all([
-    issueCrlPem({ issuer: root, revoked: [], ...crlDates }),
-    issueCrlPem({ issuer: intermediate, revoked, ...crlDates }),
+    issueCrlPem({ issuer: root, revoked: [], ...crlDates(now) }),
+    issueCrlPem({ issuer: intermediate, revoked: revokedSerials(credentials), ...crlDates(now) }),
   ]);
 
-  const pki = new GeneratedTestPki(
-    certificatePem(root.cert),
-    certificatePem(intermediate.cert),
-    [rootCrl, intermediateCrl],
-    certificatePem(rogueRoot.cert),
-    leaves,
-    twins,
-  );
+  const pki = new GeneratedTestPki(certificatePem(root.cert), certificatePem(intermediate.cert), [rootCrl, intermediateCrl], certificatePem(rogueRoot.cert), credentials);
   authorities.set(pki, { root, rogueRoot });
   return pki;
 }

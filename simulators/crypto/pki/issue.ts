@@ -97,6 +97,46 @@ export async function issueCa(params: CaParams): Promise<Authority> {
   return { cert, keys };
 }
 
+export interface EndEntityParams {
+  subject: x509.JsonName;
+  issuer: Authority;
+  /** the subject's public key: a WebCrypto key, or SPKI DER from a key made elsewhere */
+  publicKey: webcrypto.CryptoKey | ArrayBuffer;
+  /** x509.KeyUsageFlags, combined */
+  keyUsage: number;
+  /** extended key usage OIDs (x509.ExtendedKeyUsage) */
+  extendedKeyUsage: string[];
+  /** no SubjectAlternativeName extension when empty (RFC 5280 §4.2.1.6 allows no empty one) */
+  subjectAltNames: x509.JsonGeneralName[];
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** A certificate that is not a CA's: the TLS leaves and the S/MIME ones, each with its own usages. */
+export async function issueEndEntity(params: EndEntityParams): Promise<x509.X509Certificate> {
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(params.keyUsage, true),
+    new x509.ExtendedKeyUsageExtension(params.extendedKeyUsage, false),
+    await x509.SubjectKeyIdentifierExtension.create(params.publicKey),
+    new x509.AuthorityKeyIdentifierExtension(subjectKeyId(params.issuer.cert)),
+  ];
+  if (params.subjectAltNames.length > 0) {
+    extensions.push(new x509.SubjectAlternativeNameExtension(params.subjectAltNames, false));
+  }
+  return x509.X509CertificateGenerator.create({
+    serialNumber: newSerialNumber(),
+    subject: new x509.Name(params.subject),
+    issuer: params.issuer.cert.subjectName,
+    notBefore: params.notBefore,
+    notAfter: params.notAfter,
+    publicKey: params.publicKey,
+    signingKey: params.issuer.keys.privateKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions,
+  });
+}
+
 export interface LeafParams {
   subject: x509.JsonName;
   issuer: Authority;
@@ -107,32 +147,16 @@ export interface LeafParams {
   notAfter: Date;
 }
 
+/** A TLS leaf with a fresh key pair. */
 export async function issueLeaf(params: LeafParams): Promise<Issued> {
+  const { usage, ...names } = params;
   const keys = await newKeyPair();
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    // digitalSignature is all an ECDSA key needs for (EC)DHE TLS, as server or as client.
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    new x509.ExtendedKeyUsageExtension(
-      [params.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
-      false,
-    ),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    new x509.AuthorityKeyIdentifierExtension(subjectKeyId(params.issuer.cert)),
-  ];
-  if (params.subjectAltNames.length > 0) {
-    extensions.push(new x509.SubjectAlternativeNameExtension(params.subjectAltNames, false));
-  }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: newSerialNumber(),
-    subject: new x509.Name(params.subject),
-    issuer: params.issuer.cert.subjectName,
-    notBefore: params.notBefore,
-    notAfter: params.notAfter,
+  const cert = await issueEndEntity({
+    ...names,
     publicKey: keys.publicKey,
-    signingKey: params.issuer.keys.privateKey,
-    signingAlgorithm: SIGNING_ALGORITHM,
-    extensions,
+    // digitalSignature is all an ECDSA key needs for (EC)DHE TLS, as server or as client.
+    keyUsage: x509.KeyUsageFlags.digitalSignature,
+    extendedKeyUsage: [usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
   });
   return { cert, keys };
 }
@@ -175,16 +199,38 @@ export function fingerprint256(cert: x509.X509Certificate): string {
 }
 
 /** Turns an issued leaf into the Credential peers use; `chain` follows the leaf (issuing CA first). */
-export async function toCredential(name: string, issued: Issued, chain: readonly x509.X509Certificate[]): Promise<Credential> {
-  const certPem = certificatePem(issued.cert);
+export function toCredential(name: string, cert: x509.X509Certificate, chain: readonly x509.X509Certificate[], keyPem: string): Credential {
+  const certPem = certificatePem(cert);
   return {
     name,
     certPem,
     chainPem: [certPem, ...chain.map(certificatePem)].join(''),
-    keyPem: await privateKeyPem(issued.keys),
-    subject: issued.cert.subject,
-    fingerprint256: fingerprint256(issued.cert),
+    keyPem,
+    subject: cert.subject,
+    fingerprint256: fingerprint256(cert),
     // Node prints serials in upper case; ours never start with a zero byte (newSerialNumber).
-    serialNumber: issued.cert.serialNumber.toUpperCase(),
+    serialNumber: cert.serialNumber.toUpperCase(),
   };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * A leaf's dates: from an hour ago for 30 days; an 'expired' one ended yesterday, a 'not-yet-valid' one
+ * starts tomorrow. The CAs (caValidity) cover all of them, so a twin's dates are its only date problem.
+ */
+export function leafValidity(now: number, flaw?: string): { notBefore: Date; notAfter: Date } {
+  if (flaw === 'expired') return { notBefore: new Date(now - 31 * DAY), notAfter: new Date(now - DAY) };
+  if (flaw === 'not-yet-valid') return { notBefore: new Date(now + DAY), notAfter: new Date(now + 31 * DAY) };
+  return { notBefore: new Date(now - HOUR), notAfter: new Date(now + 30 * DAY) };
+}
+
+export function caValidity(now: number): { notBefore: Date; notAfter: Date } {
+  return { notBefore: new Date(now - 60 * DAY), notAfter: new Date(now + 365 * DAY) };
+}
+
+/** The dates of every CRL of a run: revocations half an hour old, issued five minutes ago, good for 30 days. */
+export function crlDates(now: number): Pick<CrlParams, 'revocationDate' | 'thisUpdate' | 'nextUpdate'> {
+  return { revocationDate: new Date(now - 30 * 60_000), thisUpdate: new Date(now - 5 * 60_000), nextUpdate: new Date(now + 30 * DAY) };
 }

@@ -13,9 +13,10 @@
  */
 import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { x509, webcrypto } from './x509';
-import { authoritiesOf } from './generate';
-import { certificatePem, fingerprint256, issueCa, issueCrlPem, newSerialNumber, normalizePem, type Authority } from './issue';
+import { x509 } from './x509';
+import { authoritiesOf, CERTIFICATE_FLAWS } from './generate';
+import { caValidity, certificatePem, crlDates, issueCa, issueCrlPem, issueEndEntity, leafValidity, normalizePem, toCredential, type Authority } from './issue';
+import { checkLeafNames, LeavesAndTwins, revokedSerials, twinName } from './leaves';
 import { sharedTestPki } from './shared';
 import type { CertificateFlaw, Credential, TestPki } from './types';
 
@@ -44,16 +45,8 @@ export interface SmimeLeafSpec {
  */
 export type SmimeFlaw = CertificateFlaw | 'wrong-key-usage' | 'no-non-repudiation';
 
-export const SMIME_FLAWS: readonly SmimeFlaw[] = [
-  'untrusted-ca',
-  'expired',
-  'not-yet-valid',
-  'wrong-host',
-  'wrong-eku',
-  'revoked',
-  'wrong-key-usage',
-  'no-non-repudiation',
-];
+/** Every flaw of the TLS twins, then the two that only S/MIME key usages have. */
+export const SMIME_FLAWS: readonly SmimeFlaw[] = [...CERTIFICATE_FLAWS, 'wrong-key-usage', 'no-non-repudiation'];
 
 export const SMIME_CA_NAME = 'EVVM Test S/MIME CA';
 /** The identity a 'wrong-host' twin binds instead of its own. */
@@ -86,10 +79,6 @@ export interface SmimePki {
   leaf(name: string): Credential;
   bad(leafName: string, flaw: SmimeFlaw): Credential;
 }
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const LEAF_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 interface LeafKeys {
   spki: ArrayBuffer;
@@ -132,87 +121,32 @@ function altNames(spec: SmimeLeafSpec, flaw: SmimeFlaw | undefined): x509.JsonGe
   ];
 }
 
-function subjectKeyId(cert: x509.X509Certificate): string {
-  const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension);
-  if (!ski) throw new Error(`issuer ${cert.subject} has no SubjectKeyIdentifier`);
-  return ski.keyId;
-}
-
-async function issueSmimeLeaf(
-  spec: SmimeLeafSpec,
-  keys: LeafKeys,
-  issuer: Authority,
-  flaw: SmimeFlaw | undefined,
-  now: number,
-): Promise<x509.X509Certificate> {
+function issueSmimeLeaf(spec: SmimeLeafSpec, keys: LeafKeys, issuer: Authority, flaw: SmimeFlaw | undefined, now: number): Promise<x509.X509Certificate> {
   const commonName = flaw === 'wrong-host' ? OTHER_IDENTITY.commonName : (spec.commonName ?? spec.name);
-  const notBefore = flaw === 'expired' ? now - 31 * DAY : flaw === 'not-yet-valid' ? now + DAY : now - HOUR;
-  const notAfter = flaw === 'expired' ? now - DAY : flaw === 'not-yet-valid' ? now + 31 * DAY : now + 30 * DAY;
-  const eku = flaw === 'wrong-eku' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.emailProtection;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(keyUsage(spec, flaw), true),
-    new x509.ExtendedKeyUsageExtension([eku], false),
-    await x509.SubjectKeyIdentifierExtension.create(keys.spki),
-    new x509.AuthorityKeyIdentifierExtension(subjectKeyId(issuer.cert)),
-    new x509.SubjectAlternativeNameExtension(altNames(spec, flaw), false),
-  ];
-  return x509.X509CertificateGenerator.create({
-    serialNumber: newSerialNumber(),
-    subject: new x509.Name([{ CN: [commonName] }, { O: [flaw === 'untrusted-ca' ? 'Rogue PKI' : 'EVVM Test PKI'] }]),
-    issuer: issuer.cert.subjectName,
-    notBefore: new Date(notBefore),
-    notAfter: new Date(notAfter),
+  return issueEndEntity({
+    subject: [{ CN: [commonName] }, { O: [flaw === 'untrusted-ca' ? 'Rogue PKI' : 'EVVM Test PKI'] }],
+    issuer,
     publicKey: keys.spki,
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams,
-    extensions,
+    keyUsage: keyUsage(spec, flaw),
+    extendedKeyUsage: [flaw === 'wrong-eku' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.emailProtection],
+    subjectAltNames: altNames(spec, flaw),
+    ...leafValidity(now, flaw),
   });
 }
 
-function credential(name: string, cert: x509.X509Certificate, chain: readonly x509.X509Certificate[], keyPem: string): Credential {
-  const certPem = certificatePem(cert);
-  return {
-    name,
-    certPem,
-    chainPem: [certPem, ...chain.map(certificatePem)].join(''),
-    keyPem,
-    subject: cert.subject,
-    fingerprint256: fingerprint256(cert),
-    serialNumber: cert.serialNumber.toUpperCase(),
-  };
-}
+/** The same naming as the TLS twins: `<leaf>:<flaw>`. */
+export const smimeTwinName: (leafName: string, flaw: SmimeFlaw) => string = twinName;
 
-export function smimeTwinName(leafName: string, flaw: SmimeFlaw): string {
-  return `${leafName}:${flaw}`;
-}
-
-class GeneratedSmimePki implements SmimePki {
+class GeneratedSmimePki extends LeavesAndTwins<SmimeFlaw> implements SmimePki {
   constructor(
     readonly trustAnchorPem: string,
     readonly issuingCaPem: string,
-    readonly crls: readonly string[],
-    readonly untrustedRootPem: string,
-    readonly leaves: ReadonlyMap<string, Credential>,
+    crls: readonly string[],
+    untrustedRootPem: string,
+    credentials: readonly Credential[],
     readonly specs: readonly SmimeLeafSpec[],
-    private readonly twins: ReadonlyMap<string, Credential>,
-  ) {}
-
-  get crlPem(): string {
-    return this.crls.join('');
-  }
-
-  leaf(name: string): Credential {
-    const c = this.leaves.get(name);
-    if (!c) throw new Error(`S/MIME PKI has no leaf '${name}' (known: ${[...this.leaves.keys()].join(', ')})`);
-    return c;
-  }
-
-  bad(leafName: string, flaw: SmimeFlaw): Credential {
-    this.leaf(leafName);
-    const c = this.twins.get(smimeTwinName(leafName, flaw));
-    if (!c) throw new Error(`unknown S/MIME certificate flaw '${flaw}' (known: ${SMIME_FLAWS.join(', ')})`);
-    return c;
+  ) {
+    super(crls, untrustedRootPem, credentials, { pki: 'S/MIME PKI', flaw: 'S/MIME certificate flaw', flaws: SMIME_FLAWS });
   }
 }
 
@@ -220,19 +154,9 @@ class GeneratedSmimePki implements SmimePki {
 export async function generateSmimePki(pki: TestPki, specs: readonly SmimeLeafSpec[] = DEFAULT_SMIME_LEAVES): Promise<SmimePki> {
   const authorities = authoritiesOf(pki);
   if (!authorities) throw new Error('generateSmimePki: the TLS test PKI was not generated in this process (no CA keys)');
-  const seen = new Set<string>();
-  for (const s of specs) {
-    if (!LEAF_NAME.test(s.name) || seen.has(s.name)) throw new Error(`S/MIME leaf name '${s.name}' is invalid or given twice`);
-    seen.add(s.name);
-  }
+  checkLeafNames(specs.map((s) => s.name), 'S/MIME leaf');
   const now = Date.now();
-  const smimeCa = await issueCa({
-    subject: [{ CN: [SMIME_CA_NAME] }, { O: ['EVVM Test PKI'] }],
-    issuer: authorities.root,
-    pathLength: 0,
-    notBefore: new Date(now - 60 * DAY),
-    notAfter: new Date(now + 365 * DAY),
-  });
+  const smimeCa = await issueCa({ subject: [{ CN: [SMIME_CA_NAME] }, { O: ['EVVM Test PKI'] }], issuer: authorities.root, pathLength: 0, ...caValidity(now) });
   const keys = await Promise.all(specs.map((s) => newLeafKeys(s.keyAlgorithm ?? 'rsa')));
 
   const jobs: Array<Promise<Credential>> = [];
@@ -241,25 +165,16 @@ export async function generateSmimePki(pki: TestPki, specs: readonly SmimeLeafSp
     const issue = async (flaw: SmimeFlaw | undefined): Promise<Credential> => {
       const rogue = flaw === 'untrusted-ca';
       const cert = await issueSmimeLeaf(spec, k, rogue ? authorities.rogueRoot : smimeCa, flaw, now);
-      return credential(flaw ? smimeTwinName(spec.name, flaw) : spec.name, cert, rogue ? [] : [smimeCa.cert], k.keyPem);
+      return toCredential(flaw ? twinName(spec.name, flaw) : spec.name, cert, rogue ? [] : [smimeCa.cert], k.keyPem);
     };
     jobs.push(issue(undefined));
     for (const flaw of SMIME_FLAWS) jobs.push(issue(flaw));
   });
-  const all = await Promise.all(jobs);
-  const leaves = new Map<string, Credential>();
-  const twins = new Map<string, Credential>();
-  for (const c of all) (c.name.includes(':') ? twins : leaves).set(c.name, c);
+  const credentials = await Promise.all(jobs);
 
-  const crl = await issueCrlPem({
-    issuer: smimeCa,
-    revoked: specs.map((s) => twins.get(smimeTwinName(s.name, 'revoked'))!.serialNumber),
-    revocationDate: new Date(now - 30 * 60_000),
-    thisUpdate: new Date(now - 5 * 60_000),
-    nextUpdate: new Date(now + 30 * DAY),
-  });
+  const crl = await issueCrlPem({ issuer: smimeCa, revoked: revokedSerials(credentials), ...crlDates(now) });
   // The root's CRL (pki.crls[0]) says the S/MIME CA itself is not revoked.
-  return new GeneratedSmimePki(pki.trustAnchorPem, certificatePem(smimeCa.cert), [pki.crls[0]!, crl], pki.untrustedRootPem, leaves, specs, twins);
+  return new GeneratedSmimePki(pki.trustAnchorPem, certificatePem(smimeCa.cert), [pki.crls[0]!, crl], pki.untrustedRootPem, credentials, specs);
 }
 
 const perPki = new WeakMap<TestPki, Promise<SmimePki>>();

@@ -5,16 +5,14 @@
  * sets to this handset's MSISDN. A fake base station can also put an SMS straight on the radio
  * (injectOverTheAir): then nothing but the client's own checks stands between it and the SMS.
  */
-import type { ConnectionOptions } from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
-import type { Activity } from '../../protocol/smpp/activity';
-import { DATA_CODING, ESM_CLASS, NPI, STATUS, TON } from '../../protocol/smpp/constants';
-import { Esme, type SubmitOutcome } from '../../protocol/smpp/esme';
+import { DATA_CODING, ESM_CLASS, STATUS } from '../../protocol/smpp/constants';
+import type { Esme, SubmitOutcome } from '../../protocol/smpp/esme';
 import { messageOctets, type ShortMessageBody } from '../../protocol/smpp/pdu';
-import { decodeText, encodeText } from '../../protocol/smpp/text';
+import { decodeText } from '../../protocol/smpp/text';
 import { parseUserData, portHeader, type ApplicationPort } from '../../protocol/smpp/udh';
 import { redactVvmSecrets } from '../../protocol/vvm-sms/encode';
-import { renderShortMessage } from '../../protocol/vvm-sms/render';
+import { bindAccount, submitSms, type SmscAccountOptions } from '../../protocol/vvm-sms/smsc-account';
 
 /** One SMS as the handset received it. */
 export interface ReceivedSms {
@@ -39,14 +37,11 @@ export interface OverTheAirSms {
   portBits?: 8 | 16;
 }
 
-export interface HandsetOptions {
+/** `credentials`: the subscriber's SMSC account. */
+export interface HandsetOptions extends SmscAccountOptions {
   actor: string;
   /** tel:+15550001 */
   msisdn: string;
-  smsc: { host: string; port: number; tls?: ConnectionOptions };
-  credentials: { systemId: string; password: string };
-  transcript?: TranscriptSink;
-  activity?: Activity;
 }
 
 export type SmsListener = (sms: ReceivedSms) => Promise<void> | void;
@@ -66,18 +61,13 @@ export class Handset {
   }
 
   async start(): Promise<void> {
-    this.esme = await Esme.connect({
-      host: this.options.smsc.host,
-      port: this.options.smsc.port,
-      ...(this.options.smsc.tls ? { tls: this.options.smsc.tls } : {}),
+    this.esme = await bindAccount(this.options, {
       actor: this.actor,
-      peer: 'SMSC',
       transcript: this.transcript,
-      text: renderShortMessage,
+      as: 'transceiver',
+      refusal: "the SMSC refused the handset's bind",
       onDeliver: (body) => this.fromNetwork(body),
     });
-    const bound = await this.esme.bind('transceiver', { systemId: this.options.credentials.systemId, password: this.options.credentials.password });
-    if (bound.status !== STATUS.ESME_ROK) throw new Error(`the SMSC refused the handset's bind: ${bound.statusName}`);
   }
 
   async stop(): Promise<void> {
@@ -96,17 +86,8 @@ export class Handset {
   /** Sends an SMS through the SMSC: a text SMS, or a data SMS to an application port. */
   send(to: string, text: string, options: { port?: number; portBits?: 8 | 16 } = {}): Promise<SubmitOutcome> {
     if (!this.esme) return Promise.reject(new Error('the handset is not attached to the network'));
-    const data = options.port !== undefined;
-    const submit = this.esme.submit({
-      // the network sets the originator; a handset does not choose it
-      destTon: /^\+|^tel:/.test(to) ? TON.INTERNATIONAL : TON.UNKNOWN,
-      destNpi: NPI.ISDN,
-      destAddr: to.replace(/^tel:/, '').replace(/^\+/, ''),
-      esmClass: data ? ESM_CLASS.UDHI : 0,
-      dataCoding: data ? DATA_CODING.BINARY : DATA_CODING.SMSC_DEFAULT,
-      shortMessage: Buffer.concat([data ? portHeader(options.port!, 0, options.portBits ?? 16) : Buffer.alloc(0), encodeText(text, DATA_CODING.SMSC_DEFAULT)]),
-    });
-    return this.options.activity ? this.options.activity.track(submit) : submit;
+    // the network sets the originator; a handset does not choose it
+    return submitSms(this.esme, { to, text, ...options }, this.options.activity);
   }
 
   /** A fake base station's SMS: it reaches the handset without the SMSC. */
