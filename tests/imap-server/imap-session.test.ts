@@ -22,6 +22,24 @@ before(async () => {
 
 const tlsOpts = (): { ca: string; servername: string } => ({ ca: pki.caPem, servername: 'evvm-server.op.example' });
 
+
+/** STARTTLS with a LOGIN pipelined behind it in the same write, then the handshake on the same socket. */
+async function starttlsWithPipelinedLogin(c: RawImap): Promise<{ secure: import('node:tls').TLSSocket; received: () => string }> {
+  await c.line();
+  c.send(`s1 STARTTLS\r\ns2 LOGIN ${ALICE.mail} ${ALICE.password}\r\n`);
+  await c.tagged('s1');
+  const plain = c.socket;
+  plain.removeAllListeners('data');
+  const tls = await import('node:tls');
+  const secure = await new Promise<import('node:tls').TLSSocket>((resolve, reject) => {
+    const s = tls.connect({ socket: plain, ...tlsOpts() }, () => resolve(s));
+    s.once('error', reject);
+  });
+  let got = '';
+  secure.on('data', (d: Buffer) => (got += d.toString()));
+  return { secure, received: () => got };
+}
+
 describe('IMAP core: malformed input never kills a connection', () => {
   let ctx: Awaited<ReturnType<typeof startServer>>;
   let c: RawImap;
@@ -167,22 +185,11 @@ describe('IMAP core: STARTTLS, LOGINDISABLED and AUTHENTICATE framing', () => {
   it('discards commands pipelined after STARTTLS, and records them (RFC 3501 §6.2.1)', async () => {
     const c = await RawImap.plain(ctx.imap);
     try {
-      await c.line();
-      c.send(`s1 STARTTLS\r\ns2 LOGIN ${ALICE.mail} ${ALICE.password}\r\n`);
-      await c.tagged('s1');
-      const plain = c.socket;
-      plain.removeAllListeners('data');
-      const tls = await import('node:tls');
-      const secure = await new Promise<import('node:tls').TLSSocket>((resolve, reject) => {
-        const s = tls.connect({ socket: plain, ...tlsOpts() }, () => resolve(s));
-        s.once('error', reject);
-      });
-      let got = '';
-      secure.on('data', (d: Buffer) => (got += d.toString()));
+      const { secure, received } = await starttlsWithPipelinedLogin(c);
       secure.write('s3 NOOP\r\n');
-      await waitFor(() => /^s3 OK/m.test(got));
-      assert.match(got, /^s3 OK/m);
-      assert.doesNotMatch(got, /^s2 /m, 'the injected LOGIN was not executed');
+      await waitFor(() => /^s3 OK/m.test(received()));
+      assert.match(received(), /^s3 OK/m);
+      assert.doesNotMatch(received(), /^s2 /m, 'the injected LOGIN was not executed');
       secure.destroy();
     } finally {
       c.close();
@@ -197,20 +204,9 @@ describe('IMAP core: STARTTLS, LOGINDISABLED and AUTHENTICATE framing', () => {
     const f = await startServer(pki, { faults: ['evvm-server:starttls-injection'] });
     const c = await RawImap.plain(f.imap);
     try {
-      await c.line();
-      c.send(`s1 STARTTLS\r\ns2 LOGIN ${ALICE.mail} ${ALICE.password}\r\n`);
-      await c.tagged('s1');
-      const plain = c.socket;
-      plain.removeAllListeners('data');
-      const tls = await import('node:tls');
-      const secure = await new Promise<import('node:tls').TLSSocket>((resolve, reject) => {
-        const s = tls.connect({ socket: plain, ...tlsOpts() }, () => resolve(s));
-        s.once('error', reject);
-      });
-      let got = '';
-      secure.on('data', (d: Buffer) => (got += d.toString()));
-      await waitFor(() => /^s2 /m.test(got));
-      assert.match(got, /^s2 OK /m);
+      const { secure, received } = await starttlsWithPipelinedLogin(c);
+      await waitFor(() => /^s2 /m.test(received()));
+      assert.match(received(), /^s2 OK /m);
       secure.destroy();
     } finally {
       c.close();

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { TranscriptSink } from '../../../../harness/evidence/transcript';
-import type { ImapBackend, ImapUser, ListenerKind, SessionInfo, SessionState, TlsInfo } from './backend';
+import type { AuthResult, ImapBackend, ImapUser, ListenerKind, SessionInfo, SessionState, TlsInfo } from './backend';
 import { CommandReader, type FramingError, type LineResult } from './framing';
 import type { FolderView } from './mailstore';
 import { Out } from './response';
@@ -211,6 +211,19 @@ export class ImapSession implements SessionInfo {
     this.user = user;
     this.state = 'authenticated';
     this.record.user = user.identity;
+  }
+
+  /**
+   * Answers LOGIN or AUTHENTICATE with the backend's verdict: NO with its text, or OK after the session
+   * becomes authenticated, carrying the new capabilities (RFC 9051 §6.2.3, so clients need not ask again).
+   */
+  concludeAuthentication(tag: string, r: AuthResult, completed: string): void {
+    if (!r.ok) {
+      this.tagged(tag, 'NO', r.text, r.code);
+      return;
+    }
+    this.authenticated(r.user);
+    this.tagged(tag, 'OK', r.text ?? completed, this.capabilityCode());
   }
 
   select(view: FolderView): void {

@@ -62,3 +62,30 @@ export function fail(reason: Extract<ServerStep, { kind: 'failure' }>['reason'],
 
 /** After success or failure a mechanism answers everything with this. */
 export const finished: ServerStep = { kind: 'failure', reason: 'malformed', detail: 'exchange already finished' };
+
+/**
+ * A client-first mechanism of one message (PLAIN, EXTERNAL): without an initial response the server sends
+ * an empty challenge (RFC 4422 §5), then judges the single message; anything after that is an error.
+ */
+export abstract class SingleMessageServer {
+  private done = false;
+
+  start(initial: Buffer | undefined): ServerStep {
+    if (initial === undefined) return { kind: 'challenge', data: Buffer.alloc(0) };
+    return this.next(initial);
+  }
+
+  next(response: Buffer): ServerStep {
+    if (this.done) return finished;
+    this.done = true;
+    return this.judge(response);
+  }
+
+  /** The mechanism's rule for its one message. */
+  protected abstract judge(message: Buffer): ServerStep;
+
+  /** Success, naming the authorization identity only when the client asked for one. */
+  protected success(authcid: string, authzid: string): ServerStep {
+    return authzid === '' ? { kind: 'success', authcid } : { kind: 'success', authcid, authzid };
+  }
+}

@@ -79,12 +79,6 @@ export const authenticate: CommandSpec = {
       if (resp === undefined) return;
       if (resp.length > 0) step = { kind: 'failure', reason: 'malformed', detail: 'non-empty response to the final server data', authcid: step.authcid };
     }
-    const r = s.backend.finishAuthentication(s, mechName, step);
-    if (!r.ok) {
-      s.tagged(cmd.tag, 'NO', r.text, r.code);
-      return;
-    }
-    s.authenticated(r.user);
-    s.tagged(cmd.tag, 'OK', r.text ?? 'AUTHENTICATE completed', s.capabilityCode());
+    s.concludeAuthentication(cmd.tag, s.backend.finishAuthentication(s, mechName, step), 'AUTHENTICATE completed');
   },
 };

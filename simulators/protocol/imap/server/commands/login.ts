@@ -9,12 +9,6 @@ export const login: CommandSpec = {
     arity(cmd, 2);
     const user = astring(cmd, cmd.args[0], 'user name');
     const password = astring(cmd, cmd.args[1], 'password');
-    const r = s.backend.login(s, user, password);
-    if (!r.ok) {
-      s.tagged(cmd.tag, 'NO', r.text, r.code);
-      return;
-    }
-    s.authenticated(r.user);
-    s.tagged(cmd.tag, 'OK', r.text ?? 'LOGIN completed', s.capabilityCode());
+    s.concludeAuthentication(cmd.tag, s.backend.login(s, user, password), 'LOGIN completed');
   },
 };
