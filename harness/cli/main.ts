@@ -45,6 +45,12 @@ function crashed(kind: string, err: unknown): void {
   process.stderr.write(`evvm-conformance: harness error (${kind}): ${err instanceof Error ? err.message : String(err)}\n`);
   if (process.argv[2] !== 'simulate') process.exit(EXIT.usage);
 }
+// A reader that stops early (`| head`) closes stdout: the verdict, and so the exit status, still stand.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') crashed('output', err);
+  });
+}
 process.on('uncaughtException', (err) => crashed('uncaught exception', err));
 process.on('unhandledRejection', (err) => crashed('unhandled rejection', err));
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cli } from './cli';
+import { spawn } from 'node:child_process';
+import { cli, CLI } from './cli';
 
 const AUTH_CLAUSE = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03'];
 
@@ -65,4 +66,12 @@ test('usage errors are one line and exit 2', async () => {
   const badRole = await cli(['simulate', 'no-such-role']);
   assert.equal(badRole.code, 2);
   assert.match(badRole.stderr, /unknown role/);
+});
+
+test('a reader that closes stdout early (| head) does not change the exit status', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'evvm-run-'));
+  const child = spawn(process.execPath, [CLI, 'run', '--tags', '@EVVM-AUTH-04', '--fault', 'evvm-server:ignore-blocked', '--out', out], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: 'true' } });
+  child.stdout.destroy(); // the reader is gone before the first line
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 1);
 });
