@@ -9,12 +9,15 @@ import { TestClient, type LoginAttempt } from '../harness/equipment/test-client'
 import type { Endpoint, ServerObservations, Transport } from '../harness/topology/roles';
 import { InconclusiveError } from '../harness/engine/outcomes';
 import type { CapturingServer } from '../harness/topology/roles';
+import type { FleetInfo } from '../harness/topology/containers/names';
 
 /** What the engine hands every scenario (JSON, through cucumber's worldParameters). */
 export interface WorldParameters {
   faults: string[];
   profilePath?: string;
-  topology: 'embedded';
+  topology: 'embedded' | 'containers';
+  /** the run's simulator containers (topology 'containers') */
+  fleet?: FleetInfo;
 }
 
 /**

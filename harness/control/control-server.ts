@@ -1,12 +1,15 @@
 import http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { decode, encode } from './codec';
 
 export type Handler = (body: unknown) => Promise<unknown> | unknown;
 
 /** A request the control API refuses: 400 with a one-line reason. */
 export class ControlError extends Error {}
 
-const MAX_BODY = 4 * 1024 * 1024;
+const MAX_BODY = 32 * 1024 * 1024;
 
 /**
  * The control API every simulator serves next to its protocols (what the container topology drives):
@@ -15,9 +18,49 @@ const MAX_BODY = 4 * 1024 * 1024;
  */
 export class ControlServer {
   private readonly server: http.Server;
+  private readonly tunnels = new Set<Duplex>();
 
-  constructor(private readonly routes: Record<string, Handler>) {
+  /**
+   * `tunnelPorts`: local ports a client may reach with HTTP CONNECT through this API (a container's
+   * simulators, from the harness, over the one port the container publishes); none by default.
+   */
+  constructor(
+    private readonly routes: Record<string, Handler>,
+    private readonly tunnelPorts: readonly number[] = [],
+  ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head));
+  }
+
+  private tunnel(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const port = Number(/^127\.0\.0\.1:(\d+)$/.exec(req.url ?? '')?.[1]);
+    if (!this.tunnelPorts.includes(port)) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\n\r\n`);
+      return;
+    }
+    const upstream = net.connect(port, '127.0.0.1');
+    this.tunnels.add(socket);
+    let established = false;
+    const close = (): void => {
+      upstream.destroy();
+      socket.destroy();
+      this.tunnels.delete(socket);
+    };
+    upstream.once('connect', () => {
+      established = true;
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => {
+      if (established) return close();
+      // nothing listens there (any more): the client sees its connection refused, as without a tunnel
+      this.tunnels.delete(socket);
+      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    upstream.on('close', () => established && close());
+    socket.on('error', close).on('close', close);
   }
 
   async listen(host: string, port = 0): Promise<string> {
@@ -27,6 +70,7 @@ export class ControlServer {
   }
 
   close(): Promise<void> {
+    for (const t of this.tunnels) t.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -34,7 +78,7 @@ export class ControlServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const reply = (status: number, value: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(value) + '\n');
+      res.end(encode(value) + '\n');
     };
     const route = this.routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
     if (!route) return reply(404, { error: `no route ${req.method} ${req.url}`, routes: Object.keys(this.routes) });
@@ -47,7 +91,7 @@ export class ControlServer {
     }
     let body: unknown;
     try {
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      body = chunks.length ? decode(Buffer.concat(chunks).toString('utf8')) : {};
     } catch {
       return reply(400, { error: 'body is not JSON' });
     }

@@ -9,13 +9,16 @@ import { projectRoot } from '../paths';
 import { ScenarioCollector } from './collect';
 import { rollUpRequirement, summarise } from './rollup';
 import { HARNESS_VERSION } from '../version';
+import type { FleetInfo } from '../topology/containers/names';
 
 export interface SuiteOptions {
   /** cucumber tag expression selecting scenarios */
   tags?: string;
   faults: readonly string[];
   profilePath?: string;
-  topology: 'embedded';
+  topology: 'embedded' | 'containers';
+  /** the run's simulator containers (topology 'containers') */
+  fleet?: FleetInfo;
   /** where cucumber's message stream goes; omitted in selftest */
   messagesFile?: string;
   /** progress dots on stderr */
@@ -60,7 +63,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       retry: 0,
       retryTagFilter: '',
       strict: true,
-      worldParameters: { faults: [...options.faults], topology: options.topology, ...(options.profilePath ? { profilePath: path.resolve(options.profilePath) } : {}) },
+      worldParameters: { faults: [...options.faults], topology: options.topology, ...(options.fleet ? { fleet: options.fleet } : {}), ...(options.profilePath ? { profilePath: path.resolve(options.profilePath) } : {}) },
     },
     formats: { stdout: 'progress', files, publish: false, options: {} },
   };

@@ -60,6 +60,18 @@ export class Transcript implements TranscriptSink {
     return this.list;
   }
 
+  /**
+   * Adds what a simulator in another process recorded (a container), in time order with this one's own
+   * entries; `startedAt` is when that transcript started (epoch ms). Its texts are scrubbed here again.
+   */
+  absorb(entries: readonly TranscriptEntry[], startedAt: number): void {
+    const offset = startedAt - this.started;
+    const merged = [...this.list, ...entries.map((e) => ({ ...e, text: this.scrub(e.text), t: e.t + offset, seq: Number.MAX_SAFE_INTEGER }))];
+    merged.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    this.list.length = 0;
+    merged.forEach((e, seq) => this.list.push({ ...e, seq }));
+  }
+
   /** Every registered secret, for the report writer's last-line-of-defence scrub. */
   secretValues(): readonly string[] {
     return [...this.secrets];

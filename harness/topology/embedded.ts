@@ -32,6 +32,30 @@ export function evvmServerConfig(args: ServerConfigArgs & { actor?: string }): C
   };
 }
 
+export type ClientCredentialKind = Parameters<Topology['clientCredential']>[0];
+
+/** The EVVM Client's certificate and key, or a flawed twin: what test clients present. */
+export function evvmClientCredential(pki: TestPki, kind: ClientCredentialKind): { chainPem: string; keyPem: string } | undefined {
+  if (kind === 'missing') return undefined;
+  const c = kind === 'valid' ? pki.leaf('evvm-client') : pki.bad('evvm-client', kind);
+  return { chainPem: c.chainPem, keyPem: c.keyPem };
+}
+
+/** A server impersonating the EVVM Server with a flawed certificate: it accepts anything and records everything, to harvest credentials. */
+export function rogueImapServer(pki: TestPki, accounts: readonly TestAccount[], flaw: CertificateFlaw, transcript: TranscriptSink): EvvmServer {
+  const bad = pki.bad('evvm-server', flaw);
+  return new EvvmServer({
+    actor: 'Rogue IMAP Server',
+    host: HOST,
+    listen: { implicitTls: true, starttls: true },
+    tls: { key: bad.keyPem, cert: bad.chainPem },
+    policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['PLAIN', 'LOGIN'], loginCommand: true },
+    mailboxes: accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, state: 'active' as const, voicemails: [] })),
+    faults: ['evvm-server:skip-password-check'],
+    transcript,
+  });
+}
+
 class EmbeddedEvvmServer implements EvvmServerRole {
   readonly actor: string;
   constructor(
@@ -127,18 +151,7 @@ export class EmbeddedTopology implements Topology {
   }
 
   async rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer> {
-    const bad = this.pki.bad('evvm-server', flaw);
-    // the rogue accepts anything and records everything: it exists to harvest credentials
-    const rogue = new EvvmServer({
-      actor: 'Rogue IMAP Server',
-      host: HOST,
-      listen: { implicitTls: true, starttls: true },
-      tls: { key: bad.keyPem, cert: bad.chainPem },
-      policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['PLAIN', 'LOGIN'], loginCommand: true },
-      mailboxes: this.accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, state: 'active' as const, voicemails: [] })),
-      faults: ['evvm-server:skip-password-check'],
-      transcript: this.transcript,
-    });
+    const rogue = rogueImapServer(this.pki, this.accounts, flaw, this.transcript);
     const ports = await rogue.start();
     this.stoppers.push(() => rogue.stop());
     return {
@@ -161,10 +174,8 @@ export class EmbeddedTopology implements Topology {
     };
   }
 
-  clientCredential(kind: 'valid' | 'untrusted-ca' | 'expired' | 'revoked' | 'missing') {
-    if (kind === 'missing') return undefined;
-    const c = kind === 'valid' ? this.pki.leaf('evvm-client') : this.pki.bad('evvm-client', kind);
-    return { chainPem: c.chainPem, keyPem: c.keyPem };
+  clientCredential(kind: ClientCredentialKind) {
+    return evvmClientCredential(this.pki, kind);
   }
 
   async stop(): Promise<void> {

@@ -43,3 +43,36 @@ export function registerEmbeddedRole<K extends RoleName>(name: K, factory: Embed
 export function embeddedFactory<K extends RoleName>(name: K): EmbeddedFactory<RoleMap[K]> | undefined {
   return embedded.get(name) as EmbeddedFactory<RoleMap[K]> | undefined;
 }
+
+/**
+ * What a container role factory gets (harness/topology/containers): the run's shared material, the
+ * scenario's transcript, and the containers, each begun for this scenario on first use.
+ */
+export interface ContainersContext {
+  pki: TestPki;
+  profile: Profile;
+  accounts: readonly TestAccount[];
+  faults: readonly string[];
+  transcript: TranscriptSink;
+  topology: Topology;
+  /** the control API of a role's container, with this scenario begun there */
+  control(role: import('./containers/names').ContainerRole): Promise<import('./containers/control-client').ControlClient>;
+  /** where the harness reaches a container's published port: 127.0.0.1 and the mapped port */
+  published(role: import('./containers/names').ContainerRole, containerPort: number): { host: string; port: number };
+  /** the inverse: where on the private network an endpoint the harness sees is (what containers connect to) */
+  onNetwork<E extends { host: string; port: number }>(endpoint: E): E;
+  onStop(stop: () => Promise<void>): void;
+}
+
+export type ContainersFactory<T> = (ctx: ContainersContext) => Promise<T>;
+
+const containers = new Map<string, ContainersFactory<unknown>>();
+
+export function registerContainerRole<K extends RoleName>(name: K, factory: ContainersFactory<RoleMap[K]>): void {
+  if (containers.has(name)) throw new Error(`container role "${String(name)}" registered twice`);
+  containers.set(name, factory as ContainersFactory<unknown>);
+}
+
+export function containersFactory<K extends RoleName>(name: K): ContainersFactory<RoleMap[K]> | undefined {
+  return containers.get(name) as ContainersFactory<RoleMap[K]> | undefined;
+}

@@ -2,6 +2,8 @@ import { After, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { EvvmWorld } from '../world';
 import { EmbeddedTopology } from '../../harness/topology/embedded';
 import { ExternalTopology } from '../../harness/topology/external';
+import { ContainersTopology, fleetLink } from '../../harness/topology/containers/topology';
+import { runSecrets } from '../../harness/evidence/secrets';
 import { loadIut } from '../../harness/profile/sections/iut';
 import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
 import { isRequirementId } from '../../harness/catalogue';
@@ -16,6 +18,11 @@ Before(async function (this: EvvmWorld, { pickle }) {
   const accounts = runAccounts();
   for (const a of accounts) this.transcript.secret(a.password);
   const pki = await runPki();
+  if (this.parameters.topology === 'containers' && this.parameters.fleet) {
+    const link = await fleetLink(this.parameters.fleet, pki, accounts, this.profile, runSecrets());
+    this.topology = new ContainersTopology(link, pki, this.profile, accounts, this.parameters.faults, this.transcript);
+    return;
+  }
   const embedded = new EmbeddedTopology(pki, this.profile, accounts, this.parameters.faults, this.transcript);
   // a profile naming an implementation under test (iut:) puts it in one role; the harness plays the others
   this.topology = this.profile.iut && this.parameters.profilePath

@@ -11,6 +11,8 @@ import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
 import { loadProfile } from '../../profile/profile';
 import { loadIut } from '../../profile/sections/iut';
 import { EXIT, UsageError, interactive } from '../usage';
+import { withFleet, writeContainerLogs } from '../../topology/containers/lifecycle';
+import type { FleetInfo } from '../../topology/containers/names';
 
 export interface RunOptions {
   topology: string;
@@ -51,7 +53,7 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
   program
     .command('run')
     .description('run the conformance suite and write conformance.json, conformance.html, junit.xml')
-    .option('--topology <kind>', 'embedded (containers come later)', 'embedded')
+    .option('--topology <kind>', 'embedded (every simulator in this process) or containers (each in its own Docker container)', 'embedded')
     .option('--profile <file>', 'service provider policy and IUT capabilities (YAML)')
     .option('--tags <expr>', 'cucumber tag expression, e.g. "@EVVM-AUTH-03 and @negative"')
     .option('--fault <role:name>', 'switch a simulator fault on (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -64,26 +66,40 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
-  if (opts.topology !== 'embedded') throw new UsageError(`topology "${opts.topology}" is not available in this version (use embedded)`);
+  if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
+  if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
   const out = path.resolve(opts.out);
   const messages = path.join(out, 'messages.ndjson');
-  const { report, problems } = await runSuite({
-    topology: 'embedded',
-    faults: opts.fault,
-    ...(opts.tags ? { tags: opts.tags } : {}),
-    ...(opts.profile ? { profilePath: opts.profile } : {}),
-    messagesFile: messages,
-    progress: interactive(),
-  });
+  const suite = (fleet?: FleetInfo) =>
+    runSuite({
+      topology: fleet ? 'containers' : 'embedded',
+      ...(fleet ? { fleet } : {}),
+      faults: opts.fault,
+      ...(opts.tags ? { tags: opts.tags } : {}),
+      ...(opts.profile ? { profilePath: opts.profile } : {}),
+      messagesFile: messages,
+      progress: interactive(),
+    });
+  let containerLogs: Record<string, string[]> | undefined;
+  let outcome: Awaited<ReturnType<typeof suite>>;
+  if (opts.topology === 'containers') {
+    const ran = await withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
+    outcome = ran.result;
+    containerLogs = ran.logs;
+  } else {
+    outcome = await suite();
+  }
+  const { report, problems } = outcome;
   if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
   const secrets = runSecrets();
   await writeReports(report, out, secrets);
+  if (containerLogs) await writeContainerLogs(out, containerLogs, secrets);
   await scrubFile(messages, secrets);
   if (opts.keepPki) await writePki(await sharedTestPki(), path.join(out, 'pki'), { includeKeys: true });
   printSummary(report);

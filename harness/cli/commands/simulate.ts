@@ -10,6 +10,7 @@ import { demoAccounts } from '../../topology/accounts';
 import { loadProfile } from '../../profile/profile';
 import { ControlServer } from '../../control/control-server';
 import { simulatedRole, simulatedRoleNames } from '../../simulate';
+import { CONTROL_PORT, DrivenHost, drivenRoleNames } from '../../simulate/driven';
 import { UsageError } from '../usage';
 import { validateFaults } from './run';
 
@@ -47,10 +48,14 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     .description(`run one simulator standalone (${simulatedRoleNames().join(', ')}) with its control API`)
     .argument('<role>', simulatedRoleNames().join(' | '))
     .option('--config <file>', 'YAML: profile, faults, host')
-    .action(async (role: string, opts: { config?: string }) => {
-      if (!simulatedRole(role)) throw new UsageError(`unknown role "${role}" (one of: ${simulatedRoleNames().join(', ')})`);
+    .option('--driven', `wait for the harness to set up the run and drive it scenario by scenario (what containers run; roles: ${drivenRoleNames().join(', ')})`)
+    .option('--host <address>', 'where to listen (overrides the config; 0.0.0.0 inside a container)')
+    .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string }) => {
+      const known = opts.driven ? drivenRoleNames() : simulatedRoleNames();
+      if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
       const config = await loadConfig(opts.config);
-      const stop = await simulate(role, config);
+      if (opts.host) config.host = opts.host;
+      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
@@ -58,6 +63,15 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
       await stop();
       setStatus(0);
     });
+}
+
+/** The container entrypoint's mode: the control API on a fixed port, simulators made per scenario. */
+async function drive(role: string, host: string): Promise<() => Promise<void>> {
+  const driven = new DrivenHost(role, { host });
+  const control = await driven.listen(host, host === '127.0.0.1' ? 0 : CONTROL_PORT);
+  // the line the container topology waits for
+  process.stdout.write(JSON.stringify({ role, ready: true, driven: true, endpoints: { control } }) + '\n');
+  return () => driven.close();
 }
 
 async function simulate(role: string, config: Config): Promise<() => Promise<void>> {

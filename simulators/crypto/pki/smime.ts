@@ -190,6 +190,11 @@ export function smimePkiFor(pki: TestPki): Promise<SmimePki> {
   return p;
 }
 
+/** Makes `smime` the hierarchy of `pki` in this process (a PKI handed over by the harness, transfer.ts). */
+export function adoptSmimePki(pki: TestPki, smime: SmimePki): void {
+  perPki.set(pki, Promise.resolve(smime));
+}
+
 /** The S/MIME hierarchy of `pki` if something in this process asked for it (writePki adds it then). */
 export function generatedSmimePki(pki: TestPki): Promise<SmimePki> | undefined {
   return perPki.get(pki);

@@ -1,0 +1,60 @@
+/**
+ * A run's fleet from start to removal, whatever happens: the run ends, fails, or is interrupted (Ctrl-C,
+ * SIGTERM), every container and the network go. A machine without a reachable Docker engine gets one
+ * clear line (exit 2), not a stack trace.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../../cli/usage';
+import { REDACTED } from '../../evidence/transcript';
+import type { Fleet } from './fleet';
+import { closeFleetLink } from './topology';
+
+async function engineReachable(): Promise<void> {
+  // Ryuk (the reaper) would be pulled from a registry: the fleet removes its own containers instead.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  try {
+    await getContainerRuntimeClient();
+  } catch (err) {
+    throw new UsageError(`--topology containers needs a Docker engine and none is reachable (${String((err as Error).message).split('\n')[0]}); start one, or set DOCKER_HOST`);
+  }
+}
+
+/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal. */
+export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]> }> {
+  await engineReachable();
+  let fleet: Fleet | undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: removing the simulator containers`);
+    void (fleet ? fleet.stop() : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    const started = Date.now();
+    // loaded only here: the embedded topology never pays for the Docker client
+    const { Fleet: Fleets } = await import('./fleet.js');
+    fleet = await Fleets.start(log);
+    log(`${Object.keys(fleet.info.roles).length} simulator containers up in ${Date.now() - started} ms`);
+    const result = await work(fleet);
+    return { result, logs: fleet.containerLogs() };
+  } finally {
+    if (fleet) await closeFleetLink(fleet.info.runId);
+    await fleet?.stop();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
+/** Each container's output, scrubbed, as DIR/evidence/containers/ROLE.log. */
+export async function writeContainerLogs(out: string, logs: Record<string, string[]>, secrets: readonly string[]): Promise<void> {
+  const dir = path.join(out, 'evidence', 'containers');
+  await mkdir(dir, { recursive: true });
+  for (const [role, lines] of Object.entries(logs)) {
+    let text = lines.join('\n') + '\n';
+    for (const s of secrets) if (s.length >= 3) text = text.split(s).join(REDACTED);
+    await writeFile(path.join(dir, `${role}.log`), text);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The container topology: each simulator in its own container (fleet.ts), driven through its control
+ * API. One ContainersTopology per scenario, like the embedded one: it begins the scenario in each
+ * container it uses, with the scenario's faults, and at the end folds their transcripts into the
+ * scenario's. The harness's own clients (test IMAP clients, test ESMEs, test SMTP senders) connect to
+ * published ports on 127.0.0.1; simulators reach each other by network alias.
+ */
+import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/types';
+import { exportPki } from '../../../simulators/crypto/pki/transfer';
+import { smimePkiFor } from '../../../simulators/crypto/pki/smime';
+import type { Retrieval, ServerTarget, ClientAccount } from '../../../simulators/evvm-client/evvm-client';
+import { HarnessError } from '../../engine/outcomes';
+import type { Transcript, TranscriptEntry } from '../../evidence/transcript';
+import type { Profile } from '../../profile/profile';
+import type { TestAccount } from '../accounts';
+import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } from '../embedded';
+import { containersFactory, type ContainersContext, type RoleMap, type RoleName } from '../registry';
+import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from '../roles';
+import { ControlClient } from './control-client';
+import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
+import './roles';
+import { POOL_PORTS } from '../../simulate/driven/host';
+import { Tunnel } from './tunnel';
+
+/** where the harness's tunnels listen: only this machine reaches them */
+const LOOPBACK = '127.0.0.1';
+
+/** The run's clients of every container, set up once (PKI, accounts, profile) before the first scenario. */
+class FleetLink {
+  readonly clients = new Map<ContainerRole, ControlClient>();
+  /** role → container port → the harness's tunnel port */
+  private readonly tunnels = new Map<ContainerRole, Map<number, number>>();
+  /** tunnel port → where it leads on the private network */
+  private readonly reverse = new Map<number, { host: string; port: number }>();
+  private opened?: Promise<void>;
+
+  constructor(readonly info: FleetInfo) {
+    for (const role of Object.keys(info.roles) as ContainerRole[]) this.clients.set(role, new ControlClient(role, new URL(info.roles[role].control)));
+  }
+
+  private readonly openTunnels: Tunnel[] = [];
+
+  async close(): Promise<void> {
+    await Promise.all(this.openTunnels.map((t) => t.close()));
+    for (const c of this.clients.values()) c.close();
+  }
+
+  /** One tunnel per container and pool port, opened once for the run (sync lookups in endpoint()). */
+  open(): Promise<void> {
+    this.opened ??= (async () => {
+      for (const role of Object.keys(this.info.roles) as ContainerRole[]) {
+        const ports = new Map<number, number>();
+        this.tunnels.set(role, ports);
+        await Promise.all(
+          POOL_PORTS.map(async (inside) => {
+            const { tunnel, port } = await Tunnel.open(new URL(this.info.roles[role].control), inside);
+            this.openTunnels.push(tunnel);
+            ports.set(inside, port);
+            this.reverse.set(port, { host: this.info.roles[role].alias, port: inside });
+          }),
+        );
+      }
+    })();
+    return this.opened;
+  }
+
+  client(role: ContainerRole): ControlClient {
+    const c = this.clients.get(role);
+    if (!c) throw new HarnessError(`the run has no ${role} container`);
+    return c;
+  }
+
+  published(role: ContainerRole, containerPort: number): { host: string; port: number } {
+    const port = this.tunnels.get(role)?.get(containerPort);
+    if (port === undefined) throw new HarnessError(`the ${role} container has no port ${containerPort} the harness can reach`);
+    return { host: LOOPBACK, port };
+  }
+
+  onNetwork<E extends { host: string; port: number }>(endpoint: E): E {
+    const inside = endpoint.host === LOOPBACK ? this.reverse.get(endpoint.port) : undefined;
+    if (!inside) throw new HarnessError(`${endpoint.host}:${endpoint.port} is not a port of this run's containers: a container cannot reach it`);
+    return { ...endpoint, ...inside };
+  }
+
+  async setup(pki: TestPki, accounts: readonly TestAccount[], profile: Profile, secrets: readonly string[]): Promise<void> {
+    const transfer = exportPki(pki, await smimePkiFor(pki));
+    await this.open();
+    const peers = Object.fromEntries(Object.entries(CONTAINER_ROLES).map(([role, names]) => [role, names[0]]));
+    await Promise.all([...this.clients.values()].map((c) => c.call('POST /setup', { pki: transfer, accounts, profile, peers, secrets })));
+  }
+}
+
+const links = new Map<string, { link: FleetLink; setup?: Promise<void>; profile?: Profile }>();
+
+/** The link to a run's fleet, set up with this profile (a new profile sets the fleet up again). */
+export function fleetLink(info: FleetInfo, pki: TestPki, accounts: readonly TestAccount[], profile: Profile, secrets: readonly string[]): Promise<FleetLink> {
+  let entry = links.get(info.runId);
+  if (!entry) links.set(info.runId, (entry = { link: new FleetLink(info) }));
+  if (!entry.setup || entry.profile !== profile) {
+    entry.profile = profile;
+    entry.setup = entry.link.setup(pki, accounts, profile, secrets);
+  }
+  const e = entry;
+  return e.setup!.then(() => e.link);
+}
+
+/** Closes the harness's side of a run's fleet (tunnels, control connections): the run is over. */
+export async function closeFleetLink(runId: string): Promise<void> {
+  await links.get(runId)?.link.close();
+  links.delete(runId);
+}
+
+export class ContainersTopology implements Topology {
+  readonly kind = 'containers' as const;
+  private readonly begun = new Map<ContainerRole, Promise<ControlClient>>();
+  private readonly stoppers: Array<() => Promise<void>> = [];
+  private readonly roles = new Map<string, Promise<unknown>>();
+  private server?: Promise<EvvmServerRole>;
+  private readonly ctx: ContainersContext;
+
+  constructor(
+    private readonly link: FleetLink,
+    private readonly pki: TestPki,
+    profile: Profile,
+    readonly accounts: readonly TestAccount[],
+    private readonly faults: readonly string[],
+    private readonly transcript: Transcript,
+  ) {
+    this.ctx = {
+      pki,
+      profile,
+      accounts,
+      faults,
+      transcript,
+      topology: this,
+      control: (role) => this.control(role),
+      published: (role, port) => link.published(role, port),
+      onNetwork: (e) => link.onNetwork(e),
+      onStop: (stop) => this.stoppers.push(stop),
+    };
+  }
+
+  get trustAnchorPem(): string {
+    return this.pki.trustAnchorPem;
+  }
+
+  /** The role's container, with this scenario begun there (its faults switched on). */
+  control(role: ContainerRole): Promise<ControlClient> {
+    let c = this.begun.get(role);
+    if (!c) {
+      const client = this.link.client(role);
+      this.begun.set(role, (c = client.call('POST /scenario/begin', { faults: this.faults }).then(() => client)));
+    }
+    return c;
+  }
+
+  account(name: string): TestAccount {
+    const found = this.accounts.find((a) => a.name === name);
+    if (!found) throw new Error(`no test account named "${name}"`);
+    return found;
+  }
+
+  role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
+    let started = this.roles.get(name) as Promise<RoleMap[K]> | undefined;
+    if (!started) {
+      const factory = containersFactory(name);
+      if (!factory) return Promise.reject(new HarnessError(`no container implementation of role "${String(name)}"`));
+      this.roles.set(name, (started = factory(this.ctx)));
+    }
+    return started;
+  }
+
+  evvmServer(): Promise<EvvmServerRole> {
+    this.server ??= (async () => {
+      const c = await this.control('evvm-server');
+      const { actor, ports } = await c.call<{ actor: string; ports: { imaps?: number; imap?: number } }>('POST /evvm-server/start');
+      const role: EvvmServerRole = {
+        actor,
+        endpoint: (t: Transport) => {
+          const p = t === 'implicit-tls' ? ports.imaps : ports.imap;
+          return p === undefined ? undefined : { ...this.link.published('evvm-server', p), servername: EVVM_SERVER_NAME };
+        },
+        observations: async () => {
+          const o = await c.call<{ connections: Array<ServerObservations['connections'][number] & { tls?: { clientCertificate?: ServerObservations['connections'][number]['clientCertificate'] } }>; authentications: ServerObservations['authentications'] }>('GET /evvm-server/observations');
+          return {
+            authentications: o.authentications,
+            connections: o.connections.map((x) => ({ conn: x.conn, secure: x.secure, clientBytes: x.clientBytes, ...(x.tls?.clientCertificate ? { clientCertificate: x.tls.clientCertificate } : {}) })),
+          };
+        },
+      };
+      return role;
+    })();
+    return this.server;
+  }
+
+  async evvmClient(): Promise<EvvmClientRole> {
+    const c = await this.control('evvm-client');
+    return {
+      actor: 'EVVM Client',
+      retrieveVoicemail: (target: ServerTarget, account: ClientAccount) => c.call<Retrieval>('POST /evvm-client/retrieve', { target: this.link.onNetwork(target), account }),
+    };
+  }
+
+  async rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer> {
+    const c = await this.control('adversaries');
+    const r = await c.call<{ id: string; actor: string; ports: { imaps: number; imap: number } }>('POST /rogue-imap/start', { flaw });
+    return {
+      actor: r.actor,
+      endpoint: (t: Transport) => ({ ...this.link.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap), servername: EVVM_SERVER_NAME }),
+      clientBytes: async () => (await c.call<{ clientBytes: Buffer }>('POST /captured', { id: r.id })).clientBytes,
+    };
+  }
+
+  async starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer> {
+    const upstream = (await this.evvmServer()).endpoint('starttls');
+    if (!upstream) throw new Error('the EVVM Server offers no STARTTLS port to stand in front of');
+    const c = await this.control('adversaries');
+    const r = await c.call<{ id: string; actor: string; port: number }>('POST /starttls-stripper/start', { upstream: this.link.onNetwork(upstream), stripLoginDisabled });
+    return {
+      actor: r.actor,
+      endpoint: () => ({ ...this.link.published('adversaries', r.port), servername: EVVM_SERVER_NAME }),
+      clientBytes: async () => (await c.call<{ clientBytes: Buffer }>('POST /captured', { id: r.id })).clientBytes,
+    };
+  }
+
+  clientCredential(kind: ClientCredentialKind) {
+    return evvmClientCredential(this.pki, kind);
+  }
+
+  /** Ends the scenario in every container it used and folds their transcripts into the scenario's. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.stoppers.reverse().map((s) => s()));
+    const ended = await Promise.allSettled(
+      [...this.begun.entries()].map(async ([, begun]) => {
+        const c = await begun;
+        return c.call<{ startedAt: number; transcript: TranscriptEntry[] }>('POST /scenario/end');
+      }),
+    );
+    for (const r of ended) if (r.status === 'fulfilled') this.transcript.absorb(r.value.transcript, r.value.startedAt);
+  }
+}
