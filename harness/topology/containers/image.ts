@@ -25,12 +25,10 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** What the image is made of: a change to any of it is a new tag. */
-function contentKey(root: string, base: string): string {
-  const h = createHash('sha256').update(base).update(process.version);
-  for (const f of ['package.json', 'package-lock.json', 'docker/Dockerfile', 'docker/base/Dockerfile', ...filesUnder(path.join(root, 'dist')).map((p) => path.relative(root, p))]) {
-    h.update(f).update(readFileSync(path.join(root, f)));
-  }
+/** A tag that changes whenever what goes into the image changes. */
+function contentKey(root: string, parts: readonly string[], extra: string): string {
+  const h = createHash('sha256').update(extra).update(process.version);
+  for (const f of parts) h.update(f).update(readFileSync(path.join(root, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -57,11 +55,9 @@ async function place(rootfs: string, source: string, target = source): Promise<v
 
 async function buildLocalBase(log: (line: string) => void): Promise<string> {
   const tag = `${LOCAL_BASE}:node${process.versions.node}`;
-  const client = await getContainerRuntimeClient();
-  if (await client.image.exists(ImageName.fromString(tag))) return tag;
+  if (await exists(tag)) return tag;
   log(`assembling the base image ${tag} from ${process.execPath} and openssl (no registry needed)`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-base-'));
-  try {
+  await buildFrom('docker/base/Dockerfile', tag, {}, async (dir) => {
     const rootfs = path.join(dir, 'rootfs');
     const openssl = onPath('openssl');
     await place(rootfs, process.execPath, '/usr/local/bin/node');
@@ -70,11 +66,7 @@ async function buildLocalBase(log: (line: string) => void): Promise<string> {
     for (const cnf of ['/usr/lib/ssl/openssl.cnf', '/etc/ssl/openssl.cnf']) if (existsSync(cnf)) await place(rootfs, cnf);
     await mkdir(path.join(rootfs, 'tmp'));
     await chmod(path.join(rootfs, 'tmp'), 0o1777);
-    await copyFile(path.join(projectRoot(), 'docker/base/Dockerfile'), path.join(dir, 'Dockerfile'));
-    await GenericContainer.fromDockerfile(dir).build(tag, { deleteOnExit: false });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
   return tag;
 }
 
@@ -90,25 +82,45 @@ function productionPackages(root: string): string[] {
   return [...top];
 }
 
-/** The image tag; builds the image (and the local base) only when no image of this content exists. */
-export async function ensureImage(log: (line: string) => void): Promise<string> {
-  const root = projectRoot();
-  const base = process.env.EVVM_IMAGE_BASE || '';
-  const tag = `${IMAGE}:${contentKey(root, base || 'local')}`;
-  const client = await getContainerRuntimeClient();
-  if (await client.image.exists(ImageName.fromString(tag))) return tag;
-  const baseTag = base || (await buildLocalBase(log));
-  log(`building the simulators' image ${tag} on ${baseTag}`);
+async function exists(tag: string): Promise<boolean> {
+  return (await getContainerRuntimeClient()).image.exists(ImageName.fromString(tag));
+}
+
+/** Builds `dockerfile` with a context folder filled by `fill`, removed afterwards. */
+async function buildFrom(dockerfile: string, tag: string, args: Record<string, string>, fill: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-image-'));
   try {
-    await copyFile(path.join(root, 'docker/Dockerfile'), path.join(dir, 'Dockerfile'));
-    await copyFile(path.join(root, 'package.json'), path.join(dir, 'package.json'));
-    await cp(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
-    for (const pkg of productionPackages(root)) await cp(path.join(root, 'node_modules', pkg), path.join(dir, 'node_modules', pkg), { recursive: true, verbatimSymlinks: true });
-    await writeFile(path.join(dir, '.dockerignore'), '');
-    await GenericContainer.fromDockerfile(dir).withBuildArgs({ BASE: baseTag }).build(tag, { deleteOnExit: false });
+    await fill(dir);
+    await copyFile(path.join(projectRoot(), dockerfile), path.join(dir, 'Dockerfile'));
+    await writeFile(path.join(dir, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
+    await GenericContainer.fromDockerfile(dir).withBuildArgs(args).build(tag, { deleteOnExit: false });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The runtime image (base + production dependencies), rebuilt only when the lock file or the base changes. */
+async function ensureDeps(root: string, log: (line: string) => void): Promise<string> {
+  const base = process.env.EVVM_IMAGE_BASE || '';
+  const tag = `${IMAGE}-deps:${contentKey(root, ['package.json', 'package-lock.json', 'docker/deps.Dockerfile', 'docker/base/Dockerfile'], base || 'local')}`;
+  if (await exists(tag)) return tag;
+  const baseTag = base || (await buildLocalBase(log));
+  log(`building the runtime image ${tag} on ${baseTag}`);
+  await buildFrom('docker/deps.Dockerfile', tag, { BASE: baseTag }, async (dir) => {
+    await copyFile(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    for (const pkg of productionPackages(root)) await cp(path.join(root, 'node_modules', pkg), path.join(dir, 'node_modules', pkg), { recursive: true, verbatimSymlinks: true });
+  });
+  return tag;
+}
+
+/** The simulators' image tag; builds what is missing (the local base, the runtime, the code layer). */
+export async function ensureImage(log: (line: string) => void): Promise<string> {
+  const root = projectRoot();
+  const deps = await ensureDeps(root, log);
+  const dist = filesUnder(path.join(root, 'dist')).map((p) => path.relative(root, p));
+  const tag = `${IMAGE}:${contentKey(root, ['docker/Dockerfile', ...dist], deps)}`;
+  if (await exists(tag)) return tag;
+  log(`building the simulators' image ${tag}`);
+  await buildFrom('docker/Dockerfile', tag, { DEPS: deps }, (dir) => cp(path.join(root, 'dist'), dir, { recursive: true }));
   return tag;
 }

@@ -1,2 +1,5 @@
 // Every clause that provides its roles in containers registers them here; one line per file.
-export {};
+import './sms';
+import './content';
+import './interworking';
+import './message-storage';

@@ -1,0 +1,2 @@
+// The content clause's driven routes (container side): see harness/simulate/driven/core.ts for the pattern.
+export {};
