@@ -3,16 +3,35 @@
  * SIGTERM), every container and the network go. A machine without a reachable Docker engine gets one
  * clear line (exit 2), not a stack trace.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../../cli/usage';
 import { REDACTED } from '../../evidence/transcript';
 import type { Fleet } from './fleet';
 import { closeFleetLink } from './topology';
 
+/**
+ * testcontainers falls back to the local socket when DOCKER_HOST does not answer; a user who named an engine
+ * means that engine, so it must answer.
+ */
+async function namedEngineAnswers(dockerHost: string): Promise<void> {
+  const url = new URL(dockerHost);
+  const answers =
+    url.protocol === 'unix:'
+      ? existsSync(url.pathname)
+      : await new Promise<boolean>((resolve) => {
+          const s = net.connect({ host: url.hostname, port: Number(url.port) || 2375, timeout: 3000 }, () => (s.destroy(), resolve(true)));
+          s.on('error', () => resolve(false)).on('timeout', () => (s.destroy(), resolve(false)));
+        });
+  if (!answers) throw new UsageError(`--topology containers needs a Docker engine, and DOCKER_HOST=${dockerHost} does not answer`);
+}
+
 async function engineReachable(): Promise<void> {
   // Ryuk (the reaper) would be pulled from a registry: the fleet removes its own containers instead.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  if (process.env.DOCKER_HOST && /^(unix|tcp):/.test(process.env.DOCKER_HOST)) await namedEngineAnswers(process.env.DOCKER_HOST);
   const { getContainerRuntimeClient } = await import('testcontainers');
   try {
     await getContainerRuntimeClient();
