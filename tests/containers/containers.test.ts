@@ -27,7 +27,7 @@ const read = async (dir: string): Promise<Report> => JSON.parse(await readFile(p
 /** Containers and networks of evvm-conformance runs that still exist. */
 function leftovers(): string[] {
   const ids = (args: string[]): string[] => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-  return [...ids(['ps', '-aq', '--filter', `label=${RUN_LABEL}`]), ...ids(['network', 'ls', '-q', '--filter', 'label=org.testcontainers=true'])];
+  return [...ids(['ps', '-aq', '--filter', `label=${RUN_LABEL}`]), ...ids(['network', 'ls', '-q', '--filter', `label=${RUN_LABEL}`])];
 }
 
 test('every requirement gets the same verdict in containers as embedded; nothing is left behind', { skip, timeout: 600_000 }, async (t) => {

@@ -5,7 +5,9 @@
  * simulators reach one another by the names they prove.
  */
 import { randomUUID } from 'node:crypto';
-import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import os from 'node:os';
+import type Dockerode from 'dockerode';
+import { GenericContainer, Wait, getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { CONTROL_PORT } from '../../simulate/driven/host';
 import { ensureImage } from './image';
 import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
@@ -13,6 +15,37 @@ import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
 export { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
 
 export const RUN_LABEL = 'org.evvm-conformance.run';
+/** which harness process on which machine owns a container or network: what the stale sweep checks */
+const OWNER_PID = 'org.evvm-conformance.pid';
+const OWNER_HOST = 'org.evvm-conformance.host';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Without Ryuk nothing reaps a killed harness's containers (SIGKILL leaves no chance to clean up): each
+ * run first removes what runs of this machine left whose harness process is gone.
+ */
+async function sweepStale(client: ContainerRuntimeClient, log: (line: string) => void): Promise<void> {
+  const docker: Dockerode = client.container.dockerode;
+  const mine = { label: [`${OWNER_HOST}=${os.hostname()}`] };
+  // only what carries our labels, this machine's name and a pid that no longer runs
+  const stale = (labels: Record<string, string> | undefined): boolean => {
+    const pid = Number(labels?.[OWNER_PID]);
+    return labels?.[OWNER_HOST] === os.hostname() && Number.isInteger(pid) && pid > 0 && !alive(pid);
+  };
+  const containers = (await docker.listContainers({ all: true, filters: mine })).filter((c) => stale(c.Labels));
+  await Promise.allSettled(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  const networks = (await docker.listNetworks({ filters: mine })).filter((n) => stale(n.Labels));
+  await Promise.allSettled(networks.map((n) => docker.getNetwork(n.Id).remove()));
+  if (containers.length + networks.length > 0) log(`removed ${containers.length} container(s) and ${networks.length} network(s) left by a killed run`);
+}
 
 /**
  * Where containers publish their ports: loopback, so nothing but this machine reaches a simulator. Only a
@@ -38,24 +71,30 @@ export class Fleet {
 
   private constructor(
     readonly info: FleetInfo,
-    private readonly network: StartedNetwork,
+    private readonly network: Dockerode.Network,
+    private readonly client: ContainerRuntimeClient,
     private readonly containers: Map<ContainerRole, StartedTestContainer>,
   ) {}
 
   /** Builds the image if needed and starts every role; on any failure, removes what it started. */
-  static async start(log: (line: string) => void): Promise<Fleet> {
+  static async start(log: (line: string) => void, interrupted: () => boolean = () => false): Promise<Fleet> {
     const image = await ensureImage(log);
+    if (interrupted()) throw new Error('interrupted before the containers started');
     const runId = randomUUID().slice(0, 8);
-    const network = await new Network().start();
+    const client = await getContainerRuntimeClient();
+    await sweepStale(client, log);
+    const owner = { [RUN_LABEL]: runId, [OWNER_PID]: String(process.pid), [OWNER_HOST]: os.hostname() };
+    const networkName = `evvm-conformance-${runId}`;
+    const network = await client.network.create({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: owner });
     const containers = new Map<ContainerRole, StartedTestContainer>();
     const roles = Object.keys(CONTAINER_ROLES) as ContainerRole[];
     const started = await Promise.allSettled(
       roles.map(async (role) => {
         const c = await new LoopbackContainer(image)
           .withCommand([role, '--driven', '--host', '0.0.0.0'])
-          .withNetwork(network)
+          .withNetworkMode(networkName)
           .withNetworkAliases(...CONTAINER_ROLES[role])
-          .withLabels({ [RUN_LABEL]: runId, 'org.evvm-conformance.role': role })
+          .withLabels({ ...owner, 'org.evvm-conformance.role': role })
           .publishOn(publishAddress(), [CONTROL_PORT])
           .withWaitStrategy(Wait.forLogMessage(/"ready":true/))
           .withStartupTimeout(60_000)
@@ -64,7 +103,7 @@ export class Fleet {
       }),
     );
     const info: FleetInfo = { runId, host: publishAddress(), roles: {} as FleetInfo['roles'] };
-    const fleet = new Fleet(info, network, containers);
+    const fleet = new Fleet(info, network, client, containers);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await fleet.stop();
@@ -88,7 +127,7 @@ export class Fleet {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.allSettled([...this.containers.values()].map((c) => c.stop({ timeout: 2_000, remove: true, removeVolumes: true })));
-      await this.network.stop().catch(() => undefined);
+      await this.client.network.remove(this.network).catch(() => undefined);
     })();
     return this.stopping;
   }

@@ -40,23 +40,28 @@ async function engineReachable(): Promise<void> {
   }
 }
 
-/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal. */
+/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (exit 130). */
 export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]> }> {
   await engineReachable();
-  let fleet: Fleet | undefined;
   let interrupted = false;
+  let starting: Promise<Fleet> | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
     log(`${signal}: removing the simulator containers`);
-    void (fleet ? fleet.stop() : Promise.resolve()).finally(() => process.exit(130));
+    // a fleet still starting is removed once started (Fleet.start stops early when asked)
+    void (starting ?? Promise.reject(new Error('not started')))
+      .then((fleet) => fleet.stop(), () => undefined)
+      .finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  let fleet: Fleet | undefined;
   try {
     const started = Date.now();
     // loaded only here: the embedded topology never pays for the Docker client
     const { Fleet: Fleets } = await import('./fleet.js');
-    fleet = await Fleets.start(log);
+    starting = Fleets.start(log, () => interrupted);
+    fleet = await starting;
     log(`${Object.keys(fleet.info.roles).length} simulator containers up in ${Date.now() - started} ms`);
     const result = await work(fleet);
     return { result, logs: fleet.containerLogs() };
