@@ -16,6 +16,13 @@ export interface TestAccount {
   clientCertificate?: string;
 }
 
+/** The test account a scenario names (alice, bob, carol). */
+export function accountNamed(accounts: readonly TestAccount[], name: string): TestAccount {
+  const found = accounts.find((a) => a.name === name);
+  if (!found) throw new Error(`no test account named "${name}"`);
+  return found;
+}
+
 /** A small VVM-style voicemail (VPIM-like multipart with an audio part), unique per mailbox and run. */
 export function voicemailFor(account: string, to: string, runId: string): { messageId: string; raw: Buffer } {
   const messageId = `<vm-${account}-${runId}@evvm-server.op.example>`;

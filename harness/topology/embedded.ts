@@ -4,9 +4,8 @@ import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
-import type { TestAccount } from './accounts';
-import { embeddedFactory, type RoleMap, type RoleName } from './registry';
-import { HarnessError } from '../engine/outcomes';
+import { accountNamed, type TestAccount } from './accounts';
+import { embeddedRoles, type RoleMap, type RoleName } from './registry';
 import './embedded/index';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
 import { imapRoleConfig, type ServerConfigArgs } from './server-config';
@@ -102,32 +101,23 @@ export class EmbeddedTopology implements Topology {
   }
 
   account(name: string): TestAccount {
-    const found = this.accounts.find((a) => a.name === name);
-    if (!found) throw new Error(`no test account named "${name}"`);
-    return found;
+    return accountNamed(this.accounts, name);
   }
 
   role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
-    let started = this.roles.get(name) as Promise<RoleMap[K]> | undefined;
-    if (!started) {
-      const factory = embeddedFactory(name);
-      if (!factory) return Promise.reject(new HarnessError(`no embedded implementation of role "${String(name)}"`));
-      started = factory({
-        pki: this.pki,
-        profile: this.profile,
-        accounts: this.accounts,
-        faults: this.faults,
-        transcript: this.transcript,
-        topology: this,
-        evvmServer: async () => {
-          await this.evvmServer();
-          return (await this.server!).server;
-        },
-        onStop: (stop) => this.stoppers.push(stop),
-      });
-      this.roles.set(name, started);
-    }
-    return started;
+    return embeddedRoles.instance(name, this.roles, {
+      pki: this.pki,
+      profile: this.profile,
+      accounts: this.accounts,
+      faults: this.faults,
+      transcript: this.transcript,
+      topology: this,
+      evvmServer: async () => {
+        await this.evvmServer();
+        return (await this.server!).server;
+      },
+      onStop: (stop) => this.stoppers.push(stop),
+    });
   }
 
   evvmServer(): Promise<EvvmServerRole> {

@@ -4,6 +4,7 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { TestAccount } from './accounts';
 import type { Topology } from './roles';
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
+import { HarnessError } from '../engine/outcomes';
 
 /**
  * The roles and role interfaces each clause adds (SMSC, Message Storage Server, Forwarding Gateway, …).
@@ -17,62 +18,68 @@ import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 export interface RoleMap {}
 export type RoleName = keyof RoleMap;
 
-/** What an embedded role factory gets: the run's shared material and the scenario's transcript. */
-export interface EmbeddedContext {
+/** What every topology's role factory gets: the run's shared material and the scenario's transcript. */
+interface ScenarioContext {
   pki: TestPki;
   profile: Profile;
   accounts: readonly TestAccount[];
   faults: readonly string[];
   transcript: TranscriptSink;
   topology: Topology;
-  /** the embedded EVVM Server simulator itself, for clauses that add interfaces to it (SMS, SMTP, storage) */
-  evvmServer(): Promise<EvvmServer>;
   /** registers a clean-up that runs when the scenario ends, in reverse order */
   onStop(stop: () => Promise<void>): void;
 }
 
-export type EmbeddedFactory<T> = (ctx: EmbeddedContext) => Promise<T>;
-
-const embedded = new Map<string, EmbeddedFactory<unknown>>();
-
-export function registerEmbeddedRole<K extends RoleName>(name: K, factory: EmbeddedFactory<RoleMap[K]>): void {
-  if (embedded.has(name)) throw new Error(`embedded role "${String(name)}" registered twice`);
-  embedded.set(name, factory as EmbeddedFactory<unknown>);
-}
-
-export function embeddedFactory<K extends RoleName>(name: K): EmbeddedFactory<RoleMap[K]> | undefined {
-  return embedded.get(name) as EmbeddedFactory<RoleMap[K]> | undefined;
+/** What an embedded role factory gets. */
+export interface EmbeddedContext extends ScenarioContext {
+  /** the embedded EVVM Server simulator itself, for clauses that add interfaces to it (SMS, SMTP, storage) */
+  evvmServer(): Promise<EvvmServer>;
 }
 
 /**
- * What a container role factory gets (harness/topology/containers): the run's shared material, the
- * scenario's transcript, and the containers, each begun for this scenario on first use.
+ * What a container role factory gets (harness/topology/containers): the containers, each begun for this
+ * scenario on first use.
  */
-export interface ContainersContext {
-  pki: TestPki;
-  profile: Profile;
-  accounts: readonly TestAccount[];
-  faults: readonly string[];
-  transcript: TranscriptSink;
-  topology: Topology;
+export interface ContainersContext extends ScenarioContext {
   /** the control API of a role's container, with this scenario begun there */
   control(role: import('./containers/names').ContainerRole): Promise<import('./containers/control-client').ControlClient>;
-  /** where the harness reaches a container's published port: 127.0.0.1 and the mapped port */
+  /** where the harness reaches one of a container's fixed ports: a tunnel on 127.0.0.1 */
   published(role: import('./containers/names').ContainerRole, containerPort: number): { host: string; port: number };
   /** the inverse: where on the private network an endpoint the harness sees is (what containers connect to) */
   onNetwork<E extends { host: string; port: number }>(endpoint: E): E;
-  onStop(stop: () => Promise<void>): void;
 }
 
-export type ContainersFactory<T> = (ctx: ContainersContext) => Promise<T>;
+/** How one topology provides the roles: a factory per RoleMap name, started once per scenario. */
+class RoleFactories<Ctx> {
+  private readonly factories = new Map<string, (ctx: Ctx) => Promise<unknown>>();
 
-const containers = new Map<string, ContainersFactory<unknown>>();
+  constructor(private readonly topology: string) {}
 
-export function registerContainerRole<K extends RoleName>(name: K, factory: ContainersFactory<RoleMap[K]>): void {
-  if (containers.has(name)) throw new Error(`container role "${String(name)}" registered twice`);
-  containers.set(name, factory as ContainersFactory<unknown>);
+  register<K extends RoleName>(name: K, factory: (ctx: Ctx) => Promise<RoleMap[K]>): void {
+    if (this.factories.has(name)) throw new Error(`${this.topology} role "${String(name)}" registered twice`);
+    this.factories.set(name, factory);
+  }
+
+  /** The scenario's instance of a role (`started` memoises it), made on first use. */
+  instance<K extends RoleName>(name: K, started: Map<string, Promise<unknown>>, ctx: Ctx): Promise<RoleMap[K]> {
+    let role = started.get(name) as Promise<RoleMap[K]> | undefined;
+    if (!role) {
+      const factory = this.factories.get(name) as ((ctx: Ctx) => Promise<RoleMap[K]>) | undefined;
+      if (!factory) return Promise.reject(new HarnessError(`no ${this.topology} implementation of role "${String(name)}"`));
+      started.set(name, (role = factory(ctx)));
+    }
+    return role;
+  }
 }
 
-export function containersFactory<K extends RoleName>(name: K): ContainersFactory<RoleMap[K]> | undefined {
-  return containers.get(name) as ContainersFactory<RoleMap[K]> | undefined;
+export type EmbeddedFactory<T> = (ctx: EmbeddedContext) => Promise<T>;
+export const embeddedRoles = new RoleFactories<EmbeddedContext>('embedded');
+export const containerRoles = new RoleFactories<ContainersContext>('container');
+
+export function registerEmbeddedRole<K extends RoleName>(name: K, factory: EmbeddedFactory<RoleMap[K]>): void {
+  embeddedRoles.register(name, factory);
+}
+
+export function registerContainerRole<K extends RoleName>(name: K, factory: (ctx: ContainersContext) => Promise<RoleMap[K]>): void {
+  containerRoles.register(name, factory);
 }

@@ -12,9 +12,9 @@ import type { Retrieval, ServerTarget, ClientAccount } from '../../../simulators
 import { HarnessError } from '../../engine/outcomes';
 import type { Transcript, TranscriptEntry } from '../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
-import type { TestAccount } from '../accounts';
+import { accountNamed, type TestAccount } from '../accounts';
 import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } from '../embedded';
-import { containersFactory, type ContainersContext, type RoleMap, type RoleName } from '../registry';
+import { containerRoles, type ContainersContext, type RoleMap, type RoleName } from '../registry';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from '../roles';
 import { ControlClient } from './control-client';
 import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
@@ -155,19 +155,11 @@ export class ContainersTopology implements Topology {
   }
 
   account(name: string): TestAccount {
-    const found = this.accounts.find((a) => a.name === name);
-    if (!found) throw new Error(`no test account named "${name}"`);
-    return found;
+    return accountNamed(this.accounts, name);
   }
 
   role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
-    let started = this.roles.get(name) as Promise<RoleMap[K]> | undefined;
-    if (!started) {
-      const factory = containersFactory(name);
-      if (!factory) return Promise.reject(new HarnessError(`no container implementation of role "${String(name)}"`));
-      this.roles.set(name, (started = factory(this.ctx)));
-    }
-    return started;
+    return containerRoles.instance(name, this.roles, this.ctx);
   }
 
   evvmServer(): Promise<EvvmServerRole> {
