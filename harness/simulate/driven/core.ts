@@ -17,8 +17,8 @@ const Endpoint = z.object({ host: z.string(), port: z.number().int().positive(),
 const Target = Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) });
 const Credentials = z.object({ username: z.string(), password: z.string() });
 
-/** Publishes an IMAP server's ports: { imaps, imap } as the container's fixed ports. */
-async function published(scope: Scope, ports: { imaps?: number; imap?: number }): Promise<{ imaps?: number; imap?: number }> {
+/** Publishes an IMAP server's ports ({ imaps, imap }) on the container's fixed ports. */
+export async function publishedImap(scope: Scope, ports: { imaps?: number; imap?: number }): Promise<{ imaps?: number; imap?: number }> {
   return {
     ...(ports.imaps !== undefined ? { imaps: await scope.expose(ports.imaps) } : {}),
     ...(ports.imap !== undefined ? { imap: await scope.expose(ports.imap) } : {}),
@@ -32,7 +32,7 @@ export function drivenEvvmServer(scope: Scope): Promise<{ server: EvvmServer; po
     const server = new EvvmServer(evvmServerConfig({ pki, profile, accounts, faults: scope.faults, transcript: scope.transcript }));
     const ports = await server.start();
     scope.onEnd(() => server.stop());
-    return { server, ports: await published(scope, ports) };
+    return { server, ports: await publishedImap(scope, ports) };
   });
 }
 
@@ -54,10 +54,10 @@ registerDrivenRoutes('evvm-client', (scope) => ({
   },
 }));
 
-// The adversaries of one scenario, by id: what each one captured is asked for at the end.
+// The adversaries of one scenario, by id: what each one captured is asked for at the end (POST /captured).
 const captures = new WeakMap<Scope, Map<string, () => Buffer>>();
 
-function capture(scope: Scope, clientBytes: () => Buffer): string {
+export function capture(scope: Scope, clientBytes: () => Buffer): string {
   let m = captures.get(scope);
   if (!m) captures.set(scope, (m = new Map()));
   const id = String(m.size + 1);
@@ -73,7 +73,7 @@ registerDrivenRoutes('adversaries', (scope) => ({
     const ports = await rogue.start();
     s.onEnd(() => rogue.stop());
     const id = capture(s, () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)));
-    return { id, actor: rogue.actor, ports: await published(s, ports) };
+    return { id, actor: rogue.actor, ports: await publishedImap(s, ports) };
   },
   'POST /starttls-stripper/start': async (b) => {
     const { upstream, stripLoginDisabled } = parseBody(z.object({ upstream: Endpoint, stripLoginDisabled: z.boolean() }), b);

@@ -4,6 +4,9 @@
  * with one, good or flawed), the EVVM Server's content protection around the embedded EVVM Server,
  * an attacker with write access to the message store, and the EVVM Client of each mailbox, which
  * fetches over real IMAP and opens the voicemail with its device key. Roles observe; they do not judge.
+ * What every topology shares is exported: ContentRoleBase (the steps' state and the caller), the EVVM
+ * Server's side (protectAndStore) and the EVVM Client's side (retrieveAndOpen); the container topology
+ * runs those two in the evvm-server and evvm-client containers (harness/simulate/driven/content.ts).
  *
  * Key model (docs/content-security.md): each mailbox owner's device holds the decryption key (the
  * EVVM Server stores ciphertext it cannot read); a caller with a key signs as itself; for a caller
@@ -22,11 +25,15 @@ import {
   type ContentPolicy,
   type KeyMaterial,
   type ProtectionLayout,
-  type TrustStore,
 } from '../../../simulators/crypto/cms';
 import { EvvmContentProtection, attackStoredVoicemail, describeAttack, type StoreAttack } from '../../../simulators/evvm-server/content';
-import { EvvmContentClient, type ContentReport } from '../../../simulators/evvm-client/content';
-import type { Retrieval } from '../../../simulators/evvm-client/evvm-client';
+import { EvvmContentClient, type ContentReport, type OpenedRetrieval, type VoicemailRetriever } from '../../../simulators/evvm-client/content';
+import type { ClientAccount, Retrieval, ServerTarget } from '../../../simulators/evvm-client/evvm-client';
+import type { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
+import type { TestPki } from '../../../simulators/crypto/pki/types';
+import type { TranscriptSink } from '../../evidence/transcript';
+import type { Profile } from '../../profile/profile';
+import type { Topology } from '../roles';
 import { registerSecret } from '../../evidence/secrets';
 import { HarnessError, InconclusiveError } from '../../engine/outcomes';
 import type { TestAccount } from '../accounts';
@@ -94,28 +101,146 @@ export interface ContentRole {
   inspect(raw: Buffer): ProtectionLayout;
 }
 
+/** The S/MIME leaf on each mailbox owner's device, by key type (simulators/crypto/pki/smime.ts). */
 const SMIME_DEVICE: Record<string, Partial<Record<DeviceKeyType, string>>> = {
   alice: { rsa: 'smime-alice', ec: 'smime-alice-ec' },
   bob: { rsa: 'smime-bob' },
 };
 
-class EmbeddedContent implements ContentRole {
+/** The device key types chosen by the scenario, by mailbox (RSA where none was chosen). */
+export type DeviceKeyChoice = Readonly<Record<string, DeviceKeyType>>;
+
+/** The S/MIME leaf holding the device key of `mailbox`. */
+export function deviceLeaf(mailbox: string, keys: DeviceKeyChoice): string {
+  const leaf = SMIME_DEVICE[mailbox]?.[keys[mailbox] ?? 'rsa'];
+  if (!leaf) throw new HarnessError(`no device key is provisioned for the mailbox "${mailbox}"`);
+  return leaf;
+}
+
+/** The run's S/MIME test PKI; its keys are secrets like the TLS ones: never in a report. */
+export async function contentSmime(pki: TestPki): Promise<SmimePki> {
+  const smime = await smimePkiFor(pki);
+  for (const spec of DEFAULT_SMIME_LEAVES) registerSecret(smime.leaf(spec.name).keyPem);
+  return smime;
+}
+
+/** What the caller hands the EVVM Server: the request of the EVVM Server's side, wherever it runs. */
+export interface ContentDeposit {
+  mailbox: string;
+  /** the mailbox identifier the voicemail is deposited for */
+  identifier: string;
+  messageId: string;
+  /** the voicemail as the caller made it (plaintext): also the attacker's raw material */
+  deposited: Buffer;
+  /** what the caller left: `deposited`, signed when the caller has a key */
+  left: Buffer;
+  /** what the EVVM Server applies (the scenario's policy, or its misconfiguration) */
+  serverPolicy: ContentPolicy;
+  deviceKeys: DeviceKeyChoice;
+  /** an attacker with write access to the message store acts on this voicemail */
+  attack?: StoreAttack;
+}
+
+export interface StoredDeposit {
+  uid: number;
+  stored: Buffer;
+  signedBy: LeftVoicemail['signedBy'];
+}
+
+/**
+ * The EVVM Server's side of a deposit (the EVVM Server's process: in-process or its container): its
+ * content protection applies the policy, the attacker on the message store (if any) acts, the store keeps it.
+ */
+export function protectAndStore(args: { server: EvvmServer; smime: SmimePki; accounts: readonly TestAccount[]; faults: readonly string[]; transcript: TranscriptSink; deposit: ContentDeposit }): StoredDeposit {
+  const { smime, deposit } = args;
+  const device = (mailbox: string): KeyMaterial => loadKey(smime.leaf(deviceLeaf(mailbox, deposit.deviceKeys)));
+  const protection = new EvvmContentProtection({
+    server: args.server,
+    policy: deposit.serverPolicy,
+    signer: loadKey(smime.leaf('smime-evvm-server')),
+    devices: () => args.accounts.filter((a) => SMIME_DEVICE[a.name]).map((a) => ({ identifiers: Object.values(a.identifiers), certificates: [device(a.name).certificate] })),
+    faults: args.faults.filter((f) => f.startsWith('evvm-server:')),
+    transcript: args.transcript,
+  });
+  const { stored, signedBy } = protection.protect(deposit.identifier, deposit.left);
+  let toStore = stored;
+  if (deposit.attack) {
+    const policy = protection.policy();
+    toStore = attackStoredVoicemail(deposit.attack, stored, { deposited: deposit.deposited, recipients: [device(deposit.mailbox).certificate], suite: policy.algorithms[0] ?? 'modern', encryption: policy.encryption });
+    args.transcript.record({ actor: 'Message Store Attacker', channel: 'cms', dir: 'event', text: `an attacker with write access to the message store ${describeAttack(deposit.attack)} of ${deposit.messageId}` });
+  }
+  const result = protection.store(deposit.identifier, toStore, signedBy);
+  return { uid: result.uid, stored: toStore, signedBy };
+}
+
+/** What the EVVM Client of a mailbox is asked to retrieve and open: the request of the client's side. */
+export interface ContentRetrievalRequest {
+  target: ServerTarget;
+  account: ClientAccount;
+  messageId: string;
+  /** the S/MIME leaf whose key the device opens the voicemail with */
+  deviceLeaf: string;
+  /** what the client insists on before playing */
+  policy: ContentPolicy;
+  actor: string;
+  /** a device other than the owner's tries its key on every recipient info, as an attacker would */
+  trial: boolean;
+}
+
+/** The EVVM Client's side (its process: in-process or its container): fetch over real IMAP, open with the device key. */
+export function retrieveAndOpen(args: { retriever: VoicemailRetriever; smime: SmimePki; faults: readonly string[]; transcript: TranscriptSink; request: ContentRetrievalRequest }): Promise<OpenedRetrieval> {
+  const { smime, request } = args;
+  const client = new EvvmContentClient(args.retriever, {
+    actor: request.actor,
+    deviceKeys: [loadKey(smime.leaf(request.deviceLeaf))],
+    trust: { anchors: certificatesFromPem(smime.trustAnchorPem), crls: smime.crls.flatMap((c) => crlsFromPem(c)) },
+    policy: request.policy,
+    evvmServerIdentity: request.target.servername,
+    faults: args.faults.filter((f) => f.startsWith('evvm-client:')),
+    transcript: args.transcript,
+    trial: request.trial,
+  });
+  return client.retrieveAndOpen(request.target, request.account, (raw) => messageIdOf(raw) === request.messageId);
+}
+
+/** How a third party re-checks the served voicemail with openssl (docs/content-security.md), given `run --keep-pki`. */
+export function reproductionNote(served: Buffer, leaf: string): string {
+  const layout = inspectProtection(served);
+  const verify = 'openssl cms -verify -CAfile trust.pem -crl_check_all -purpose smimesign';
+  const how =
+    layout.top === 'envelope'
+      ? `openssl cms -decrypt -recip pki/smime/${leaf}.crt -inkey pki/smime/${leaf}.key -in served.eml | ${verify}`
+      : layout.envelopes.length > 0
+        ? `decrypt each application/pkcs7-mime part with openssl cms -decrypt -recip pki/smime/${leaf}.crt -inkey pki/smime/${leaf}.key, put it back in place, then ${verify} (docs/content-security.md)`
+        : `${verify} -in served.eml`;
+  return `re-check outside the harness (run --keep-pki; served.eml = the base64 above; trust.pem = pki/ca.pem + pki/smime/crl.pem): ${how}`;
+}
+
+/**
+ * The content role in every topology: the harness-side state the steps set (policies, device keys, the
+ * pending attack), the caller (the harness's equipment: it builds the voicemail and signs it with its own
+ * key), and judging material (certificates, layouts). Where the EVVM Server's protection and the EVVM
+ * Client run is the topology's business: `depositAtServer` and `openAtClient`.
+ */
+export abstract class ContentRoleBase implements ContentRole {
   readonly actor = 'Caller';
   private serverPolicyOverride: Partial<ContentPolicy> = {};
   private clientPolicy: ContentPolicy;
-  private readonly deviceKeys = new Map<string, DeviceKeyType>();
+  private readonly deviceKeys: Record<string, DeviceKeyType> = {};
   private pendingAttack?: StoreAttack;
-  private protection?: Promise<EvvmContentProtection>;
-  private readonly trust: TrustStore;
 
   constructor(
-    private readonly ctx: EmbeddedContext,
-    private readonly smime: SmimePki,
+    protected readonly ctx: { profile: Profile; accounts: readonly TestAccount[]; transcript: TranscriptSink; topology: Topology },
+    protected readonly smime: SmimePki,
   ) {
     const p = ctx.profile.policy.content;
     this.clientPolicy = { encryption: p.encryption, parts: [...p.parts], algorithms: [...p.algorithms], signatureRequired: p.signatureRequired, nonRepudiation: p.nonRepudiation };
-    this.trust = { anchors: certificatesFromPem(smime.trustAnchorPem), crls: smime.crls.flatMap((c) => crlsFromPem(c)) };
   }
+
+  /** the EVVM Server protects and stores the deposit (and the attacker on the store acts) */
+  protected abstract depositAtServer(deposit: ContentDeposit): Promise<StoredDeposit>;
+  /** the EVVM Client retrieves over IMAP and opens with the device key */
+  protected abstract openAtClient(request: ContentRetrievalRequest): Promise<OpenedRetrieval>;
 
   policy(): ContentPolicy {
     return { ...this.clientPolicy, parts: [...this.clientPolicy.parts], algorithms: [...this.clientPolicy.algorithms] };
@@ -131,22 +256,13 @@ class EmbeddedContent implements ContentRole {
 
   useDeviceKey(mailbox: string, type: DeviceKeyType): void {
     if (!SMIME_DEVICE[mailbox]?.[type]) throw new HarnessError(`the test PKI has no ${type} device key for "${mailbox}"`);
-    this.deviceKeys.set(mailbox, type);
-  }
-
-  private deviceLeaf(mailbox: string): string {
-    const leaf = SMIME_DEVICE[mailbox]?.[this.deviceKeys.get(mailbox) ?? 'rsa'];
-    if (!leaf) throw new HarnessError(`no device key is provisioned for the mailbox "${mailbox}"`);
-    return leaf;
-  }
-
-  private device(mailbox: string): KeyMaterial {
-    return loadKey(this.smime.leaf(this.deviceLeaf(mailbox)));
+    this.deviceKeys[mailbox] = type;
   }
 
   deviceCertificates(mailbox: string): DeviceCertificate[] {
-    const k = this.device(mailbox);
-    return [{ leaf: this.deviceLeaf(mailbox), serialHex: k.certificate.serialHex, issuer: k.certificate.issuer }];
+    const leaf = deviceLeaf(mailbox, this.deviceKeys);
+    const k = loadKey(this.smime.leaf(leaf));
+    return [{ leaf, serialHex: k.certificate.serialHex, issuer: k.certificate.issuer }];
   }
 
   attackStore(attack: StoreAttack): void {
@@ -163,28 +279,8 @@ class EmbeddedContent implements ContentRole {
     return a;
   }
 
-  private contentProtection(): Promise<EvvmContentProtection> {
-    this.protection ??= (async () => {
-      const server = await this.ctx.evvmServer();
-      return new EvvmContentProtection({
-        server,
-        policy: this.policy(),
-        signer: loadKey(this.smime.leaf('smime-evvm-server')),
-        devices: () =>
-          this.ctx.accounts
-            .filter((a) => SMIME_DEVICE[a.name])
-            .map((a) => ({ identifiers: Object.values(a.identifiers), certificates: [this.device(a.name).certificate] })),
-        faults: this.ctx.faults.filter((f) => f.startsWith('evvm-server:')),
-        transcript: this.ctx.transcript,
-      });
-    })();
-    return this.protection;
-  }
-
   async leaveVoicemail(args: { mailbox: string; caller: Caller; transcription?: boolean }): Promise<LeftVoicemail> {
     const account = this.account(args.mailbox);
-    const protection = await this.contentProtection();
-    protection.setPolicy({ ...this.clientPolicy, ...this.serverPolicyOverride });
     const messageId = `<vm-${randomUUID()}@evvm-server.op.example>`;
     const audio = randomBytes(3000);
     const transcription = args.transcription === false ? undefined : 'Hi, this is Dave. Please call me back about the contract.';
@@ -199,36 +295,19 @@ class EmbeddedContent implements ContentRole {
     } else {
       this.ctx.transcript.record({ actor: this.actor, channel: 'cms', dir: 'event', text: `a caller without a key (${CALLER_IDENTITY}, PSTN) leaves a voicemail for ${account.identifiers.MSISDN}` });
     }
-    const identifier = account.identifiers.MSISDN;
-    const { stored, signedBy } = protection.protect(identifier, left);
-    let toStore = stored;
     const attack = this.pendingAttack;
-    if (attack) {
-      this.pendingAttack = undefined;
-      const policy = protection.policy();
-      toStore = attackStoredVoicemail(attack, stored, { deposited, recipients: [this.device(args.mailbox).certificate], suite: policy.algorithms[0] ?? 'modern', encryption: policy.encryption });
-      this.ctx.transcript.record({ actor: 'Message Store Attacker', channel: 'cms', dir: 'event', text: `an attacker with write access to the message store ${describeAttack(attack)} of ${messageId}` });
-    }
-    const result = protection.store(identifier, toStore, signedBy);
-    return { mailbox: args.mailbox, messageId, uid: result.uid, deposited, audio, ...(transcription !== undefined ? { transcription } : {}), stored: toStore, signedBy };
-  }
-
-  /** How a third party re-checks the served voicemail with openssl (docs/content-security.md), given `run --keep-pki`. */
-  private noteReproduction(served: Buffer, leaf: string): void {
-    const layout = inspectProtection(served);
-    const verify = 'openssl cms -verify -CAfile trust.pem -crl_check_all -purpose smimesign';
-    const how =
-      layout.top === 'envelope'
-        ? `openssl cms -decrypt -recip pki/smime/${leaf}.crt -inkey pki/smime/${leaf}.key -in served.eml | ${verify}`
-        : layout.envelopes.length > 0
-          ? `decrypt each application/pkcs7-mime part with openssl cms -decrypt -recip pki/smime/${leaf}.crt -inkey pki/smime/${leaf}.key, put it back in place, then ${verify} (docs/content-security.md)`
-          : `${verify} -in served.eml`;
-    this.ctx.transcript.record({
-      actor: 'Harness',
-      channel: 'note',
-      dir: 'event',
-      text: `re-check outside the harness (run --keep-pki; served.eml = the base64 above; trust.pem = pki/ca.pem + pki/smime/crl.pem): ${how}`,
+    this.pendingAttack = undefined;
+    const { uid, stored, signedBy } = await this.depositAtServer({
+      mailbox: args.mailbox,
+      identifier: account.identifiers.MSISDN,
+      messageId,
+      deposited,
+      left,
+      serverPolicy: { ...this.clientPolicy, ...this.serverPolicyOverride },
+      deviceKeys: { ...this.deviceKeys },
+      ...(attack ? { attack } : {}),
     });
+    return { mailbox: args.mailbox, messageId, uid, deposited, audio, ...(transcription !== undefined ? { transcription } : {}), stored, signedBy };
   }
 
   async retrieve(args: { mailbox: string; messageId: string; deviceOf?: string }): Promise<ContentRetrieval> {
@@ -238,26 +317,39 @@ class EmbeddedContent implements ContentRole {
     const endpoint = server.endpoint('implicit-tls') ?? server.endpoint('starttls');
     if (!endpoint) throw new InconclusiveError('the EVVM Server offers no IMAP endpoint');
     const transport = server.endpoint('implicit-tls') ? 'implicit-tls' : 'starttls';
-    const client = new EvvmContentClient(await this.ctx.topology.evvmClient(), {
-      actor: deviceOf === args.mailbox ? 'EVVM Client' : `EVVM Client (device key of ${deviceOf})`,
-      deviceKeys: [this.device(deviceOf)],
-      trust: this.trust,
+    const leaf = deviceLeaf(deviceOf, this.deviceKeys);
+    const opened = await this.openAtClient({
+      target: { ...endpoint, transport },
+      account: { username: account.identifiers.MSISDN, password: account.password },
+      messageId: args.messageId,
+      deviceLeaf: leaf,
       policy: this.policy(),
-      evvmServerIdentity: endpoint.servername,
-      faults: this.ctx.faults.filter((f) => f.startsWith('evvm-client:')),
-      transcript: this.ctx.transcript,
-      // a device other than the owner's tries its key on every recipient info, as an attacker would
+      actor: deviceOf === args.mailbox ? 'EVVM Client' : `EVVM Client (device key of ${deviceOf})`,
       trial: deviceOf !== args.mailbox,
     });
-    const opened = await client.retrieveAndOpen({ ...endpoint, transport }, { username: account.identifiers.MSISDN, password: account.password }, (raw) => messageIdOf(raw) === args.messageId);
-    if (opened.served) this.noteReproduction(opened.served, this.deviceLeaf(deviceOf));
+    if (opened.served) this.ctx.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text: reproductionNote(opened.served, leaf) });
     return { retrieval: opened.retrieval, ...(opened.served ? { served: opened.served } : {}), ...(opened.report ? { report: opened.report } : {}), deviceOf };
   }
 }
 
-registerEmbeddedRole('content', async (ctx) => {
-  const smime = await smimePkiFor(ctx.pki);
-  // The S/MIME test keys are secrets like the TLS ones: never in a report.
-  for (const spec of DEFAULT_SMIME_LEAVES) registerSecret(smime.leaf(spec.name).keyPem);
-  return new EmbeddedContent(ctx, smime);
-});
+/** Everything in process: the embedded EVVM Server's content protection, the embedded EVVM Client. */
+class EmbeddedContent extends ContentRoleBase {
+  constructor(
+    private readonly embedded: EmbeddedContext,
+    smime: SmimePki,
+  ) {
+    super(embedded, smime);
+  }
+
+  protected async depositAtServer(deposit: ContentDeposit): Promise<StoredDeposit> {
+    const e = this.embedded;
+    return protectAndStore({ server: await e.evvmServer(), smime: this.smime, accounts: e.accounts, faults: e.faults, transcript: e.transcript, deposit });
+  }
+
+  protected async openAtClient(request: ContentRetrievalRequest): Promise<OpenedRetrieval> {
+    const e = this.embedded;
+    return retrieveAndOpen({ retriever: await e.topology.evvmClient(), smime: this.smime, faults: e.faults, transcript: e.transcript, request });
+  }
+}
+
+registerEmbeddedRole('content', async (ctx) => new EmbeddedContent(ctx, await contentSmime(ctx.pki)));

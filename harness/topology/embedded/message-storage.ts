@@ -3,7 +3,8 @@
  *   'message-storage'             the Message Storage Server (simulator here, a vendor's IUT in external.ts)
  *   'evvm-server-storage'         the EVVM Server as IMAP client of the Message Storage Server (EVVM-AUTH-05)
  *   'message-storage-adversaries' a rogue Message Storage Server with a flawed certificate
- * Roles return observations; steps judge them.
+ * Roles return observations; steps judge them. What the container topology shares with them (the config,
+ * the harness's view of the store and of the rogue, the EVVM Server's storage link) is exported from here.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { TranscriptSink } from '../../evidence/transcript';
@@ -17,6 +18,7 @@ import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/ty
 import { MessageStorageServer, type MessageStorageServerOptions } from '../../../simulators/message-storage/message-storage-server';
 import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
 import { EvvmServerStorage, MessageStorageLink, type StorageTarget, type StoreResult } from '../../../simulators/evvm-server/message-storage-client';
+import type { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
 import { ImapServer } from '../../../simulators/protocol/imap/server/server';
 import { SimpleBackend } from '../../../simulators/protocol/imap/server/simple-backend';
 
@@ -120,11 +122,16 @@ export function mssCredentials(accounts: readonly TestAccount[]): { accounts: Ms
   return c;
 }
 
-/** What `simulate` and the embedded topology both need to build a Message Storage Server from a profile. */
-export function messageStorageConfig(args: ServerConfigArgs): MessageStorageServerOptions {
+/** The run's Message Storage credentials as they travel to a container (harness/simulate/driven). */
+export type MssCredentials = ReturnType<typeof mssCredentials>;
+
+/**
+ * What `simulate`, the embedded topology and the message-storage container need to build a Message Storage
+ * Server from a profile. `creds`: the run's credentials, made here unless the harness made them (containers).
+ */
+export function messageStorageConfig(args: ServerConfigArgs, creds: MssCredentials = mssCredentials(args.accounts)): MessageStorageServerOptions {
   const { pki, profile } = args;
   const leaf = pki.leaf('message-storage');
-  const creds = mssCredentials(args.accounts);
   return {
     ...imapRoleConfig(args, 'message-storage', { policy: profile.policy.messageStorage, capabilities: profile.capabilities.messageStorage }),
     tls: {
@@ -179,30 +186,37 @@ export function storageTargetFor(args: {
   };
 }
 
-class EmbeddedMessageStorage implements MessageStorageRole {
-  readonly actor: string;
+/** The EVVM Server's IF-5 configuration toward a Message Storage Server (genuine or rogue): its own client certificate. */
+function evvmServerTarget(pki: TestPki, profile: Profile, endpoint: (t: Transport) => Endpoint | undefined, account: MssAccount): StorageTarget {
+  const c = pki.leaf('evvm-server-client');
+  return storageTargetFor({ endpoint, trustAnchorPem: pki.trustAnchorPem, certificate: { chainPem: c.chainPem, keyPem: c.keyPem }, profile, account });
+}
+
+/**
+ * The simulated Message Storage Server as the harness sees it, wherever it runs: `endpoint` says where the
+ * harness reaches it, `subscribeUser` asks it to subscribe (in process or in its container); the rest is
+ * the run's material (credentials, PKI, profile) the harness holds.
+ */
+export class SimulatedMessageStorage implements MessageStorageRole {
   readonly external = false;
   readonly timeoutMs = 3000;
   private readonly subscribed = new Map<string, MssAccount>();
 
   constructor(
-    private readonly server: MessageStorageServer,
-    private readonly ports: { imaps?: number; imap?: number },
+    readonly actor: string,
+    private readonly endpointOf: (transport: Transport) => Endpoint | undefined,
+    private readonly subscribeUser: (name: string) => Promise<MssAccount>,
     private readonly pki: TestPki,
     private readonly profile: Profile,
-    private readonly accounts: readonly TestAccount[],
-    private readonly transcript: TranscriptSink & { secret?(v: string): void },
-  ) {
-    this.actor = server.actor;
-  }
+    private readonly creds: MssCredentials,
+  ) {}
 
   get trustAnchorPem(): string {
     return this.pki.trustAnchorPem;
   }
 
   endpoint(transport: Transport): Endpoint | undefined {
-    const port = transport === 'implicit-tls' ? this.ports.imaps : this.ports.imap;
-    return port === undefined ? undefined : { host: HOST, port, servername: MESSAGE_STORAGE_NAME };
+    return this.endpointOf(transport);
   }
 
   pskEndpoint(): Endpoint | undefined {
@@ -216,32 +230,40 @@ class EmbeddedMessageStorage implements MessageStorageRole {
   }
 
   psk(): PskCredential | undefined {
-    return this.profile.capabilities.messageStorage.pskTls.length > 0 ? { identity: EVVM_SERVER_PSK_IDENTITY, key: mssCredentials(this.accounts).psk } : undefined;
+    return this.profile.capabilities.messageStorage.pskTls.length > 0 ? { identity: EVVM_SERVER_PSK_IDENTITY, key: this.creds.psk } : undefined;
   }
 
   account(name: string): MssAccount {
-    const found = this.subscribed.get(name) ?? mssCredentials(this.accounts).accounts.find((a) => a.name === name);
+    const found = this.subscribed.get(name) ?? this.creds.accounts.find((a) => a.name === name);
     if (!found) throw new Error(`no Message Storage account named "${name}"`);
     return found;
   }
 
   async subscribe(name: string): Promise<MssAccount> {
-    const account = subscribeUser(this.server, name, this.transcript);
+    const account = await this.subscribeUser(name);
     this.subscribed.set(name, account);
     return account;
   }
 
   storageTarget(name: string): StorageTarget {
-    const c = this.pki.leaf('evvm-server-client');
-    return storageTargetFor({ endpoint: (t) => this.endpoint(t), trustAnchorPem: this.pki.trustAnchorPem, certificate: { chainPem: c.chainPem, keyPem: c.keyPem }, profile: this.profile, account: this.account(name) });
+    return evvmServerTarget(this.pki, this.profile, (t) => this.endpoint(t), this.account(name));
   }
+}
+
+/** Where the harness reaches an IMAP server's ports, with the Message Storage Server's name. */
+export function storageEndpoints(ports: { imaps?: number; imap?: number }, at: (port: number) => { host: string; port: number }): (t: Transport) => Endpoint | undefined {
+  return (t) => {
+    const port = t === 'implicit-tls' ? ports.imaps : ports.imap;
+    return port === undefined ? undefined : { ...at(port), servername: MESSAGE_STORAGE_NAME };
+  };
 }
 
 registerEmbeddedRole('message-storage', async (ctx) => {
   const server = new MessageStorageServer(messageStorageConfig({ pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, faults: ctx.faults, transcript: ctx.transcript }));
   const ports = await server.start();
   ctx.onStop(() => server.stop());
-  return new EmbeddedMessageStorage(server, ports, ctx.pki, ctx.profile, ctx.accounts, ctx.transcript);
+  const at = (port: number) => ({ host: HOST, port });
+  return new SimulatedMessageStorage(server.actor, storageEndpoints(ports, at), async (name) => subscribeUser(server, name, ctx.transcript), ctx.pki, ctx.profile, mssCredentials(ctx.accounts));
 });
 
 // ---- the EVVM Server's storage link ----
@@ -266,43 +288,60 @@ export function freshVoicemail(identifier: string): { messageId: string; raw: Bu
   return { messageId, raw: Buffer.from(raw, 'utf8') };
 }
 
+/** The EVVM Server's storage link: its IF-5 faults (evvm-server:mss-…) only. */
+export function evvmServerStorage(server: EvvmServer, faults: readonly string[], transcript: TranscriptSink): EvvmServerStorage {
+  return new EvvmServerStorage(server, new MessageStorageLink({ faults: faults.filter((f) => f.startsWith('evvm-server:mss-')), transcript }));
+}
+
+/** A voicemail is deposited in the mailbox of the demo user `name`; the EVVM Server stores it at `target`. */
+export async function depositAndStore(storage: EvvmServerStorage, accounts: readonly TestAccount[], name: string, target: StorageTarget): Promise<{ messageId: string; result: StoreResult }> {
+  const identifier = accounts.find((a) => a.name === name)?.identifiers.MSISDN;
+  if (!identifier) throw new Error(`the EVVM Server has no mailbox for "${name}"`);
+  storage.configure(target);
+  const vm = freshVoicemail(identifier);
+  const result = await storage.depositAndStore(identifier, { raw: vm.raw });
+  return { messageId: vm.messageId, result };
+}
+
 registerEmbeddedRole('evvm-server-storage', async (ctx) => {
-  const server = await ctx.evvmServer();
-  const link = new MessageStorageLink({ faults: ctx.faults.filter((f) => f.startsWith('evvm-server:mss-')), transcript: ctx.transcript });
-  const storage = new EvvmServerStorage(server, link);
-  return {
-    actor: storage.actor,
-    async depositAndStore(name: string, target: StorageTarget) {
-      const identifier = ctx.accounts.find((a) => a.name === name)?.identifiers.MSISDN;
-      if (!identifier) throw new Error(`the EVVM Server has no mailbox for "${name}"`);
-      storage.configure(target);
-      const vm = freshVoicemail(identifier);
-      const result = await storage.depositAndStore(identifier, { raw: vm.raw });
-      return { messageId: vm.messageId, result };
-    },
-  };
+  const storage = evvmServerStorage(await ctx.evvmServer(), ctx.faults, ctx.transcript);
+  return { actor: storage.actor, depositAndStore: (name, target) => depositAndStore(storage, ctx.accounts, name, target) };
 });
 
 // ---- adversaries ----
 
+/** The account whose credential a rogue Message Storage Server is after: what the EVVM Server holds for alice. */
+export function rogueTargetAccount(creds: MssCredentials): MssAccount {
+  return creds.accounts[0]!;
+}
+
+/** A server impersonating the Message Storage Server with a flawed certificate: it accepts any password for `account`. */
+export function rogueMessageStorageServer(pki: TestPki, flaw: CertificateFlaw, account: { username: string; password: string }, transcript: TranscriptSink): ImapServer {
+  const bad = pki.bad('message-storage', flaw);
+  const backend = new SimpleBackend({ accounts: [{ username: account.username, password: account.password }], acceptAnyPassword: true, requireTls: true });
+  return new ImapServer({ actor: 'Rogue Message Storage Server', peer: 'EVVM Server', host: HOST, listen: { implicitTls: true, starttls: true }, tls: { key: bad.keyPem, cert: bad.chainPem }, backend, transcript });
+}
+
+/** The rogue as the steps see it, wherever it runs: `endpoint` is where the harness reaches it. */
+export function rogueMessageStorage(args: {
+  actor: string;
+  endpoint: (t: Transport) => Endpoint;
+  clientBytes: () => Promise<Buffer>;
+  account: MssAccount;
+  pki: TestPki;
+  profile: Profile;
+}): RogueMessageStorage {
+  const { actor, endpoint, clientBytes, account, pki, profile } = args;
+  return { actor, credential: account.password, endpoint, clientBytes, target: () => evvmServerTarget(pki, profile, endpoint, account) };
+}
+
 registerEmbeddedRole('message-storage-adversaries', async (ctx) => ({
   async rogue(flaw: CertificateFlaw): Promise<RogueMessageStorage> {
-    const bad = ctx.pki.bad('message-storage', flaw);
-    // what the EVVM Server holds for alice's genuine store: the rogue is after exactly this
-    const alice = mssCredentials(ctx.accounts).accounts[0]!;
-    const backend = new SimpleBackend({ accounts: [{ username: alice.username, password: alice.password }], acceptAnyPassword: true, requireTls: true });
-    const rogue = new ImapServer({ actor: 'Rogue Message Storage Server', peer: 'EVVM Server', host: HOST, listen: { implicitTls: true, starttls: true }, tls: { key: bad.keyPem, cert: bad.chainPem }, backend, transcript: ctx.transcript });
+    const alice = rogueTargetAccount(mssCredentials(ctx.accounts));
+    const rogue = rogueMessageStorageServer(ctx.pki, flaw, alice, ctx.transcript);
     const ports = await rogue.start();
     ctx.onStop(() => rogue.stop());
-    const endpoint = (t: Transport): Endpoint => ({ host: HOST, port: (t === 'implicit-tls' ? ports.imaps : ports.imap)!, servername: MESSAGE_STORAGE_NAME });
-    const client = ctx.pki.leaf('evvm-server-client');
-    return {
-      actor: rogue.actor,
-      credential: alice.password,
-      endpoint,
-      clientBytes: async () => Buffer.concat(rogue.connections().map((c) => c.clientBytes)),
-      target: () =>
-        storageTargetFor({ endpoint: (t) => endpoint(t), trustAnchorPem: ctx.pki.trustAnchorPem, certificate: { chainPem: client.chainPem, keyPem: client.keyPem }, profile: ctx.profile, account: alice }),
-    };
+    const endpoint = (t: Transport): Endpoint => storageEndpoints(ports, (port) => ({ host: HOST, port }))(t)!;
+    return rogueMessageStorage({ actor: rogue.actor, endpoint, clientBytes: async () => Buffer.concat(rogue.connections().map((c) => c.clientBytes)), account: alice, pki: ctx.pki, profile: ctx.profile });
   },
 }));
