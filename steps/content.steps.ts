@@ -70,7 +70,7 @@ function left(w: EvvmWorld): LeftVoicemail {
 
 function served(w: EvvmWorld): NonNullable<ContentRetrieval['report']> {
   const o = opened(w);
-  w.check('VoicemailServedOverImap', o.report !== undefined, o.report ? `the EVVM Client fetched UID ${o.retrieval.voicemails.find((v) => v.raw === o.served)?.uid ?? '?'} over IMAP` : `the voicemail was not served: ${o.retrieval.error ?? 'not in the mailbox'}`, { loggedIn: o.retrieval.loggedIn, messages: o.retrieval.voicemails.length });
+  w.check('VoicemailServedOverImap', o.report !== undefined, o.report ? `the EVVM Client fetched UID ${o.retrieval.voicemails.find((v) => o.served !== undefined && v.raw.equals(o.served))?.uid ?? '?'} over IMAP` : `the voicemail was not served: ${o.retrieval.error ?? 'not in the mailbox'}`, { loggedIn: o.retrieval.loggedIn, messages: o.retrieval.voicemails.length });
   return o.report!;
 }
 

@@ -27,10 +27,7 @@ class ContainersContent extends ContentRoleBase {
   protected async openAtClient(request: ContentRetrievalRequest): Promise<OpenedRetrieval> {
     const c = await this.containers.control('evvm-client');
     // the EVVM Server's endpoint as the harness sees it, translated for the evvm-client container
-    const opened = await c.call<OpenedRetrieval>('POST /content/retrieve', { ...request, target: this.containers.onNetwork(request.target) });
-    // In process the served voicemail IS one of the retrieval's (same Buffer); the wire made two copies: make it one again.
-    const same = opened.served && opened.retrieval.voicemails.find((v) => v.uid === opened.uid && v.raw.equals(opened.served!));
-    return same ? { ...opened, served: same.raw } : opened;
+    return c.call<OpenedRetrieval>('POST /content/retrieve', { ...request, target: this.containers.onNetwork(request.target) });
   }
 }
 
