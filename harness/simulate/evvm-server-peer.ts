@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PEER, startPeerEvvmServer } from '../topology/embedded/interworking';
+import { PEER, PEER_ADDRESS, startPeerEvvmServer } from '../topology/embedded/interworking';
 import { registerSimulatedRole } from './registry';
 
 /**
@@ -11,7 +11,7 @@ registerSimulatedRole('evvm-server-peer', async (ctx) => {
   const peer = await startPeerEvvmServer({ pki: ctx.pki, host: ctx.host });
   const smtp = peer.interworking.endpoint('interServer', 'starttls')!;
   const smtps = peer.interworking.endpoint('interServer', 'implicit-tls')!;
-  const address = `${PEER.mailbox}@${PEER.domain}`;
+  const address = PEER_ADDRESS;
   return {
     endpoints: { smtp: `${ctx.host}:${smtp.port}`, smtps: `${ctx.host}:${smtps.port}`, servername: PEER.identity },
     trust: { ca: path.join(ctx.pkiDir, 'ca.pem'), clientCert: path.join(ctx.pkiDir, 'evvm-server-client.crt'), clientKey: path.join(ctx.pkiDir, 'evvm-server-client.key') },

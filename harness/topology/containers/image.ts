@@ -13,7 +13,9 @@ import { GenericContainer, ImageName, getContainerRuntimeClient } from 'testcont
 import { projectRoot } from '../../paths';
 
 const IMAGE = 'evvm-conformance-sim';
+// the tag names the assembly's version too: v2 keeps /tmp world-writable (sticky), as programs expect
 const LOCAL_BASE = 'evvm-conformance-base';
+const LOCAL_BASE_VERSION = 'v3';
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -54,7 +56,8 @@ async function place(rootfs: string, source: string, target = source): Promise<v
 }
 
 async function buildLocalBase(log: (line: string) => void): Promise<string> {
-  const tag = `${LOCAL_BASE}:node${process.versions.node}`;
+  const assembly = createHash('sha256').update(readFileSync(path.join(projectRoot(), 'docker/base/Dockerfile'))).update(LOCAL_BASE_VERSION).digest('hex').slice(0, 8);
+  const tag = `${LOCAL_BASE}:node${process.versions.node}-${assembly}`;
   if (await exists(tag)) return tag;
   log(`assembling the base image ${tag} from ${process.execPath} and openssl (no registry needed)`);
   await buildFrom('docker/base/Dockerfile', tag, {}, async (dir) => {
@@ -92,8 +95,15 @@ async function buildFrom(dockerfile: string, tag: string, args: Record<string, s
   try {
     await fill(dir);
     await copyFile(path.join(projectRoot(), dockerfile), path.join(dir, 'Dockerfile'));
-    await writeFile(path.join(dir, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
-    await GenericContainer.fromDockerfile(dir).withBuildArgs(args).build(tag, { deleteOnExit: false });
+    // with a .dockerignore, testcontainers packs files only: the empty /tmp of the base would be lost
+    if (dockerfile === 'docker/Dockerfile') await writeFile(path.join(dir, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
+    // the context is packed with the process's umask applied: 0 keeps modes as they are (/tmp stays 1777)
+    const umask = process.umask(0);
+    try {
+      await GenericContainer.fromDockerfile(dir).withBuildArgs(args).build(tag, { deleteOnExit: false });
+    } finally {
+      process.umask(umask);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -101,10 +111,9 @@ async function buildFrom(dockerfile: string, tag: string, args: Record<string, s
 
 /** The runtime image (base + production dependencies), rebuilt only when the lock file or the base changes. */
 async function ensureDeps(root: string, log: (line: string) => void): Promise<string> {
-  const base = process.env.EVVM_IMAGE_BASE || '';
-  const tag = `${IMAGE}-deps:${contentKey(root, ['package.json', 'package-lock.json', 'docker/deps.Dockerfile', 'docker/base/Dockerfile'], base || 'local')}`;
+  const baseTag = process.env.EVVM_IMAGE_BASE || (await buildLocalBase(log));
+  const tag = `${IMAGE}-deps:${contentKey(root, ['package.json', 'package-lock.json', 'docker/deps.Dockerfile'], baseTag)}`;
   if (await exists(tag)) return tag;
-  const baseTag = base || (await buildLocalBase(log));
   log(`building the runtime image ${tag} on ${baseTag}`);
   await buildFrom('docker/deps.Dockerfile', tag, { BASE: baseTag }, async (dir) => {
     await copyFile(path.join(root, 'package.json'), path.join(dir, 'package.json'));

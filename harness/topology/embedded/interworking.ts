@@ -3,7 +3,8 @@
  * and EVVM-AUTH-06..08 talk to, and their embedded implementations: the EVVM Server's SMTP interfaces
  * (around the embedded EVVM Server), the Forwarding Gateway, the Non-OMA VM Service, a second EVVM Server
  * in the peer domain peer.example, and the harness's equipment (test senders with chosen certificates,
- * impostor servers, the S/MIME signer). Roles observe; they do not judge.
+ * impostor servers, the S/MIME signer). Roles observe; they do not judge. The container topology runs the
+ * same simulators, built by the same helpers (harness/simulate/driven/interworking.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
@@ -37,6 +38,8 @@ export type { SmtpInterface, LinkName } from '../../../simulators/evvm-server/in
 /** The EVVM Server's domain and name, and those of the peer domain's EVVM Server. */
 export const HOME = { domain: 'op.example', identity: 'evvm-server.op.example' } as const;
 export const PEER = { domain: 'peer.example', identity: 'evvm-server.peer.example', mailbox: 'dave' } as const;
+/** the peer domain's one mailbox, by its e-mail identifier */
+export const PEER_ADDRESS = `${PEER.mailbox}@${PEER.domain}`;
 export const NON_OMA = { domain: 'legacy-vm.example', identity: 'non-oma-vm.op.example' } as const;
 export const FGW = { identity: 'forwarding-gateway.op.example' } as const;
 
@@ -157,7 +160,7 @@ declare module '../registry' {
   }
 }
 
-// --- configuration shared by the embedded topology and `simulate` ---
+// --- configuration and behaviour shared by the embedded topology, `simulate` and the container topology ---
 
 function linkPolicy(profile: Profile, pki: TestPki, link: LinkName): LinkPolicy {
   const p = profile.policy.interfaces[link];
@@ -260,6 +263,117 @@ export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: Tra
   return { server, interworking, password, stop: async () => (await Promise.all([interworking.stop(), server.stop()]), undefined) };
 }
 
+/** Points one of the EVVM Server's links at an endpoint; for interServer, the route to a peer domain. */
+export function routeLink(iw: EvvmInterworking, link: LinkName, endpoint: SmtpEndpoint, domain?: string): void {
+  if (link === 'interServer') iw.routeDomain(domain ?? PEER.domain, endpoint);
+  else iw.route(link, endpoint);
+}
+
+/**
+ * The peer EVVM Server relays a voicemail to the EVVM Server at `target`: with a valid certificate it is
+ * the genuine peer (its own policy and behaviour, re-encoding if the harness asked it to); with any other
+ * it is an impostor presenting that certificate.
+ */
+export async function relayFromPeer(
+  peer: { interworking: EvvmInterworking },
+  ctx: { pki: TestPki; transcript: TranscriptSink },
+  request: { message: { from: string; to: string; raw: Buffer }; certificate: PeerCertificate; target: SmtpEndpoint; reEncode: boolean },
+): Promise<DeliveryResult> {
+  const { message, certificate, target } = request;
+  // the peer is the harness's instrument: whatever the recipient's domain, it goes to the EVVM Server
+  peer.interworking.routeDomain(message.to.slice(message.to.lastIndexOf('@') + 1), target);
+  if (certificate === 'valid') return (await peer.interworking.send('interServer', { ...message, raw: request.reEncode ? reEncodeMime(message.raw) : message.raw })).result;
+  return deliver({
+    actor: 'Impostor EVVM Server',
+    peer: 'EVVM Server',
+    endpoint: target,
+    heloName: PEER.identity,
+    serverPolicy: { mutualAuth: true, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [HOME.identity] },
+    ...(certificate === 'missing' ? {} : { credential: clientCredential(ctx.pki, 'interServer', certificate)! }),
+    from: message.from,
+    to: [message.to],
+    message: message.raw,
+    transcript: ctx.transcript,
+  });
+}
+
+/** The name a party's servers prove (what an impostor of it must prove too). */
+export function serverNameOf(party: Party): string {
+  return party === 'evvmServer' ? HOME.identity : party === 'interServer' ? PEER.identity : party === 'nonOmaVm' ? NON_OMA.identity : FGW.identity;
+}
+
+/**
+ * An SMTP server standing in for a party with a flawed certificate, or without STARTTLS (a downgrade),
+ * not yet started. It accepts anyone: it exists to collect what a careless sender hands it.
+ */
+export function smtpImpostor(ctx: { pki: TestPki; transcript: TranscriptSink }, party: Party, flaw: ServerCertificateFlaw | 'no-starttls'): { actor: string; servername: string; listener: SmtpListener; received(): ReceivedMessage[] } {
+  const actor = flaw === 'no-starttls' ? `${PARTY_NAME[party]} without STARTTLS` : `Impostor ${PARTY_NAME[party]}`;
+  const received: ReceivedMessage[] = [];
+  const servername = serverNameOf(party);
+  const listener = new SmtpListener({
+    actor,
+    peer: party === 'evvmServer' ? 'Non-OMA VM Service' : 'EVVM Server',
+    name: servername,
+    listen: { starttls: true, implicitTls: true },
+    tls: serverCredential(ctx.pki, party, flaw === 'no-starttls' ? undefined : flaw),
+    clientPolicy: { mutualAuth: false, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [] },
+    offerStartTls: () => flaw !== 'no-starttls',
+    requireTls: () => false,
+    onMessage: (m) => {
+      received.push(m);
+      return undefined;
+    },
+    transcript: ctx.transcript,
+  });
+  return { actor, servername, listener, received: () => [...received] };
+}
+
+/**
+ * The harness's own equipment for this clause, in every topology: test senders, raw SMTP sessions, the
+ * S/MIME voicemail builder and signer, signature verification. `impostor` is the topology's (adversaries).
+ */
+export function interworkingEquipment(
+  ctx: { pki: TestPki; transcript: TranscriptSink; onStop(stop: () => Promise<void>): void },
+  impostor: InterworkingEquipment['impostor'],
+): InterworkingEquipment {
+  return {
+    impostor,
+    send: (target, as, certificate, message, options) =>
+      deliver({
+        actor: `Test Sender (as ${PARTY_NAME[as]})`,
+        peer: 'EVVM Server',
+        endpoint: target,
+        heloName: `test-sender.${HOME.domain}`,
+        serverPolicy: { mutualAuth: true, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [target.servername] },
+        ...(certificate === 'missing' ? {} : { credential: clientCredential(ctx.pki, as, certificate)! }),
+        ...(options?.noTls ? { noTls: true } : {}),
+        from: message.from,
+        to: [message.to],
+        message: message.raw,
+        transcript: ctx.transcript,
+      }),
+    open: async (target) => {
+      const c = await SmtpConnection.open({ actor: 'Test Client', peer: 'EVVM Server', endpoint: target, tls: { trustAnchors: ctx.pki.trustAnchorPem }, transcript: ctx.transcript });
+      ctx.onStop(async () => c.close());
+      return c;
+    },
+    voicemail: async (from, to, signedBy) => {
+      const messageId = `<vm-${randomUUID().slice(0, 12)}@${from.includes('@') ? from.split('@')[1] : HOME.domain}>`;
+      const vm = { from, to, messageId, audio: randomBytes(600), subject: `voice message for ${to}` };
+      if (!signedBy) return { raw: vpimMessage(vm), messageId };
+      const leaf = ctx.pki.leaf(SERVER_LEAF[signedBy]);
+      const signed = await opensslSigner.sign(vpimEntity(vm), { chainPem: leaf.chainPem, keyPem: leaf.keyPem });
+      ctx.transcript.record({ actor: PARTY_NAME[signedBy], channel: 'cms', dir: 'event', text: `signed ${messageId} (S/MIME multipart/signed, signer ${leaf.subject})` });
+      return { raw: vpimMessage(vm, signed), messageId };
+    },
+    verifySignature: async (raw) => {
+      const r = await opensslSigner.verify(raw, ctx.pki.trustAnchorPem);
+      ctx.transcript.record({ actor: 'Harness', channel: 'cms', dir: 'event', text: `openssl cms -verify: ${r.valid ? 'valid' : 'INVALID'}: ${r.reason}${r.signer ? ` (signer ${r.signer})` : ''}` });
+      return r;
+    },
+  };
+}
+
 // --- embedded implementations ---
 
 registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
@@ -273,7 +387,7 @@ registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
     endpoint: (iface, transport) => iw.endpoint(iface, transport),
     setForwarding: async (identifier, address) => iw.setForwarding(identifier, address),
     leaveVoicemail: async (identifier, raw) => void server.deposit(identifier, { raw }),
-    route: async (link, endpoint, domain) => (link === 'interServer' ? iw.routeDomain(domain ?? PEER.domain, endpoint) : iw.route(link, endpoint)),
+    route: async (link, endpoint, domain) => routeLink(iw, link, endpoint, domain),
     outbound: (count) => iw.waitForOutbound(count),
     observations: async () => iw.observations(),
     mailbox: async (identifier) => server.messages(identifier),
@@ -335,103 +449,30 @@ registerEmbeddedRole('evvm-server-peer', async (ctx) => {
   };
   peer.interworking.routeDomain(HOME.domain, homeIn('starttls'));
   await home.route('interServer', peer.interworking.endpoint('interServer', 'starttls')!, PEER.domain);
-  const address = `${PEER.mailbox}@${PEER.domain}`;
   return {
     actor: peer.interworking.actor,
     domain: PEER.domain,
-    mailboxAddress: address,
+    mailboxAddress: PEER_ADDRESS,
     endpoint: (t) => peer.interworking.endpoint('interServer', t)!,
-    mailbox: async () => peer.server.messages(address),
+    mailbox: async () => peer.server.messages(PEER_ADDRESS),
     observations: async () => peer.interworking.observations(),
     reEncodeRelays: (on) => {
       reEncode = on;
     },
-    sendVoicemail: async (message, certificate, transport = 'starttls') => {
-      // the peer is the harness's instrument: whatever the recipient's domain, it goes to the EVVM Server
-      peer.interworking.routeDomain(message.to.slice(message.to.lastIndexOf('@') + 1), homeIn(transport));
-      if (certificate === 'valid') {
-        // the genuine peer, with its own policy and behaviour
-        return (await peer.interworking.send('interServer', { ...message, raw: reEncode ? reEncodeMime(message.raw) : message.raw })).result;
-      }
-      return deliver({
-        actor: 'Impostor EVVM Server',
-        peer: 'EVVM Server',
-        endpoint: homeIn(transport),
-        heloName: PEER.identity,
-        serverPolicy: { mutualAuth: true, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [HOME.identity] },
-        ...(certificate === 'missing' ? {} : { credential: clientCredential(ctx.pki, 'interServer', certificate)! }),
-        from: message.from,
-        to: [message.to],
-        message: message.raw,
-        transcript: ctx.transcript,
-      });
-    },
+    sendVoicemail: (message, certificate, transport = 'starttls') => relayFromPeer(peer, ctx, { message, certificate, target: homeIn(transport), reEncode }),
   };
 });
 
 registerEmbeddedRole('interworking-equipment', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  return {
-    impostor: (party, flaw) => startImpostor(ctx, home, party, flaw),
-    send: (target, as, certificate, message, options) =>
-      deliver({
-        actor: `Test Sender (as ${PARTY_NAME[as]})`,
-        peer: 'EVVM Server',
-        endpoint: target,
-        heloName: `test-sender.${HOME.domain}`,
-        serverPolicy: { mutualAuth: true, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [target.servername] },
-        ...(certificate === 'missing' ? {} : { credential: clientCredential(ctx.pki, as, certificate)! }),
-        ...(options?.noTls ? { noTls: true } : {}),
-        from: message.from,
-        to: [message.to],
-        message: message.raw,
-        transcript: ctx.transcript,
-      }),
-    open: async (target) => {
-      const c = await SmtpConnection.open({ actor: 'Test Client', peer: 'EVVM Server', endpoint: target, tls: { trustAnchors: ctx.pki.trustAnchorPem }, transcript: ctx.transcript });
-      ctx.onStop(async () => c.close());
-      return c;
-    },
-    voicemail: async (from, to, signedBy) => {
-      const messageId = `<vm-${randomUUID().slice(0, 12)}@${from.includes('@') ? from.split('@')[1] : HOME.domain}>`;
-      const vm = { from, to, messageId, audio: randomBytes(600), subject: `voice message for ${to}` };
-      if (!signedBy) return { raw: vpimMessage(vm), messageId };
-      const leaf = ctx.pki.leaf(SERVER_LEAF[signedBy]);
-      const signed = await opensslSigner.sign(vpimEntity(vm), { chainPem: leaf.chainPem, keyPem: leaf.keyPem });
-      ctx.transcript.record({ actor: PARTY_NAME[signedBy], channel: 'cms', dir: 'event', text: `signed ${messageId} (S/MIME multipart/signed, signer ${leaf.subject})` });
-      return { raw: vpimMessage(vm, signed), messageId };
-    },
-    verifySignature: async (raw) => {
-      const r = await opensslSigner.verify(raw, ctx.pki.trustAnchorPem);
-      ctx.transcript.record({ actor: 'Harness', channel: 'cms', dir: 'event', text: `openssl cms -verify: ${r.valid ? 'valid' : 'INVALID'}: ${r.reason}${r.signer ? ` (signer ${r.signer})` : ''}` });
-      return r;
-    },
-  };
+  return interworkingEquipment(ctx, (party, flaw) => startImpostor(ctx, home, party, flaw));
 });
 
 async function startImpostor(ctx: EmbeddedContext, home: EvvmSmtpRole, party: Party, flaw: ServerCertificateFlaw | 'no-starttls'): Promise<ImpostorServer> {
-  const actor = flaw === 'no-starttls' ? `${PARTY_NAME[party]} without STARTTLS` : `Impostor ${PARTY_NAME[party]}`;
-  const received: ReceivedMessage[] = [];
-  const listener = new SmtpListener({
-    actor,
-    peer: party === 'evvmServer' ? 'Non-OMA VM Service' : 'EVVM Server',
-    name: party === 'evvmServer' ? HOME.identity : party === 'interServer' ? PEER.identity : party === 'nonOmaVm' ? NON_OMA.identity : FGW.identity,
-    listen: { starttls: true, implicitTls: true },
-    tls: serverCredential(ctx.pki, party, flaw === 'no-starttls' ? undefined : flaw),
-    // it accepts anyone: it exists to collect what a careless sender hands it
-    clientPolicy: { mutualAuth: false, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [] },
-    offerStartTls: () => flaw !== 'no-starttls',
-    requireTls: () => false,
-    onMessage: (m) => {
-      received.push(m);
-      return undefined;
-    },
-    transcript: ctx.transcript,
-  });
-  const ports = await listener.start();
-  ctx.onStop(() => listener.stop());
-  const servername = party === 'evvmServer' ? HOME.identity : party === 'interServer' ? PEER.identity : party === 'nonOmaVm' ? NON_OMA.identity : FGW.identity;
-  const endpoint = (t: SmtpTransport): SmtpEndpoint => ({ host: '127.0.0.1', port: (t === 'starttls' ? ports.smtp : ports.smtps)!, servername, transport: t });
+  const impostor = smtpImpostor(ctx, party, flaw);
+  const ports = await impostor.listener.start();
+  ctx.onStop(() => impostor.listener.stop());
+  const endpoint = (t: SmtpTransport): SmtpEndpoint => ({ host: '127.0.0.1', port: (t === 'starttls' ? ports.smtp : ports.smtps)!, servername: impostor.servername, transport: t });
   if (party !== 'evvmServer') await home.route(party, endpoint('starttls'), PEER.domain);
-  return { actor, endpoint, received: async () => [...received], sessions: async () => listener.observations() };
+  return { actor: impostor.actor, endpoint, received: async () => impostor.received(), sessions: async () => impostor.listener.observations() };
 }
