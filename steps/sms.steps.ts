@@ -38,6 +38,11 @@ async function device(w: EvvmWorld, name: string): Promise<SmsDevice> {
   return (await w.topology.role('evvm-client-sms')).device(name);
 }
 
+// what a device observed, asked of wherever it runs
+const receivedBy = async (w: EvvmWorld, name: string) => (await device(w, name)).received();
+const syncsOf = async (w: EvvmWorld, name: string) => (await device(w, name)).syncs();
+const stateOf = async (w: EvvmWorld, name: string) => (await device(w, name)).state();
+
 async function settled(w: EvvmWorld): Promise<void> {
   await (await w.topology.role('smsc')).settled();
 }
@@ -45,7 +50,8 @@ async function settled(w: EvvmWorld): Promise<void> {
 /** Remembers where a device stood, so Then steps judge only what happened since. */
 async function mark(w: EvvmWorld, name: string): Promise<SmsDevice> {
   const d = await device(w, name);
-  sms(w).marks.set(name, { received: d.received().length, notifications: d.notifications().length, syncs: d.syncs().length, state: d.state() });
+  const [received, notifications, syncs, state] = await Promise.all([d.received(), d.notifications(), d.syncs(), d.state()]);
+  sms(w).marks.set(name, { received: received.length, notifications: notifications.length, syncs: syncs.length, state });
   return d;
 }
 
@@ -69,14 +75,14 @@ function redirectingStatus(w: EvvmWorld, name: string, mailbox: string): string 
   return `${policy(w).clientPrefix}:STATUS:st=R;rc=0;srv=${name};ipt=${rogue.port};u=${w.account(mailbox).identifiers.MSISDN};pw=${pw}`;
 }
 
-function lastNotification(d: SmsDevice, from: number) {
-  const list = d.notifications().slice(from);
+async function lastNotification(d: SmsDevice, from: number) {
+  const list = (await d.notifications()).slice(from);
   return list[list.length - 1];
 }
 
 /** The STATUS texts a handset received, newest last. */
-function statusTexts(w: EvvmWorld, d: SmsDevice): string[] {
-  return d.received().map((r) => r.text).filter((t) => t.startsWith(`${policy(w).clientPrefix}:STATUS:`));
+async function statusTexts(w: EvvmWorld, d: SmsDevice): Promise<string[]> {
+  return (await d.received()).map((r) => r.text).filter((t) => t.startsWith(`${policy(w).clientPrefix}:STATUS:`));
 }
 
 function sameVoicemails(a: ClientVvmState, b: ClientVvmState): boolean {
@@ -99,13 +105,13 @@ Given('the SMSC serves the EVVM Server and the handsets of {string} and {string}
 Given('a handset {string} whose number has no mailbox', async function (this: EvvmWorld, name: string) {
   const clients = await this.topology.role('evvm-client-sms');
   // numbers of the test network that no mailbox has: +15550991, +15550992, …
-  clients.stranger(name, `tel:+155509${90 + ++sms(this).strangers}`);
+  await clients.stranger(name, `tel:+155509${90 + ++sms(this).strangers}`);
   await mark(this, name);
 });
 
 Given('a handset {string} whose number has no mailbox but ends in the same seven digits as the MSISDN of {string}', async function (this: EvvmWorld, name: string, owner: string) {
   const digits = this.account(owner).identifiers.MSISDN.replace(/[^0-9]/g, '');
-  (await this.topology.role('evvm-client-sms')).stranger(name, `tel:+44700${digits.slice(-7)}`);
+  await (await this.topology.role('evvm-client-sms')).stranger(name, `tel:+44700${digits.slice(-7)}`);
   await mark(this, name);
 });
 
@@ -124,7 +130,7 @@ Given('the EVVM Client of {string} has activated the VVM service', async functio
   const d = await device(this, name);
   await d.activate();
   await settled(this);
-  const s = d.state();
+  const s = await d.state();
   this.check('ClientActivated', s.provisioned && s.reportedStatus === 'R', s.provisioned ? `the EVVM Client holds its account and ${s.voicemails.length} voicemail(s)` : `the EVVM Client is not provisioned (status ${s.reportedStatus ?? 'none'})`, { state: s });
   await mark(this, name);
 });
@@ -139,7 +145,7 @@ When('the EVVM Client of {string} activates the VVM service', async function (th
 When('the EVVM Client of {string} deactivates the VVM service', async function (this: EvvmWorld, name: string) {
   const d = await mark(this, name);
   const server = await (await this.topology.role('evvm-server-sms')).observations();
-  sms(this).deactivation = { received: d.received().length, serverNotifications: server.notifications.length };
+  sms(this).deactivation = { received: (await d.received()).length, serverNotifications: server.notifications.length };
   await d.deactivate();
   await settled(this);
 });
@@ -245,32 +251,32 @@ When("a fake base station sends {string} the notification {string} from the EVVM
 
 Then("the EVVM Client of {string} accepted a {word} from the EVVM Server's number", async function (this: EvvmWorld, name: string, event: string) {
   const d = await device(this, name);
-  const got = d.notifications().slice(since(this, name).notifications);
+  const got = (await d.notifications()).slice(since(this, name).notifications);
   const hit = got.find((n) => n.verdict === 'accepted' && n.event === event && n.originator.replace(/^\+/, '') === policy(this).shortCode);
   this.check('ClientAcceptedNotification', !!hit, hit ? `accepted ${event} from ${hit.originator}: ${hit.action ?? ''}` : `no ${event} from ${policy(this).shortCode} was accepted`, { notifications: got });
 });
 
 Then('the EVVM Client of {string} synchronised with the EVVM Server', async function (this: EvvmWorld, name: string) {
   const d = await device(this, name);
-  const syncs = d.syncs().slice(since(this, name).syncs);
+  const syncs = (await d.syncs()).slice(since(this, name).syncs);
   const ok = syncs.find((s) => s.serverAuthenticated && s.loggedIn && !s.error);
   this.check('ClientSynchronised', !!ok, ok ? `authenticated IMAP sync (${ok.trigger}): ${ok.voicemails} voicemail(s)` : 'no authenticated IMAP synchronisation followed', { syncs });
 });
 
 Then('the EVVM Client of {string} did not synchronise', async function (this: EvvmWorld, name: string) {
-  const syncs = (await device(this, name)).syncs().slice(since(this, name).syncs);
+  const syncs = (await syncsOf(this, name)).slice(since(this, name).syncs);
   this.check('NoSynchronisation', syncs.length === 0, syncs.length ? `the SMS made the EVVM Client connect to ${syncs.map((s) => `${s.host}:${s.port}`).join(', ')}` : 'the EVVM Client made no IMAP connection', { syncs });
 });
 
 Then('the EVVM Client of {string} authenticated the EVVM Server before it logged in', async function (this: EvvmWorld, name: string) {
-  const syncs = (await device(this, name)).syncs().slice(since(this, name).syncs);
+  const syncs = (await syncsOf(this, name)).slice(since(this, name).syncs);
   const last = syncs[syncs.length - 1];
   const ok = !!last && last.serverAuthenticated && last.loggedIn;
   this.check('ClientAuthenticatedServerFirst', ok, last ? `server authenticated: ${last.serverAuthenticated} (as ${last.servername}), logged in: ${last.loggedIn}${last.error ? `, ${last.error}` : ''}` : 'the EVVM Client made no IMAP connection', { syncs });
 });
 
 Then('the EVVM Client of {string} uses the EVVM Server', async function (this: EvvmWorld, name: string) {
-  const s = (await device(this, name)).state();
+  const s = await stateOf(this, name);
   const genuine = (await this.topology.evvmServer()).endpoint('implicit-tls') ?? (await this.topology.evvmServer()).endpoint('starttls');
   const ok = s.provisioned && s.server?.port === genuine?.port && s.server?.host === genuine?.servername;
   this.check('ClientKeepsEvvmServer', ok, s.server ? `the EVVM Client's account points at ${s.server.host}:${s.server.port}` : 'the EVVM Client has no account', { genuine: genuine ? `${genuine.servername}:${genuine.port}` : undefined });
@@ -278,38 +284,38 @@ Then('the EVVM Client of {string} uses the EVVM Server', async function (this: E
 
 Then('the EVVM Client of {string} did not log in to the rogue server', async function (this: EvvmWorld, name: string) {
   const port = this.adversary!.endpoint('implicit-tls').port;
-  const toRogue = (await device(this, name)).syncs().slice(since(this, name).syncs).filter((s) => s.port === port);
+  const toRogue = (await syncsOf(this, name)).slice(since(this, name).syncs).filter((s) => s.port === port);
   const loggedIn = toRogue.filter((s) => s.loggedIn);
   this.check('NoLoginAtRogue', loggedIn.length === 0, loggedIn.length ? `the EVVM Client logged in to the rogue server (as ${loggedIn[0]!.servername})` : toRogue.length ? `the EVVM Client refused the rogue server: ${toRogue.map((s) => s.error ?? 'not authenticated').join('; ')}` : 'the EVVM Client did not connect to the rogue server', { attempts: toRogue });
 });
 
 Then('the EVVM Client of {string} ignored the SMS because its originator is not allow-listed', async function (this: EvvmWorld, name: string) {
-  const n = lastNotification(await device(this, name), since(this, name).notifications);
+  const n = await lastNotification(await device(this, name), since(this, name).notifications);
   const ok = n?.verdict === 'dropped' && /originator/.test(n.reason ?? '');
   this.check('OriginatorNotAllowListed', ok, n ? `${n.verdict}${n.reason ? `: ${n.reason}` : ''}${n.action ? `; ${n.action}` : ''}` : 'the handset received no SMS', { notification: n });
 });
 
 Then('the EVVM Client of {string} ignored the SMS because it is not addressed to the VVM application port', async function (this: EvvmWorld, name: string) {
-  const n = lastNotification(await device(this, name), since(this, name).notifications);
+  const n = await lastNotification(await device(this, name), since(this, name).notifications);
   const ok = n?.verdict === 'dropped' && /port|text SMS|header/.test(n.reason ?? '');
   this.check('NotOnApplicationPort', ok, n ? `${n.verdict}${n.reason ? `: ${n.reason}` : ''}${n.action ? `; ${n.action}` : ''}` : 'the handset received no SMS', { notification: n });
 });
 
 Then('the EVVM Client of {string} rejected the SMS as malformed', async function (this: EvvmWorld, name: string) {
-  const n = lastNotification(await device(this, name), since(this, name).notifications);
+  const n = await lastNotification(await device(this, name), since(this, name).notifications);
   const ok = n?.verdict === 'malformed';
   this.check('MalformedNotificationRejected', ok, n ? `${n.verdict}${n.reason ? `: ${n.reason}` : ''}${n.action ? `; ${n.action}` : ''}` : 'the handset received no SMS', { notification: n });
 });
 
 Then('the state of the EVVM Client of {string} did not change', async function (this: EvvmWorld, name: string) {
   const before = since(this, name).state;
-  const now = (await device(this, name)).state();
+  const now = await stateOf(this, name);
   this.check('ClientStateUnchanged', sameVoicemails(before, now), sameVoicemails(before, now) ? 'account and voicemail list as before' : 'the SMS changed the EVVM Client state', { before, now });
 });
 
 Then('the voicemails of the EVVM Client of {string} equal the mailbox {string} on the EVVM Server', async function (this: EvvmWorld, name: string, mailbox: string) {
   const server = await (await this.topology.role('evvm-server-sms')).mailbox(this.account(mailbox).identifiers.MSISDN);
-  const client = (await device(this, name)).state();
+  const client = await stateOf(this, name);
   const key = (v: { uid: number; messageId?: string }): string => `${v.uid} ${v.messageId ?? '(no Message-ID)'}`;
   const want = server.map(key).sort();
   const got = client.voicemails.map((v) => key(v) + (v.placeholder ? ' (from the SMS only)' : '')).sort();
@@ -320,21 +326,21 @@ Then('the voicemails of the EVVM Client of {string} equal the mailbox {string} o
 // --- what the handsets received ---
 
 Then('the handset of {string} received the SYNC as a data SMS to the VVM application port', async function (this: EvvmWorld, name: string) {
-  const got = (await device(this, name)).received().slice(since(this, name).received).filter((r) => r.text.startsWith(`${policy(this).clientPrefix}:SYNC:`));
+  const got = (await receivedBy(this, name)).slice(since(this, name).received).filter((r) => r.text.startsWith(`${policy(this).clientPrefix}:SYNC:`));
   const ok = got.some((r) => r.port?.destination === policy(this).applicationPort && r.port.bits === 16 && r.originator === policy(this).shortCode);
   this.check('SyncOnApplicationPort', ok, got.length ? `SYNC received ${got.map((r) => (r.port ? `on port ${r.port.destination} (${r.port.bits}-bit)` : 'as a text SMS')).join(', ')} from ${got.map((r) => r.originator).join(', ')}` : 'no SYNC received', { port: policy(this).applicationPort });
 });
 
 Then('the handset of {string} received a SYNC for the new voicemail', async function (this: EvvmWorld, name: string) {
   const uid = sms(this).deposit?.uid;
-  const got = (await device(this, name)).received().slice(since(this, name).received).map((r) => r.text).filter((t) => t.startsWith(`${policy(this).clientPrefix}:SYNC:`));
+  const got = (await receivedBy(this, name)).slice(since(this, name).received).map((r) => r.text).filter((t) => t.startsWith(`${policy(this).clientPrefix}:SYNC:`));
   const ok = got.some((t) => splitNotification(t)?.pairs.some(([k, v]) => k === 'id' && v === String(uid)));
   this.check('SyncForNewVoicemail', ok, ok ? `SYNC for UID ${uid} received` : `no SYNC for UID ${uid} received`, { received: got });
 });
 
 Then('the handset of {string} received no SYNC after the deactivation', async function (this: EvvmWorld, name: string) {
   const from = sms(this).deactivation?.received ?? 0;
-  const got = (await device(this, name)).received().slice(from).map((r) => r.text).filter((t) => t.startsWith(`${policy(this).clientPrefix}:SYNC:`));
+  const got = (await receivedBy(this, name)).slice(from).map((r) => r.text).filter((t) => t.startsWith(`${policy(this).clientPrefix}:SYNC:`));
   this.check('NoSyncAfterDeactivate', got.length === 0, got.length ? `${got.length} SYNC received after Deactivate` : 'no SYNC received after Deactivate', { received: got });
 });
 
@@ -346,20 +352,20 @@ Then('the EVVM Server submitted no SYNC for {string} after the deactivation', as
 });
 
 Then('the STATUS that the handset of {string} received reports the status {string}', async function (this: EvvmWorld, name: string, st: string) {
-  const texts = statusTexts(this, await device(this, name)).slice(-1);
+  const texts = (await statusTexts(this, await device(this, name))).slice(-1);
   const got = texts.length ? splitNotification(texts[0]!)?.pairs.find(([k]) => k === 'st')?.[1] : undefined;
   this.check('StatusReported', got === st, texts.length ? `STATUS st=${got ?? '(none)'}` : 'no STATUS received', { status: texts.map(redactVvmSecrets) });
 });
 
 Then('the STATUS that the handset of {string} received carries no credentials', async function (this: EvvmWorld, name: string) {
-  const text = statusTexts(this, await device(this, name)).slice(-1)[0];
+  const text = (await statusTexts(this, await device(this, name))).slice(-1)[0];
   const keys = text ? notificationKeys(text) : [];
   const leaked = CREDENTIAL_FIELDS.filter((k) => keys.includes(k));
   this.check('NoCredentialsInStatus', !!text && leaked.length === 0, !text ? 'no STATUS received' : leaked.length ? `the STATUS carries ${leaked.join(', ')}` : `the STATUS carries only ${keys.join(', ')}`, { status: text ? redactVvmSecrets(text) : undefined });
 });
 
 Then('the STATUS that the handset of {string} received carries the credentials of {string}', async function (this: EvvmWorld, name: string, mailbox: string) {
-  const text = statusTexts(this, await device(this, name)).slice(-1)[0];
+  const text = (await statusTexts(this, await device(this, name))).slice(-1)[0];
   const pairs = text ? (splitNotification(text)?.pairs ?? []) : [];
   const account = this.account(mailbox);
   const ok = pairs.some(([k, v]) => k === 'u' && v === account.identifiers.MSISDN) && pairs.some(([k, v]) => k === 'pw' && v === account.password);
@@ -367,20 +373,20 @@ Then('the STATUS that the handset of {string} received carries the credentials o
 });
 
 Then('no password of any mailbox reached the handset of {string}', async function (this: EvvmWorld, name: string) {
-  const texts = (await device(this, name)).received().map((r) => r.text);
+  const texts = (await receivedBy(this, name)).map((r) => r.text);
   const owners = this.topology.accounts.filter((a) => texts.some((t) => t.includes(a.password))).map((a) => a.name);
   this.check('NoPasswordToOtherHandset', owners.length === 0, owners.length ? `the password of ${owners.join(', ')} reached this handset` : `${texts.length} SMS received, no mailbox password among them`, { received: texts.map(redactVvmSecrets) });
 });
 
 Then('the handset of {string} received nothing from the SMS spoofer', async function (this: EvvmWorld, name: string) {
   const text = sms(this).sent;
-  const got = (await device(this, name)).received().slice(since(this, name).received).filter((r) => r.text === text);
+  const got = (await receivedBy(this, name)).slice(since(this, name).received).filter((r) => r.text === text);
   this.check('SpoofedSmsNotDelivered', got.length === 0, got.length ? `delivered with the originator ${got.map((r) => r.originator).join(', ')}` : 'the spoofed SMS was not delivered');
 });
 
 Then('the handset of {string} received nothing from the test ESME', async function (this: EvvmWorld, name: string) {
   const text = sms(this).sent;
-  const got = (await device(this, name)).received().slice(since(this, name).received).filter((r) => r.text === text);
+  const got = (await receivedBy(this, name)).slice(since(this, name).received).filter((r) => r.text === text);
   this.check('NothingDeliveredWithoutBind', got.length === 0, got.length ? `the test ESME's SYNC was delivered with the originator ${got.map((r) => r.originator).join(', ')}` : "the test ESME's SYNC was not delivered");
 });
 
