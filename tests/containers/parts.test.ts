@@ -12,13 +12,7 @@ import { DrivenHost } from '../../harness/simulate/driven';
 import { Transcript } from '../../harness/evidence/transcript';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { loadProfile } from '../../harness/profile/profile';
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+import { freePorts } from './free-ports';
 
 test('the control codec carries bytes as bytes, nested anywhere', () => {
   const value = { a: Buffer.from([0, 255, 10]), list: [{ raw: Buffer.from('hello') }], text: 'x', n: 3 };

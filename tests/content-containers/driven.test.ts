@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { exportPki } from '../../simulators/crypto/pki/transfer';
 import { sharedTestPki, smimePkiFor } from '../../simulators/crypto/pki';
 import { buildVoicemail, DEFAULT_CONTENT_POLICY, inspectProtection } from '../../simulators/crypto/cms';
@@ -16,13 +15,7 @@ import { demoAccounts, type TestAccount } from '../../harness/topology/accounts'
 import { loadProfile } from '../../harness/profile/profile';
 import type { TranscriptEntry } from '../../harness/evidence/transcript';
 import { CALLER_IDENTITY, type ContentDeposit, type ContentRetrievalRequest, type StoredDeposit } from '../../harness/topology/embedded/content';
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+import { freePorts } from '../containers/free-ports';
 
 interface Pair {
   server: ControlClient;

@@ -7,7 +7,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { exportPki } from '../../simulators/crypto/pki/transfer';
 import { sharedTestPki, smimePkiFor } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
@@ -21,15 +20,9 @@ import { containerRoles, type ContainersContext, type RoleMap, type RoleName } f
 import type { Topology } from '../../harness/topology/roles';
 import type { ContainerRole } from '../../harness/topology/containers/names';
 import '../../harness/topology/containers/interworking';
+import { freePorts } from '../containers/free-ports';
 
 const ROLES: ContainerRole[] = ['evvm-server', 'forwarding-gateway', 'non-oma-vm', 'evvm-server-peer', 'adversaries'];
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 /** The driven hosts of a "fleet" in this process, each with its pool ports; set up once. */
 const fleet = new Map<ContainerRole, { host: DrivenHost; client: ControlClient; pool: number[] }>();

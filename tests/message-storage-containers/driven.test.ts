@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { exportPki } from '../../simulators/crypto/pki/transfer';
 import { sharedTestPki, smimePkiFor } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
@@ -21,13 +20,7 @@ import type { ContainerRole } from '../../harness/topology/containers/names';
 import { mssCredentials } from '../../harness/topology/embedded/message-storage';
 import '../../harness/topology/containers/message-storage';
 import { CpmClient } from '../../simulators/message-storage/cpm-client';
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+import { freePorts } from '../containers/free-ports';
 
 const ROLES: ContainerRole[] = ['message-storage', 'evvm-server', 'adversaries'];
 

@@ -19,13 +19,7 @@ import { HarnessError } from '../../harness/engine/outcomes';
 import { Transcript, type TranscriptEntry } from '../../harness/evidence/transcript';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { loadProfile } from '../../harness/profile/profile';
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+import { freePorts } from '../containers/free-ports';
 
 describe("the devices' network (evvm-client container)", () => {
   it('resolves names only, reaches the run’s own names, and follows ports the harness routed', () => {
