@@ -132,6 +132,7 @@ function header(report: RunReport): string {
     ['profile', run.profile],
     ['faults', run.faults.length > 0 ? run.faults.join(', ') : 'none'],
     ...(run.tags !== undefined ? ([['tags', run.tags]] as [string, string][]) : []),
+    ...(run.containers ? ([['containers', `${Object.keys(run.containers.roles).length} on ${run.containers.network}, image ${run.containers.image}; logs in evidence/containers/`]] as [string, string][]) : []),
     ['harness', `${harness.name} ${harness.version}`],
   ];
   const counts: [string, number, string][] = [

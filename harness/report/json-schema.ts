@@ -49,6 +49,9 @@ export const conformanceJsonSchema = z.object({
     profile: z.string(),
     faults: z.array(z.string()),
     tags: z.string().optional(),
+    containers: z
+      .object({ image: z.string(), network: z.string(), roles: z.record(z.string(), z.object({ container: z.string(), aliases: z.array(z.string()), log: z.string() })) })
+      .optional(),
   }),
   summary: z.object({
     requirements: count,

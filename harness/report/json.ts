@@ -40,6 +40,7 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       profile: run.profile,
       faults: [...run.faults],
       ...(run.tags !== undefined ? { tags: run.tags } : {}),
+      ...(run.containers ? { containers: run.containers } : {}),
     },
     summary: {
       requirements: summary.requirements,

@@ -91,6 +91,14 @@ export interface RunInfo {
   profile: string;
   faults: string[];
   tags?: string;
+  /** topology 'containers': the image and each role's container, with where its output is in the evidence */
+  containers?: ContainersInfo;
+}
+
+export interface ContainersInfo {
+  image: string;
+  network: string;
+  roles: Record<string, { container: string; aliases: string[]; log: string }>;
 }
 
 export interface RunReport {

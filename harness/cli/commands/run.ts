@@ -91,6 +91,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.topology === 'containers') {
     const ran = await withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
     outcome = ran.result;
+    outcome.report.run.containers = ran.fleet;
     containerLogs = ran.logs;
   } else {
     outcome = await suite();

@@ -10,6 +10,7 @@ import type Dockerode from 'dockerode';
 import { GenericContainer, Wait, getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { CONTROL_PORT } from '../../simulate/driven/host';
 import { ensureImage } from './image';
+import type { ContainersInfo } from '../../report/model';
 import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
 
 export { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
@@ -71,6 +72,8 @@ export class Fleet {
 
   private constructor(
     readonly info: FleetInfo,
+    private readonly image: string,
+    private readonly networkName: string,
     private readonly network: Dockerode.Network,
     private readonly client: ContainerRuntimeClient,
     private readonly containers: Map<ContainerRole, StartedTestContainer>,
@@ -103,7 +106,7 @@ export class Fleet {
       }),
     );
     const info: FleetInfo = { runId, host: publishAddress(), roles: {} as FleetInfo['roles'] };
-    const fleet = new Fleet(info, network, client, containers);
+    const fleet = new Fleet(info, image, networkName, network, client, containers);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await fleet.stop();
@@ -116,6 +119,13 @@ export class Fleet {
       (await c.logs()).on('data', (d: Buffer | string) => lines.push(...String(d).split('\n').filter(Boolean)));
     }
     return fleet;
+  }
+
+  /** What the report says of the fleet: the image, the network, each role's container and its log. */
+  describe(): ContainersInfo {
+    const roles: ContainersInfo['roles'] = {};
+    for (const [role, c] of this.containers) roles[role] = { container: c.getId().slice(0, 12), aliases: [...CONTAINER_ROLES[role]], log: `evidence/containers/${role}.log` };
+    return { image: this.image, network: this.networkName, roles };
   }
 
   /** What each container printed (stdout and stderr), for the evidence. */

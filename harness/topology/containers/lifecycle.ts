@@ -10,6 +10,7 @@ import path from 'node:path';
 import { UsageError } from '../../cli/usage';
 import { REDACTED } from '../../evidence/transcript';
 import type { Fleet } from './fleet';
+import type { ContainersInfo } from '../../report/model';
 import { closeFleetLink } from './topology';
 
 /**
@@ -41,7 +42,7 @@ async function engineReachable(): Promise<void> {
 }
 
 /** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (exit 130). */
-export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]> }> {
+export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]>; fleet: ContainersInfo }> {
   await engineReachable();
   let interrupted = false;
   let starting: Promise<Fleet> | undefined;
@@ -64,7 +65,7 @@ export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fl
     fleet = await starting;
     log(`${Object.keys(fleet.info.roles).length} simulator containers up in ${Date.now() - started} ms`);
     const result = await work(fleet);
-    return { result, logs: fleet.containerLogs() };
+    return { result, logs: fleet.containerLogs(), fleet: fleet.describe() };
   } finally {
     if (fleet) await closeFleetLink(fleet.info.runId);
     await fleet?.stop();
