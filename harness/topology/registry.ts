@@ -47,6 +47,8 @@ export interface ContainersContext extends ScenarioContext {
   published(role: import('./containers/names').ContainerRole, containerPort: number): { host: string; port: number };
   /** the inverse: where on the private network an endpoint the harness sees is (what containers connect to) */
   onNetwork<E extends { host: string; port: number }>(endpoint: E): E;
+  /** and back: where the harness reaches an endpoint of the private network (undefined: not a container's fixed port) */
+  fromNetwork<E extends { host: string; port: number }>(endpoint: E): E | undefined;
 }
 
 /** How one topology provides the roles: a factory per RoleMap name, started once per scenario. */

@@ -13,6 +13,7 @@ import { Transcript } from '../../harness/evidence/transcript';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { loadProfile } from '../../harness/profile/profile';
 import { freePorts } from './free-ports';
+import { InProcessFleet } from './in-process-fleet';
 
 test('the control codec carries bytes as bytes, nested anywhere', () => {
   const value = { a: Buffer.from([0, 255, 10]), list: [{ raw: Buffer.from('hello') }], text: 'x', n: 3 };
@@ -98,4 +99,26 @@ test("a container's transcript joins the scenario's in time order, scrubbed agai
   // it happened before both of the harness's entries
   assert.deepEqual(texts, ['LOGIN alice «redacted»', 'first', 'second']);
   assert.deepEqual(t.entries().map((e) => e.seq), [0, 1, 2]);
+});
+
+test('the container topology drives in-process hosts: the EVVM Client retrieves from the EVVM Server across them', async () => {
+  const fleet = await InProcessFleet.start(['evvm-server', 'evvm-client', 'adversaries']);
+  try {
+    const { topology, transcript } = await fleet.scenario();
+    const server = await topology.evvmServer();
+    const endpoint = server.endpoint('implicit-tls')!;
+    const alice = topology.account('alice');
+    const got = await (await topology.evvmClient()).retrieveVoicemail({ ...endpoint, transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
+    assert.ok(got.loggedIn && got.voicemails.length > 0, JSON.stringify(got.error));
+    const rogue = await topology.rogueImapServer('untrusted-ca');
+    const refused = await (await topology.evvmClient()).retrieveVoicemail({ ...rogue.endpoint('implicit-tls'), transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
+    assert.equal(refused.loggedIn, false);
+    assert.ok(!(await rogue.clientBytes()).includes(Buffer.from(alice.password)), 'no credential reached the rogue server');
+    await topology.stop();
+    const actors = new Set(transcript.entries().map((e) => e.actor));
+    assert.ok(actors.has('EVVM Server') && actors.has('EVVM Client') && actors.has('Rogue IMAP Server'), [...actors].join(', '));
+    assert.ok(!JSON.stringify(transcript.entries()).includes(alice.password));
+  } finally {
+    await fleet.close();
+  }
 });

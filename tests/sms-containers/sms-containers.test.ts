@@ -1,25 +1,17 @@
 /**
  * SMS notifications in the container topology, without a Docker engine: the devices' view of the private
- * network, how the harness translates endpoints an SMS names, the cross-container settle, and the driven
- * routes of the four containers (in-process driven hosts on loopback) carrying a whole SMS exchange.
+ * network, how the harness translates endpoints an SMS names, the cross-container settle, and the SMS roles
+ * of the four containers (the real container topology over in-process driven hosts on loopback) carrying a
+ * whole SMS exchange.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { sharedTestPki, smimePkiFor } from '../../simulators/crypto/pki';
-import { exportPki } from '../../simulators/crypto/pki/transfer';
-import type { ClientVvmState, NotificationRecord, SyncRecord } from '../../simulators/evvm-client/sms/vvm-sms-client';
-import type { ReceivedSms } from '../../simulators/evvm-client/sms/handset';
-import { DrivenHost } from '../../harness/simulate/driven';
+import { sharedTestPki } from '../../simulators/crypto/pki';
 import { DeviceNetwork, NetworkEvvmClient } from '../../harness/simulate/driven/sms';
-import { ControlClient } from '../../harness/topology/containers/control-client';
 import { harnessPort, publishedEndpointsIn, settleAcross } from '../../harness/topology/containers/sms';
-import { smsCredentials, smscAccounts } from '../../harness/topology/embedded/sms';
 import { HarnessError } from '../../harness/engine/outcomes';
-import { Transcript, type TranscriptEntry } from '../../harness/evidence/transcript';
-import { demoAccounts } from '../../harness/topology/accounts';
-import { loadProfile } from '../../harness/profile/profile';
-import { freePorts } from '../containers/free-ports';
+import { InProcessFleet } from '../containers/in-process-fleet';
 
 describe("the devices' network (evvm-client container)", () => {
   it('resolves names only, reaches the run’s own names, and follows ports the harness routed', () => {
@@ -69,12 +61,21 @@ describe('endpoints between the harness and the private network', () => {
   });
 
   it('answers what a device reached as the harness reaches it', () => {
-    const published = (role: string, port: number) => ({ host: '127.0.0.1', port: role === 'evvm-server' ? 30000 + port : 40000 + port });
-    assert.equal(harnessPort({ published }, { host: 'evvm-server.op.example', port: 7001 }), 37001);
-    assert.equal(harnessPort({ published }, { host: 'adversaries', port: 7003 }), 47003);
-    assert.equal(harnessPort({ published }, null), undefined);
-    assert.equal(harnessPort({ published }, { host: 'evvm-server', port: 993 }), undefined, 'not a pool port');
-    assert.equal(harnessPort({ published }, { host: 'attacker.example', port: 7001 }), undefined);
+    // the harness's tunnels: a container's fixed port, by each of its names, → a port on 127.0.0.1
+    const tunnels = new Map([
+      ['evvm-server:7001', 37001],
+      ['evvm-server.op.example:7001', 37001],
+      ['adversaries:7003', 47003],
+    ]);
+    const fromNetwork = <E extends { host: string; port: number }>(e: E): E | undefined => {
+      const port = tunnels.get(`${e.host}:${e.port}`);
+      return port === undefined ? undefined : { ...e, host: '127.0.0.1', port };
+    };
+    assert.equal(harnessPort({ fromNetwork }, { host: 'evvm-server.op.example', port: 7001 }), 37001);
+    assert.equal(harnessPort({ fromNetwork }, { host: 'adversaries', port: 7003 }), 47003);
+    assert.equal(harnessPort({ fromNetwork }, null), undefined);
+    assert.equal(harnessPort({ fromNetwork }, { host: 'evvm-server', port: 993 }), undefined, 'not a pool port');
+    assert.equal(harnessPort({ fromNetwork }, { host: 'attacker.example', port: 7001 }), undefined);
   });
 });
 
@@ -102,61 +103,64 @@ describe('settling across containers', () => {
   });
 });
 
-describe('the driven SMS routes of four containers, in-process on loopback', () => {
+describe('the SMS roles of four containers, in-process on loopback', () => {
   it('activates, notifies a deposit, and keeps a fake base station’s SMS from an unknown number out', async () => {
-    const roles = ['smsc', 'evvm-server', 'evvm-client', 'adversaries'] as const;
-    const pools = await freePorts(4 * roles.length);
-    const hosts = roles.map((role, i) => new DrivenHost(role, { poolPorts: pools.slice(4 * i, 4 * i + 4), host: '127.0.0.1' }));
-    const [smsc, server, client, adversaries] = await Promise.all(hosts.map(async (h, i) => new ControlClient(roles[i]!, new URL(await h.listen('127.0.0.1', 0)))));
-    const all = [smsc!, server!, client!, adversaries!];
+    const fleet = await InProcessFleet.start(['smsc', 'evvm-server', 'evvm-client', 'adversaries']);
     try {
-      const pki = await sharedTestPki();
-      const accounts = demoAccounts('sms');
-      const profile = loadProfile();
-      const peers = Object.fromEntries(roles.map((r) => [r, '127.0.0.1']));
-      const transfer = exportPki(pki, await smimePkiFor(pki));
-      await Promise.all(all.map((c) => c.call('POST /setup', { pki: transfer, accounts, profile, peers })));
-      await Promise.all(all.map((c) => c.call('POST /scenario/begin', { faults: [] })));
+      const { topology, transcript } = await fleet.scenario();
+      const smsc = await topology.role('smsc');
+      // the SMSC answered fixed pool ports: the harness reaches both through its tunnels
+      const smpp = smsc.endpoint('tcp');
+      const smpps = smsc.endpoint('tls');
+      assert.equal(smpp?.host, '127.0.0.1');
+      assert.deepEqual({ host: smpps?.host, servername: smpps?.servername }, { host: '127.0.0.1', servername: 'smsc.op.example' });
+      const esme = await smsc.openTestEsme('tls');
+      assert.equal(await esme.enquireLink(), 0, "the harness's test ESME reaches the SMSC over TLS through the tunnel");
 
-      const harness = new Transcript();
-      const credentials = smsCredentials(accounts, harness);
-      const { ports } = await smsc!.call<{ ports: { smpp: number; smpps: number } }>('POST /smsc/start', { accounts: smscAccounts(credentials, profile.policy.sms) });
-      assert.ok(pools.includes(ports.smpp) && pools.includes(ports.smpps));
-      const imap = await server!.call<{ ports: { imaps: number } }>('POST /evvm-server/start');
-      await server!.call('POST /evvm-server-sms/start', { smsc: ports, credentials: credentials.evvmServer });
-      // no DNS here knows evvm-server.op.example: its port leads to loopback, as the harness would route it
-      await client!.call('POST /sms-device/routes', { routes: [{ port: imap.ports.imaps, to: { host: '127.0.0.1', port: imap.ports.imaps } }] });
-      const { msisdn, ...alice } = credentials.handsets.get('alice')!;
-      const device = await client!.call<{ actor: string; radio: string }>('POST /sms-device/start', { name: 'alice', msisdn, credentials: alice, smsc: { port: ports.smpp }, server: { servername: 'evvm-server.op.example', transport: 'implicit-tls' } });
-      const observe = <T>(what: string) => client!.call<T>('POST /sms-device/observe', { name: 'alice', what });
+      const server = await topology.evvmServer();
+      const imaps = server.endpoint('implicit-tls');
+      assert.ok(imaps, 'the EVVM Server offers implicit TLS');
+      // no DNS here knows evvm-server.op.example: the evvm-server host's fixed ports lead to loopback, as the
+      // private network's DNS leads that name to the evvm-server container
+      const evvmServerPorts = fleet.info.roles['evvm-server']!.pool;
+      await (await topology.control('evvm-client')).call('POST /sms-device/routes', { routes: evvmServerPorts.map((port) => ({ port, to: { host: '127.0.0.1', port } })) });
 
-      await client!.call('POST /sms-device/mo', { name: 'alice', command: 'Activate' });
-      await settleAcross(all, 8000);
-      const { state, reached } = await observe<{ state: ClientVvmState; reached: { host: string; port: number } }>('state');
+      const serverSms = await topology.role('evvm-server-sms');
+      const alice = await (await topology.role('evvm-client-sms')).device('alice');
+      await alice.activate();
+      await smsc.settled();
+      const state = await alice.state();
       assert.equal(state.provisioned, true, 'the STATUS led the EVVM Client to the EVVM Server');
-      assert.deepEqual({ server: state.server, reached }, { server: { host: 'evvm-server.op.example', port: imap.ports.imaps }, reached: { host: '127.0.0.1', port: imap.ports.imaps } });
+      assert.deepEqual(state.server, { host: 'evvm-server.op.example', port: imaps.port }, 'the server the device reached, as the harness reaches it');
 
-      const { uid } = await server!.call<{ uid: number }>('POST /evvm-server-sms/deposit', { name: 'alice' });
-      await settleAcross(all, 8000);
-      const { received } = await observe<{ received: ReceivedSms[] }>('received');
-      assert.ok(received.some((r) => r.text.includes(`:SYNC:`) && r.text.includes(`id=${uid}`)), 'a SYNC for the deposit reached the handset');
-      const { syncs } = await observe<{ syncs: Array<{ record: SyncRecord }> }>('syncs');
-      assert.ok(syncs.at(-1)!.record.loggedIn);
+      const { uid } = await serverSms.depositVoicemail(topology.account('alice'));
+      await smsc.settled();
+      const received = await alice.received();
+      assert.ok(received.some((r) => r.text.includes(':SYNC:') && r.text.includes(`id=${uid}`)), 'a SYNC for the deposit reached the handset');
+      const last = (await alice.syncs()).at(-1)!;
+      assert.ok(last.loggedIn, JSON.stringify(last));
+      assert.equal(last.port, imaps.port, 'the sync reached the EVVM Server, as the harness reaches it');
 
-      await adversaries!.call('POST /sms-spoofer/start', { credentials: credentials.spoofer, smsc: { port: ports.smpp } });
-      const { sms } = await adversaries!.call<{ sms: unknown }>('POST /sms-spoofer/air', { radio: device.radio, sms: { originator: '15559999', text: '//VVM:SYNC:ev=NM;id=4242;c=1;t=v', port: profile.policy.sms.applicationPort } });
-      await client!.call('POST /sms-device/air', { name: 'alice', sms });
-      await settleAcross(all, 8000);
-      const { notifications } = await observe<{ notifications: NotificationRecord[] }>('notifications');
-      assert.equal(notifications.at(-1)!.verdict, 'dropped');
+      const spoofer = await topology.role('sms-spoofer');
+      await spoofer.overTheAir(alice, { originator: '15559999', text: '//VVM:SYNC:ev=NM;id=4242;c=1;t=v', port: fleet.profile.policy.sms.applicationPort });
+      await smsc.settled();
+      assert.equal((await alice.notifications()).at(-1)!.verdict, 'dropped');
 
-      const ended = await Promise.all(all.map((c) => c.call<{ transcript: TranscriptEntry[] }>('POST /scenario/end')));
-      const text = JSON.stringify(ended.map((e) => e.transcript));
-      assert.match(text, /Fake Base Station/, "the spoofer's transmission is in its container's transcript");
-      for (const c of [credentials.evvmServer, credentials.spoofer, alice]) assert.ok(!text.includes(c.password), 'no SMPP password in any container transcript');
+      const own = await topology.end();
+      const entries = transcript.entries();
+      const actors = new Set(entries.map((e) => e.actor));
+      assert.ok(actors.has('Fake Base Station'), `the spoofer's transmission is in the scenario's transcript: ${[...actors].join(', ')}`);
+      assert.ok(actors.has(smsc.actor) && actors.has(alice.actor), 'the containers’ transcripts were merged');
+      assert.ok(entries.some((e) => e.actor === alice.radio.actor && e.peer === 'Fake Base Station'), 'the radio recorded what the fake base station sent');
+      const text = JSON.stringify(entries);
+      // the harness made the SMPP passwords per scenario and registered them with the scenario's transcript
+      const secrets = transcript.secretValues();
+      assert.ok(secrets.length > 0);
+      // each container scrubbed them itself, before the harness scrubs the merge again
+      for (const [role, mine] of own) for (const secret of secrets) assert.ok(!JSON.stringify(mine).includes(secret), `no SMPP or account password in the ${role} container's transcript`);
+      for (const secret of secrets) assert.ok(!text.includes(secret), 'no SMPP password (or account password) in the merged transcript');
     } finally {
-      for (const c of all) c.close();
-      await Promise.all(hosts.map((h) => h.close()));
+      await fleet.close();
     }
   });
 });

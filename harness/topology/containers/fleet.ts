@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type Dockerode from 'dockerode';
 import { GenericContainer, Wait, getContainerRuntimeClient, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
-import { CONTROL_PORT } from '../../simulate/driven/host';
+import { CONTROL_PORT, POOL_PORTS } from '../../simulate/driven/host';
 import { ensureImage } from './image';
 import type { ContainersInfo } from '../../report/model';
 import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
@@ -113,7 +113,7 @@ export class Fleet {
       throw new Error(`a simulator container did not start: ${String((failed.reason as Error)?.message ?? failed.reason).split('\n')[0]}`);
     }
     for (const [role, c] of containers) {
-      info.roles[role] = { alias: CONTAINER_ROLES[role][0], control: `http://${info.host}:${c.getMappedPort(CONTROL_PORT)}` };
+      info.roles[role] = { names: [...CONTAINER_ROLES[role]], control: `http://${info.host}:${c.getMappedPort(CONTROL_PORT)}`, pool: [...POOL_PORTS] };
       const lines: string[] = [];
       fleet.logs.set(role, lines);
       (await c.logs()).on('data', (d: Buffer | string) => lines.push(...String(d).split('\n').filter(Boolean)));

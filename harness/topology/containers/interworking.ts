@@ -15,7 +15,7 @@ import type { InterworkingObservations, OutboundDelivery } from '../../../simula
 import { HarnessError } from '../../engine/outcomes';
 import { interworkingEquipment, PEER, type EvvmSmtpRole, type ImpostorServer, type Party, type ServerCertificateFlaw, type SmtpInterface } from '../embedded/interworking';
 import { registerContainerRole, type ContainersContext } from '../registry';
-import { CONTAINER_ROLES, type ContainerRole } from './names';
+import type { ContainerRole } from './names';
 
 type Ports = { smtp?: number; smtps?: number };
 type Mailbox = Array<{ uid: number; flags: string[]; raw: Buffer }>;
@@ -28,8 +28,7 @@ function endpointOf(ctx: ContainersContext, role: ContainerRole, ports: Ports | 
 
 /** The inverse of onNetwork for what the EVVM Server reports: where it sent, as the harness reaches it. */
 function harnessView(ctx: ContainersContext, e: SmtpEndpoint): SmtpEndpoint {
-  const role = (Object.keys(CONTAINER_ROLES) as ContainerRole[]).find((r) => (CONTAINER_ROLES[r] as readonly string[]).includes(e.host));
-  return role ? { ...e, ...ctx.published(role, e.port) } : e;
+  return ctx.fromNetwork(e) ?? e;
 }
 
 registerContainerRole('evvm-server-smtp', async (ctx) => {

@@ -1,4 +1,5 @@
 /** The containers of a run and how a scenario reaches them: plain data, no Docker client. */
+
 /** Every container of a run, and the names it answers to on the run's network. */
 export const CONTAINER_ROLES = {
   'evvm-server': ['evvm-server', 'evvm-server.op.example'],
@@ -17,6 +18,11 @@ export type FleetInfo = {
   runId: string;
   /** where the published ports are reached: 127.0.0.1 for a local engine */
   host: string;
-  roles: Record<ContainerRole, { alias: string; control: string }>;
+  /**
+   * Each role's control API (published), the names it has on the private network (the first is what other
+   * roles use) and the fixed ports its simulators are reached on. Tests run driven hosts in-process the same
+   * way: names ['127.0.0.1'], a pool of free ports each.
+   */
+  roles: Partial<Record<ContainerRole, { names: string[]; control: string; pool: number[] }>>;
 };
 

@@ -17,7 +17,6 @@ import type { SubscriberView } from '../../../simulators/evvm-server/notificatio
 import type { SubmitOutcome } from '../../../simulators/protocol/smpp/esme';
 import type { SmscObservations } from '../../../simulators/smsc';
 import { HarnessError } from '../../engine/outcomes';
-import { POOL_PORTS } from '../../simulate/driven/host';
 import {
   SETTLE_MS,
   SMSC_NAME,
@@ -39,7 +38,7 @@ import {
 import { registerContainerRole, type ContainersContext } from '../registry';
 import type { Topology } from '../roles';
 import type { ControlClient } from './control-client';
-import { CONTAINER_ROLES, type ContainerRole } from './names';
+import type { ContainerRole } from './names';
 
 /** The scenario's SMS network as the harness holds it: the accounts it made, the SMSC's ports in its container. */
 interface SmsNetwork {
@@ -88,10 +87,8 @@ async function settled(ctx: ContainersContext): Promise<void> {
 type NetworkEndpoint = { host: string; port: number };
 
 /** A port a container reached on the private network, as the harness reaches it (its published port). */
-export function harnessPort(ctx: Pick<ContainersContext, 'published'>, reached: NetworkEndpoint | null): number | undefined {
-  if (!reached || !POOL_PORTS.includes(reached.port)) return undefined;
-  const role = (Object.keys(CONTAINER_ROLES) as ContainerRole[]).find((r) => (CONTAINER_ROLES[r] as readonly string[]).includes(reached.host));
-  return role ? ctx.published(role, reached.port).port : undefined;
+export function harnessPort(ctx: Pick<ContainersContext, 'fromNetwork'>, reached: NetworkEndpoint | null): number | undefined {
+  return reached ? ctx.fromNetwork(reached)?.port : undefined;
 }
 
 /**

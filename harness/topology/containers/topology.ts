@@ -17,9 +17,8 @@ import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } fro
 import { containerRoles, type ContainersContext, type RoleMap, type RoleName } from '../registry';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from '../roles';
 import { ControlClient } from './control-client';
-import { CONTAINER_ROLES, type ContainerRole, type FleetInfo } from './names';
+import type { ContainerRole, FleetInfo } from './names';
 import './roles';
-import { POOL_PORTS } from '../../simulate/driven/host';
 import { Tunnel } from './tunnel';
 
 /** where the harness's tunnels listen: only this machine reaches them */
@@ -32,36 +31,42 @@ class FleetLink {
   private readonly tunnels = new Map<ContainerRole, Map<number, number>>();
   /** tunnel port → where it leads on the private network */
   private readonly reverse = new Map<number, { host: string; port: number }>();
+  /** "name:port" on the private network → the harness's tunnel port */
+  private readonly forward = new Map<string, number>();
+  private readonly openTunnels: Tunnel[] = [];
   private opened?: Promise<void>;
 
   constructor(readonly info: FleetInfo) {
-    for (const role of Object.keys(info.roles) as ContainerRole[]) this.clients.set(role, new ControlClient(role, new URL(info.roles[role].control)));
+    for (const [role, r] of this.roles()) this.clients.set(role, new ControlClient(role, new URL(r.control)));
   }
 
-  private readonly openTunnels: Tunnel[] = [];
-
-  async close(): Promise<void> {
-    await Promise.all(this.openTunnels.map((t) => t.close()));
-    for (const c of this.clients.values()) c.close();
+  private roles(): Array<[ContainerRole, NonNullable<FleetInfo['roles'][ContainerRole]>]> {
+    return Object.entries(this.info.roles) as Array<[ContainerRole, NonNullable<FleetInfo['roles'][ContainerRole]>]>;
   }
 
-  /** One tunnel per container and pool port, opened once for the run (sync lookups in endpoint()). */
+  /** One tunnel per container and fixed port, opened once for the run (endpoint() lookups are sync). */
   open(): Promise<void> {
     this.opened ??= (async () => {
-      for (const role of Object.keys(this.info.roles) as ContainerRole[]) {
+      for (const [role, r] of this.roles()) {
         const ports = new Map<number, number>();
         this.tunnels.set(role, ports);
         await Promise.all(
-          POOL_PORTS.map(async (inside) => {
-            const { tunnel, port } = await Tunnel.open(new URL(this.info.roles[role].control), inside);
+          r.pool.map(async (inside) => {
+            const { tunnel, port } = await Tunnel.open(new URL(r.control), inside);
             this.openTunnels.push(tunnel);
             ports.set(inside, port);
-            this.reverse.set(port, { host: this.info.roles[role].alias, port: inside });
+            this.reverse.set(port, { host: r.names[0]!, port: inside });
+            for (const name of r.names) this.forward.set(`${name}:${inside}`, port);
           }),
         );
       }
     })();
     return this.opened;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.openTunnels.map((t) => t.close()));
+    for (const c of this.clients.values()) c.close();
   }
 
   client(role: ContainerRole): ControlClient {
@@ -82,10 +87,15 @@ class FleetLink {
     return { ...endpoint, ...inside };
   }
 
+  fromNetwork<E extends { host: string; port: number }>(endpoint: E): E | undefined {
+    const port = this.forward.get(`${endpoint.host}:${endpoint.port}`);
+    return port === undefined ? undefined : { ...endpoint, host: LOOPBACK, port };
+  }
+
   async setup(pki: TestPki, accounts: readonly TestAccount[], profile: Profile, secrets: readonly string[]): Promise<void> {
     const transfer = exportPki(pki, await smimePkiFor(pki));
     await this.open();
-    const peers = Object.fromEntries(Object.entries(CONTAINER_ROLES).map(([role, names]) => [role, names[0]]));
+    const peers = Object.fromEntries(this.roles().map(([role, r]) => [role, r.names[0]]));
     await Promise.all([...this.clients.values()].map((c) => c.call('POST /setup', { pki: transfer, accounts, profile, peers, secrets })));
   }
 }
@@ -136,6 +146,7 @@ export class ContainersTopology implements Topology {
       control: (role) => this.control(role),
       published: (role, port) => link.published(role, port),
       onNetwork: (e) => link.onNetwork(e),
+      fromNetwork: (e) => link.fromNetwork(e),
       onStop: (stop) => this.stoppers.push(stop),
     };
   }
@@ -219,15 +230,24 @@ export class ContainersTopology implements Topology {
     return evvmClientCredential(this.pki, kind);
   }
 
-  /** Ends the scenario in every container it used and folds their transcripts into the scenario's. */
   async stop(): Promise<void> {
+    await this.end();
+  }
+
+  /**
+   * Ends the scenario in every container it used and folds their transcripts into the scenario's; returns
+   * each container's own, as it sent it (tests check that a container scrubs its secrets itself).
+   */
+  async end(): Promise<ReadonlyMap<ContainerRole, readonly TranscriptEntry[]>> {
     await Promise.allSettled(this.stoppers.reverse().map((s) => s()));
-    const ended = await Promise.allSettled(
-      [...this.begun.entries()].map(async ([, begun]) => {
-        const c = await begun;
-        return c.call<{ startedAt: number; transcript: TranscriptEntry[] }>('POST /scenario/end');
+    const own = new Map<ContainerRole, readonly TranscriptEntry[]>();
+    await Promise.allSettled(
+      [...this.begun.entries()].map(async ([role, begun]) => {
+        const ended = await (await begun).call<{ startedAt: number; transcript: TranscriptEntry[] }>('POST /scenario/end');
+        own.set(role, ended.transcript);
+        this.transcript.absorb(ended.transcript, ended.startedAt);
       }),
     );
-    for (const r of ended) if (r.status === 'fulfilled') this.transcript.absorb(r.value.transcript, r.value.startedAt);
+    return own;
   }
 }
