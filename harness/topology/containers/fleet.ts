@@ -49,9 +49,8 @@ async function sweepStale(client: ContainerRuntimeClient, log: (line: string) =>
 }
 
 /**
- * Where containers publish their ports: loopback, so nothing but this machine reaches a simulator. Only a
- * remote engine (DOCKER_HOST) needs another address: EVVM_PUBLISH_ADDRESS, with TESTCONTAINERS_HOST_OVERRIDE
- * naming the same host (README).
+ * Where containers publish their ports, and where the harness reaches them: loopback, so nothing but this
+ * machine reaches a simulator. Only a remote engine (DOCKER_HOST) needs another: EVVM_PUBLISH_ADDRESS (README).
  */
 export function publishAddress(): string {
   return process.env.EVVM_PUBLISH_ADDRESS || '127.0.0.1';
