@@ -125,7 +125,7 @@ test('the driven routes refuse what they cannot do, without secrets in the answe
     const { topology } = await fleet.scenario();
     const mss = await topology.control('message-storage');
     const adversaries = await topology.control('adversaries');
-    await assert.rejects(mss.call('POST /message-storage/subscribe', { name: 'frank' }), /no Message Storage Server in this scenario/);
+    await assert.rejects(mss.call('POST /message-storage/subscribe', { name: 'frank' }), /the Message Storage Server has not been started in this scenario/);
     await assert.rejects(mss.call('POST /message-storage/start', { accounts: [], psk: 'not bytes' }), /psk/);
     await assert.rejects(adversaries.call('POST /message-storage-rogue/start', { flaw: 'bogus', account: { username: 'a', password: 'p' } }), /flaw/);
     await assert.rejects(adversaries.call('POST /captured', { id: '9' }), /no adversary/);

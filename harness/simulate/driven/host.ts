@@ -69,6 +69,13 @@ export class Scope {
     return p;
   }
 
+  /** What `once(key, …)` made; a route that needs it before it was started is a 400 naming `what`. */
+  started<T>(key: string, what: string): Promise<T> {
+    const p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) throw new ControlError(`${what} has not been started in this scenario`);
+    return p;
+  }
+
   onEnd(stop: () => Promise<void> | void): void {
     this.stoppers.push(stop);
   }

@@ -13,7 +13,6 @@ import type { CertificateFlaw } from '../../../simulators/crypto/pki/types';
 import { MessageStorageServer } from '../../../simulators/message-storage/message-storage-server';
 import type { StorageTarget } from '../../../simulators/evvm-server/message-storage-client';
 import { depositAndStore, evvmServerStorage, messageStorageConfig, rogueMessageStorageServer, subscribeUser, type MssAccount } from '../../topology/embedded/message-storage';
-import { ControlError } from '../../control/control-server';
 import { parseBody } from '../body';
 import { capture, drivenEvvmServer, publishedImap } from './core';
 import { registerDrivenRoutes, type Scope } from './host';
@@ -66,8 +65,6 @@ function storageTarget(t: z.infer<typeof Target>): StorageTarget {
 
 // ---- the Message Storage Server ----
 
-const servers = new WeakMap<Scope, MessageStorageServer>();
-
 registerDrivenRoutes('message-storage', (scope) => ({
   /** Starts the scenario's Message Storage Server with the run's credentials (the harness made them). */
   'POST /message-storage/start': async (b) => {
@@ -76,20 +73,19 @@ registerDrivenRoutes('message-storage', (scope) => ({
     const creds = { accounts: accounts.map(mssAccount), psk };
     for (const a of creds.accounts) keepAccount(s, a);
     keep(s, creds.psk);
-    return s.once('message-storage', async () => {
+    const { server, ports } = await s.once('message-storage', async () => {
       const { pki, profile, accounts: testAccounts } = s.run;
       const server = new MessageStorageServer(messageStorageConfig({ pki, profile, accounts: testAccounts, faults: s.faults, transcript: s.transcript }, creds));
       const ports = await server.start();
       s.onEnd(() => server.stop());
-      servers.set(s, server);
-      return { actor: server.actor, ports: await publishedImap(s, ports) };
+      return { server, ports: await publishedImap(s, ports) };
     });
+    return { actor: server.actor, ports };
   },
   /** CPM-MS-AUTH-04: the CPM system subscribes a user; the answer is its client configuration, out of band. */
-  'POST /message-storage/subscribe': (b) => {
+  'POST /message-storage/subscribe': async (b) => {
     const s = scope();
-    const server = servers.get(s);
-    if (!server) throw new ControlError('no Message Storage Server in this scenario (POST /message-storage/start)');
+    const { server } = await s.started<{ server: MessageStorageServer }>('message-storage', 'the Message Storage Server');
     return subscribeUser(server, parseBody(Name, b).name, s.transcript);
   },
 }));

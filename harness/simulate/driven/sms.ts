@@ -43,29 +43,25 @@ const AirSms = z.object({ originator: z.string(), text: z.string(), port: Port.o
 const Spoofed = z.object({ to: z.string(), text: z.string(), claimedOriginator: z.string().optional(), port: Port.optional() });
 const NetworkEndpoint = z.object({ host: z.string(), port: Port });
 
-/** What one kind of route started in a scenario, for the routes that use it afterwards. */
+/** What one kind of route starts once per scenario (scope.once), for the routes that use it afterwards. */
 class Started<T> {
-  private readonly byScope = new WeakMap<Scope, Promise<T>>();
+  constructor(
+    private readonly key: string,
+    private readonly what: string,
+  ) {}
 
-  constructor(private readonly what: string) {}
-
-  /** the scenario's one instance, made on first start */
   start(scope: Scope, make: () => Promise<T>): Promise<T> {
-    let p = this.byScope.get(scope);
-    if (!p) this.byScope.set(scope, (p = make()));
-    return p;
+    return scope.once(this.key, make);
   }
 
   of(scope: Scope): Promise<T> {
-    const p = this.byScope.get(scope);
-    if (!p) throw new ControlError(`${this.what} has not been started in this scenario`);
-    return p;
+    return scope.started<T>(this.key, this.what);
   }
 }
 
 // ---- the SMSC ----
 
-const smscs = new Started<{ smsc: Smsc; ports: { smpp?: number; smpps?: number } }>('the SMSC');
+const smscs = new Started<{ smsc: Smsc; ports: { smpp?: number; smpps?: number } }>('sms:smsc', 'the SMSC');
 
 registerDrivenRoutes('smsc', (scope) => ({
   /** Starts the scenario's SMSC with the accounts the harness made. */
@@ -105,7 +101,7 @@ interface ServerSms {
   deposit: ReturnType<typeof voicemailDepositor>;
 }
 
-const serverSms = new Started<ServerSms>("the EVVM Server's SMS interface");
+const serverSms = new Started<ServerSms>('sms:evvm-server-sms', "the EVVM Server's SMS interface");
 
 registerDrivenRoutes('evvm-server', (scope) => ({
   /** Binds the scenario's EVVM Server to the SMSC; its STATUS names the IMAP endpoint devices reach on this network. */
@@ -293,7 +289,7 @@ registerDrivenRoutes('evvm-client', (scope) => ({
 
 // ---- the SMS spoofer ----
 
-const spoofers = new Started<SmsSpoofer>('the SMS spoofer');
+const spoofers = new Started<SmsSpoofer>('sms:spoofer', 'the SMS spoofer');
 
 registerDrivenRoutes('adversaries', (scope) => ({
   /** Binds the spoofer to the SMSC with its own account (a bulk-SMS customer's). */
