@@ -21,6 +21,8 @@ export interface TranscriptEntry {
   text: string;
   /** connection id, to tell parallel sessions apart */
   conn?: string;
+  /** the container that recorded it (topology 'containers'); absent for the harness's own entries */
+  container?: string;
 }
 
 /** What protocol code needs: somewhere to write. Simulators accept this, not the class. */
@@ -64,9 +66,9 @@ export class Transcript implements TranscriptSink {
    * Adds what a simulator in another process recorded (a container), in time order with this one's own
    * entries; `startedAt` is when that transcript started (epoch ms). Its texts are scrubbed here again.
    */
-  absorb(entries: readonly TranscriptEntry[], startedAt: number): void {
+  absorb(entries: readonly TranscriptEntry[], startedAt: number, container: string): void {
     const offset = startedAt - this.started;
-    const merged = [...this.list, ...entries.map((e) => ({ ...e, text: this.scrub(e.text), t: e.t + offset, seq: Number.MAX_SAFE_INTEGER }))];
+    const merged = [...this.list, ...entries.map((e) => ({ ...e, text: this.scrub(e.text), t: e.t + offset, seq: Number.MAX_SAFE_INTEGER, container }))];
     merged.sort((a, b) => a.t - b.t || a.seq - b.seq);
     this.list.length = 0;
     merged.forEach((e, seq) => this.list.push({ ...e, seq }));

@@ -221,7 +221,7 @@ function transcript(s: ScenarioResult, evidence: string, uid: string): string {
   const rows = shown.map(
     (t) =>
       `<tr${t.conn !== undefined ? ` title="${a(`connection ${t.conn}`)}"` : ''}><td class="num">${e(String(t.t))}</td>` +
-      `<td>${e(t.actor)}</td><td>${arrow(t.dir)}</td><td>${e(t.peer ?? '')}</td><td>${e(t.channel)}</td>` +
+      `<td${t.container !== undefined ? ` title="${a(`recorded in the ${t.container} container`)}"` : ''}>${e(t.actor)}</td><td>${arrow(t.dir)}</td><td>${e(t.peer ?? '')}</td><td>${e(t.channel)}</td>` +
       `<td class="txt">${e(t.text)}</td></tr>`,
   );
   return (

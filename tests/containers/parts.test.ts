@@ -94,11 +94,12 @@ test("a container's transcript joins the scenario's in time order, scrubbed agai
   t.record({ actor: 'Harness', channel: 'note', dir: 'event', text: 'first' });
   const elsewhere = [{ t: 5, seq: 0, actor: 'EVVM Server', channel: 'imap' as const, dir: 'recv' as const, text: 'LOGIN alice s3cr3t-value' }];
   t.record({ actor: 'Harness', channel: 'note', dir: 'event', text: 'second' });
-  t.absorb(elsewhere, Date.now() - 1000);
+  t.absorb(elsewhere, Date.now() - 1000, 'evvm-server');
   const texts = t.entries().map((e) => e.text);
   // it happened before both of the harness's entries
   assert.deepEqual(texts, ['LOGIN alice «redacted»', 'first', 'second']);
   assert.deepEqual(t.entries().map((e) => e.seq), [0, 1, 2]);
+  assert.deepEqual(t.entries().map((e) => e.container), ['evvm-server', undefined, undefined], 'each entry says where it was recorded');
 });
 
 test('the container topology drives in-process hosts: the EVVM Client retrieves from the EVVM Server across them', async () => {

@@ -245,7 +245,7 @@ export class ContainersTopology implements Topology {
       [...this.begun.entries()].map(async ([role, begun]) => {
         const ended = await (await begun).call<{ startedAt: number; transcript: TranscriptEntry[] }>('POST /scenario/end');
         own.set(role, ended.transcript);
-        this.transcript.absorb(ended.transcript, ended.startedAt);
+        this.transcript.absorb(ended.transcript, ended.startedAt, role);
       }),
     );
     return own;
