@@ -21,13 +21,11 @@ import {
   SETTLE_MS,
   SMSC_NAME,
   SPOOFER_NUMBER,
-  handsetAccount,
-  handsetCredentials,
+  clientSmsRole,
   openTestEsme,
   provisionedServer,
   smsCredentials,
   smscAccounts,
-  type EvvmClientSmsRole,
   type EvvmServerSmsRole,
   type SmppEndpoint,
   type SmsCredentials,
@@ -156,7 +154,6 @@ registerContainerRole('evvm-client-sms', async (ctx) => {
   const net = network(ctx);
   const server = provisionedServer(await ctx.topology.evvmServer());
   const c = await ctx.control('evvm-client');
-  const devices = new Map<string, Promise<SmsDevice>>();
 
   const start = async (name: string): Promise<SmsDevice> => {
     const credentials = net.credentials.handsets.get(name);
@@ -186,20 +183,7 @@ registerContainerRole('evvm-client-sms', async (ctx) => {
     };
   };
 
-  const role: EvvmClientSmsRole = {
-    device: (name) => {
-      let d = devices.get(name);
-      if (!d) devices.set(name, (d = start(name)));
-      return d;
-    },
-    stranger: async (name, msisdn) => {
-      if (net.credentials.handsets.has(name)) throw new HarnessError(`a handset named "${name}" exists already`);
-      const credentials = handsetCredentials(msisdn, ctx.transcript);
-      await (await ctx.control('smsc')).call('POST /smsc/account', { account: handsetAccount(credentials) });
-      net.credentials.handsets.set(name, credentials);
-    },
-  };
-  return role;
+  return clientSmsRole(net.credentials.handsets, start, async (account) => void (await (await ctx.control('smsc')).call('POST /smsc/account', { account })), ctx.transcript);
 });
 
 registerContainerRole('sms-spoofer', async (ctx) => {

@@ -185,6 +185,32 @@ export function handsetAccount(c: HandsetCredentials): SmscAccountSpec {
   return { systemId: c.systemId, password: c.password, kind: 'handset', addresses: [msisdnAddress(c.msisdn)] };
 }
 
+/**
+ * The subscribers' devices, whichever topology runs them: each started once on first use; a stranger gets
+ * its handset's SMSC account (`addAccount`) before anyone asks for its device.
+ */
+export function clientSmsRole(
+  handsets: Map<string, HandsetCredentials>,
+  start: (name: string) => Promise<SmsDevice>,
+  addAccount: (account: SmscAccountSpec) => Promise<void> | void,
+  transcript: TranscriptSink,
+): EvvmClientSmsRole {
+  const devices = new Map<string, Promise<SmsDevice>>();
+  return {
+    device: (name) => {
+      let d = devices.get(name);
+      if (!d) devices.set(name, (d = start(name)));
+      return d;
+    },
+    stranger: async (name, msisdn) => {
+      if (handsets.has(name)) throw new HarnessError(`a handset named "${name}" exists already`);
+      const c = handsetCredentials(msisdn, transcript);
+      await addAccount(handsetAccount(c));
+      handsets.set(name, c);
+    },
+  };
+}
+
 /** The SMSC's accounts: the EVVM Server on its short code, the spoofer on its own number, the handsets. */
 export function smscAccounts(creds: SmsCredentials, policy: SmsPolicy): SmscAccountSpec[] {
   return [
@@ -436,7 +462,6 @@ registerEmbeddedRole('evvm-client-sms', async (ctx) => {
   await ctx.topology.role('smsc');
   const net = network(ctx);
   const server = provisionedServer(await ctx.topology.evvmServer());
-  const devices = new Map<string, Promise<SmsDevice>>();
 
   const start = async (name: string): Promise<SmsDevice> => {
     const credentials = net.credentials.handsets.get(name);
@@ -471,20 +496,7 @@ registerEmbeddedRole('evvm-client-sms', async (ctx) => {
     };
   };
 
-  const role: EvvmClientSmsRole = {
-    device: (name) => {
-      let d = devices.get(name);
-      if (!d) devices.set(name, (d = start(name)));
-      return d;
-    },
-    stranger: async (name, msisdn) => {
-      if (net.credentials.handsets.has(name)) throw new HarnessError(`a handset named "${name}" exists already`);
-      const c = handsetCredentials(msisdn, ctx.transcript);
-      net.smsc.addAccount(handsetAccount(c));
-      net.credentials.handsets.set(name, c);
-    },
-  };
-  return role;
+  return clientSmsRole(net.credentials.handsets, start, (account) => net.smsc.addAccount(account), ctx.transcript);
 });
 
 registerEmbeddedRole('sms-spoofer', async (ctx) => {
