@@ -5,4 +5,4 @@ import './content';
 import './interworking';
 import './message-storage';
 
-export { DrivenHost, drivenRoleNames, CONTROL_PORT, POOL_PORTS, type DrivenSetup } from './host';
+export { DrivenHost, drivenRoleNames, CONTROL_PORT, POOL_PORTS } from './host';

@@ -56,8 +56,8 @@ export function publishAddress(): string {
   return process.env.EVVM_PUBLISH_ADDRESS || '127.0.0.1';
 }
 
-/** testcontainers publishes on every address; a conformance run publishes on loopback only. */
-class LoopbackContainer extends GenericContainer {
+/** testcontainers publishes on every address; a conformance run publishes on one (loopback by default). */
+class PublishingContainer extends GenericContainer {
   publishOn(address: string, ports: readonly number[]): this {
     this.withExposedPorts(...ports);
     for (const p of ports) this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${p}/tcp`]: [{ HostIp: address, HostPort: '0' }] };
@@ -92,7 +92,7 @@ export class Fleet {
     const roles = Object.keys(CONTAINER_ROLES) as ContainerRole[];
     const started = await Promise.allSettled(
       roles.map(async (role) => {
-        const c = await new LoopbackContainer(image)
+        const c = await new PublishingContainer(image)
           .withCommand([role, '--driven', '--host', '0.0.0.0'])
           .withNetworkMode(networkName)
           .withNetworkAliases(...CONTAINER_ROLES[role])
