@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { INPUT_LIMITS, readInputFile } from '../../input';
 
 /**
  * IF-6/7/8 (and IF-2's SMTP deposit): the service provider's policy for each interworking link. The
@@ -50,5 +50,5 @@ export type InterworkingLinkName = keyof InterworkingPolicy;
  * OpenSSL without partial-chain trust still requires every chain to end at the root.
  */
 export function resolveTrustAnchors(anchors: readonly string[], testPki: { rootPem: string; intermediatePem: string }): string {
-  return anchors.map((a) => (a === 'test-pki' ? `${testPki.rootPem}\n${testPki.intermediatePem}` : readFileSync(a, 'utf8'))).join('\n');
+  return anchors.map((a) => (a === 'test-pki' ? `${testPki.rootPem}\n${testPki.intermediatePem}` : readInputFile(a, INPUT_LIMITS.pem))).join('\n');
 }
