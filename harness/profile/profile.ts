@@ -68,7 +68,7 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'unrecognized_keys') return issue.message;
   const named = issue.keys.slice(0, LISTED_KEYS).map((k) => JSON.stringify(k)).join(', ');
   const more = issue.keys.length - LISTED_KEYS;
-  return `unknown key${issue.keys.length > 1 ? 's' : ''} ${named}${more > 0 ? ` … and ${more.toLocaleString('en')} more unknown keys` : ''}`;
+  return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${named}${more > 0 ? ` … and ${more.toLocaleString('en')} more unknown keys` : ''}`;
 }
 
 export function parseProfile(text: string, origin = 'profile'): Profile {
