@@ -7,6 +7,7 @@ import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControlServer } from '../../harness/control/control-server';
+import { Tunnel } from '../../harness/topology/containers/tunnel';
 
 // What reached the process's last-resort handlers (the CLI's global ones log "harness error (…)").
 const escaped: string[] = [];
@@ -158,6 +159,35 @@ describe('control API', () => {
     } finally {
       for (const s of held) s.destroy();
       await control.close();
+    }
+  });
+});
+
+describe("the harness's end of a tunnel", () => {
+  it('a client that resets before its tunnel is up leaves nothing open inside the container', async () => {
+    let open = 0;
+    const inside = net.createServer((s) => {
+      open++;
+      s.on('error', () => undefined).on('close', () => open--);
+    });
+    await new Promise<void>((r) => inside.listen(0, '127.0.0.1', r));
+    const control = new ControlServer({}, [(inside.address() as net.AddressInfo).port]);
+    const url = new URL(await control.listen('127.0.0.1'));
+    const { tunnel, port } = await Tunnel.open(url, (inside.address() as net.AddressInfo).port);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const c = net.connect(port, '127.0.0.1');
+        c.on('error', () => undefined);
+        await new Promise<void>((r) => c.once('connect', () => r()));
+        c.resetAndDestroy();
+      }
+      await sleep(300);
+      assert.equal(open, 0, 'connections left open inside');
+      assert.deepEqual(escaped, []);
+    } finally {
+      await tunnel.close();
+      await control.close();
+      inside.close();
     }
   });
 });
