@@ -75,3 +75,20 @@ test('a reader that closes stdout early (| head) does not change the exit status
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 1);
 });
+
+test('a --tags expression that selects no scenario is a usage error naming it, before anything runs', async () => {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'evvm-run-'));
+  const bare = await cli(['run', '--tags', 'EVVM-AUTH-03', '--out', out]);
+  assert.equal(bare.code, 2, bare.stdout + bare.stderr);
+  assert.equal(bare.stderr.trim(), "evvm-conformance: no scenario matches --tags 'EVVM-AUTH-03' (did you mean '@EVVM-AUTH-03'?)");
+  const misspelt = await cli(['run', '--tags', '@EVVM-AUTH-33 and @negative', '--out', out]);
+  assert.equal(misspelt.code, 2, misspelt.stdout + misspelt.stderr);
+  assert.match(misspelt.stderr, /^evvm-conformance: no scenario matches --tags '@EVVM-AUTH-33 and @negative' \(did you mean '@EVVM-AUTH-0[34] and @negative'\?\)\n$/);
+  const nothingNear = await cli(['run', '--tags', '@no-such-thing-at-all', '--out', out]);
+  assert.equal(nothingNear.code, 2);
+  assert.equal(nothingNear.stderr, "evvm-conformance: no scenario matches --tags '@no-such-thing-at-all'\n");
+  const unparsable = await cli(['run', '--tags', '@EVVM-AUTH-03 and (', '--out', out]);
+  assert.equal(unparsable.code, 2);
+  assert.match(unparsable.stderr, /^evvm-conformance: --tags '@EVVM-AUTH-03 and \(' is not a tag expression: .+\n$/);
+  assert.deepEqual(await readdir(out), [], 'nothing ran, nothing was written');
+});

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runSuite } from '../../engine/run';
+import { checkSelection, NothingSelectedError } from '../../engine/select';
 import { writeReports, exitDecision, readJsonReport } from '../../report';
 import type { RunReport } from '../../report/model';
 import { runSecrets } from '../../evidence/secrets';
@@ -65,12 +66,23 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
     });
 }
 
+/** A selection of nothing is a usage error, found before any simulator or container starts. */
+async function selection(tags: string): Promise<void> {
+  try {
+    await checkSelection(tags);
+  } catch (err) {
+    if (err instanceof NothingSelectedError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
+  if (opts.tags) await selection(opts.tags);
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
