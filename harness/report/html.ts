@@ -241,7 +241,7 @@ function scenarioAnchor(evidence: string): string {
 function scenarioSummary(s: ScenarioResult): string {
   return (
     `${badge(s.outcome)} <span class="pol">${e(s.polarity)}</span> ${e(s.name)} ` +
-    `<span class="pol mono">${e(`${s.uri}:${s.line}`)} · ${e(s.status)} · ${e(formatDuration(s.durationMs))}</span>`
+    `<span class="pol mono">${e(`${s.uri}:${s.line}`)} · ${e(s.outcome === 'not-applicable' && s.status === 'skipped' ? 'did not run' : s.status)} · ${e(formatDuration(s.durationMs))}</span>`
   );
 }
 

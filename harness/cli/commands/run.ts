@@ -31,6 +31,17 @@ export function validateFaults(faults: readonly string[]): void {
   }
 }
 
+/** The not-applicable scenarios of a requirement, one line per reason: whether they ran at all, and why not. */
+function notApplicableLines(scenarios: RunReport['requirements'][number]['scenarios']): string[] {
+  const groups = new Map<string, number>();
+  for (const s of scenarios) {
+    if (s.outcome !== 'not-applicable') continue;
+    const line = `${s.status === 'skipped' ? 'did not run' : 'not judged'}: ${s.reason ?? 'excluded by the profile'}`;
+    groups.set(line, (groups.get(line) ?? 0) + 1);
+  }
+  return [...groups].map(([line, n]) => `${n} scenario(s) ${line}`);
+}
+
 /** One line per requirement that has scenarios, then the totals: what a person reads first. */
 export function printSummary(report: RunReport, out: NodeJS.WritableStream = process.stdout): void {
   for (const r of report.requirements) {
@@ -38,7 +49,11 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
     const n = r.scenarios.length;
     const bad = r.scenarios.filter((s) => s.outcome !== 'pass' && s.outcome !== 'not-applicable').length;
     out.write(`${r.verdict.toUpperCase().padEnd(15)} ${r.id.padEnd(15)} ${r.keyword.padEnd(9)} ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
-    if (r.verdict !== 'pass') out.write(`                ${r.reason}\n`);
+    const excluded = notApplicableLines(r.scenarios);
+    // for a requirement that is not applicable or waived, its scenarios' reasons say it all
+    const told = (r.verdict === 'not-applicable' || r.verdict === 'waived') && excluded.length > 0;
+    if (r.verdict !== 'pass' && !told) out.write(`                ${r.reason}\n`);
+    for (const line of excluded) out.write(`                ${line}\n`);
   }
   const s = report.summary;
   out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
