@@ -5,6 +5,7 @@ import { runSuite } from '../../engine/run';
 import { checkSelection, NothingSelectedError } from '../../engine/select';
 import { writeReports, exitDecision, readJsonReport } from '../../report';
 import type { RunReport } from '../../report/model';
+import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../evidence/secrets';
 import { REDACTED } from '../../evidence/transcript';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
@@ -36,7 +37,7 @@ function notApplicableLines(scenarios: RunReport['requirements'][number]['scenar
   const groups = new Map<string, number>();
   for (const s of scenarios) {
     if (s.outcome !== 'not-applicable') continue;
-    const line = `${s.status === 'skipped' ? 'did not run' : 'not judged'}: ${s.reason ?? 'excluded by the profile'}`;
+    const line = `${notApplicableRun(s)}: ${s.reason ?? 'excluded by the profile'}`;
     groups.set(line, (groups.get(line) ?? 0) + 1);
   }
   return [...groups].map(([line, n]) => `${n} scenario(s) ${line}`);
