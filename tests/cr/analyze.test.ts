@@ -310,3 +310,12 @@ test('a sentence with SHALL and SHALL NOT is two statements, each with its own k
   );
   assert.equal(a.summary.statements, 13);
 });
+
+test('an informative statement of fact the CR makes MAY is weakened against the catalogue', () => {
+  const seed = read(SEED_SEC);
+  const fact = 'The EVVM Enabler ensures the security of EVVM voicemail contents';
+  const a = analyzeCr(seed.replace(fact, 'The EVVM Enabler MAY ensure the security of EVVM voicemail contents'), { fileName: 'may.txt', catalogue, scenarios: SCENARIOS });
+  const s = a.statements.find((x) => x.matches.some((m) => m.id === 'EVVM-CONT-00'));
+  assert.deepEqual([s?.keyword, s?.change], ['MAY', 'weakened']);
+  assert.match(a.exit.reasons.join('\n'), /weakened against the catalogue: S8/);
+});
