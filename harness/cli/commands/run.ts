@@ -2,8 +2,10 @@ import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runSuite } from '../../engine/run';
+import { checkSelection, NothingSelectedError } from '../../engine/select';
 import { writeReports, exitDecision, readJsonReport } from '../../report';
 import type { RunReport } from '../../report/model';
+import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../evidence/secrets';
 import { REDACTED } from '../../evidence/transcript';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
@@ -30,6 +32,17 @@ export function validateFaults(faults: readonly string[]): void {
   }
 }
 
+/** The not-applicable scenarios of a requirement, one line per reason: whether they ran at all, and why not. */
+function notApplicableLines(scenarios: RunReport['requirements'][number]['scenarios']): string[] {
+  const groups = new Map<string, number>();
+  for (const s of scenarios) {
+    if (s.outcome !== 'not-applicable') continue;
+    const line = `${notApplicableRun(s)}: ${s.reason ?? 'excluded by the profile'}`;
+    groups.set(line, (groups.get(line) ?? 0) + 1);
+  }
+  return [...groups].map(([line, n]) => `${n} scenario(s) ${line}`);
+}
+
 /** One line per requirement that has scenarios, then the totals: what a person reads first. */
 export function printSummary(report: RunReport, out: NodeJS.WritableStream = process.stdout): void {
   for (const r of report.requirements) {
@@ -37,7 +50,11 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
     const n = r.scenarios.length;
     const bad = r.scenarios.filter((s) => s.outcome !== 'pass' && s.outcome !== 'not-applicable').length;
     out.write(`${r.verdict.toUpperCase().padEnd(15)} ${r.id.padEnd(15)} ${r.keyword.padEnd(9)} ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
-    if (r.verdict !== 'pass') out.write(`                ${r.reason}\n`);
+    const excluded = notApplicableLines(r.scenarios);
+    // for a requirement that is not applicable or waived, its scenarios' reasons say it all
+    const told = (r.verdict === 'not-applicable' || r.verdict === 'waived') && excluded.length > 0;
+    if (r.verdict !== 'pass' && !told) out.write(`                ${r.reason}\n`);
+    for (const line of excluded) out.write(`                ${line}\n`);
   }
   const s = report.summary;
   out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
@@ -65,12 +82,23 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
     });
 }
 
+/** A selection of nothing is a usage error, found before any simulator or container starts. */
+async function selection(tags: string): Promise<void> {
+  try {
+    await checkSelection(tags);
+  } catch (err) {
+    if (err instanceof NothingSelectedError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
+  if (opts.tags) await selection(opts.tags);
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
