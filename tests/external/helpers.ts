@@ -21,6 +21,8 @@ export interface IutAccountSpec {
   tuiPin?: string;
   sip?: { uri: string; password: string };
   preconfigured?: boolean;
+  /** Message-ID of a message only this account's INBOX holds (iut.accounts[].messageId) */
+  messageId?: string;
 }
 
 export interface IutProfileSpec {
@@ -42,7 +44,7 @@ export async function writeIutProfile(spec: IutProfileSpec): Promise<Record<stri
   const envName = (account: string, what: string): string => `IUT_${account.toUpperCase()}_${what}`;
   const accounts = spec.accounts.map((a) => {
     env[envName(a.name, 'PASSWORD')] = a.password;
-    const out: Record<string, unknown> = { name: a.name, username: a.username, passwordEnv: envName(a.name, 'PASSWORD'), preconfigured: a.preconfigured ?? false };
+    const out: Record<string, unknown> = { name: a.name, username: a.username, passwordEnv: envName(a.name, 'PASSWORD'), preconfigured: a.preconfigured ?? false, ...(a.messageId ? { messageId: a.messageId } : {}) };
     if (a.tuiPin) {
       env[envName(a.name, 'TUI_PIN')] = a.tuiPin;
       out.tuiPinEnv = envName(a.name, 'TUI_PIN');
