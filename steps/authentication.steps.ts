@@ -188,6 +188,11 @@ When('a test client presents a valid client certificate and authenticates with S
   this.login = await this.testClient!.authenticate('EXTERNAL', { authcid: '' });
 });
 
+When('a test client presents a valid client certificate and authenticates with the SASL mechanism {string}', async function (this: EvvmWorld, mechanism: string) {
+  await this.openTestClient('implicit-tls', 'valid');
+  this.login = await this.testClient!.authenticateOther(mechanism);
+});
+
 Given('a test client presenting the EVVM Client certificate has logged in as the {identifierKind} of {string} and logged out', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
   await this.openTestClient('implicit-tls', 'valid');
   const login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password);

@@ -36,6 +36,12 @@ Feature: EVVM-AUTH-04 The EVVM Server authenticates the EVVM Client
       | revoked                   |
 
   @negative
+  Scenario: SASL ANONYMOUS authenticates nobody
+    When a test client presents a valid client certificate and authenticates with the SASL mechanism "ANONYMOUS"
+    Then the login is refused
+    And the session is not authenticated
+
+  @negative
   Scenario: A wrong password is refused as an invalid password
     When a test client presents a valid client certificate and logs in as the MSISDN of "alice" with a wrong password
     Then the login is refused, with the VVM text "invalid password" as secondary evidence
