@@ -39,5 +39,5 @@ export function checkMailbox(
   if (seen[0]) return w.check(condition, false, `opened another mailbox (${seen[0].name}'s marker seen in ${own.name}'s session)`, evidence);
   if (!own.marker) throw new InconclusiveError(`${session.how}, but which mailbox opened cannot be proved: ${noMarker(own.name)}`);
   const mine = view.messageIds.includes(own.marker);
-  return w.check(condition, mine, mine ? `${session.how}; the INBOX holds ${own.name}'s marker and no other account's (UIDVALIDITY ${view.uidValidity ?? 'not given'})` : `opened another mailbox (${own.name}'s marker ${own.marker} is not in it)`, evidence);
+  return w.check(condition, mine, mine ? `${session.how}; the INBOX holds ${own.name}'s marker and no other account's${view.uidValidity ? ` (UIDVALIDITY ${view.uidValidity})` : ''}` : `opened another mailbox (${own.name}'s marker ${own.marker} is not in it)`, evidence);
 }

@@ -62,28 +62,29 @@ interface Expectation {
 
 const all = (ids: readonly string[], verdict: string): Record<string, string> => Object.fromEntries(ids.map((id) => [id, verdict]));
 const WRONG_MAILBOX = /opened another mailbox \(alice's marker seen in bob's session\)/;
+const CERT_MISSING = /certificate is missing gets no session/;
 
 const EXPECTED: Record<Role, Record<Config, Expectation>> = {
   'message-storage': {
     // Dovecot declares no PSK-TLS: excluded by the declaration, with the reason, never a pass
     conformant: { verdicts: { ...all(MSS_REQUIREMENTS, 'pass'), 'CPM-MS-AUTH-06': 'not-applicable' }, exit: 0 },
-    plaintext: { verdicts: { 'STD-02': 'fail', 'STD-03': 'fail', 'CPM-MS-AUTH-05': 'fail', 'CPM-MS-AUTH-02': 'pass' }, exit: 1 },
+    plaintext: { verdicts: { 'STD-02': 'fail', 'STD-03': 'fail', 'CPM-MS-AUTH-05': 'fail', 'CPM-MS-AUTH-02': 'pass' }, exit: 1, reasons: { 'STD-03': /answered OK/ } },
     // "expected" mutual authentication (EVVM-AUTH-05): a warning, not a fail
-    'no client certificate': { verdicts: { 'CPM-MS-AUTH-05': 'fail', 'EVVM-AUTH-05': 'warning', 'STD-03': 'pass' }, exit: 1 },
-    'certificate optional': { verdicts: { 'CPM-MS-AUTH-05': 'fail', 'EVVM-AUTH-05': 'warning' }, exit: 1 },
-    'anything-goes password': { verdicts: { 'CPM-MS-AUTH-01': 'fail', 'CPM-MS-AUTH-02': 'fail', 'CPM-MS-AUTH-03': 'fail' }, exit: 1 },
+    'no client certificate': { verdicts: { 'CPM-MS-AUTH-05': 'fail', 'EVVM-AUTH-05': 'warning', 'STD-03': 'pass' }, exit: 1, reasons: { 'CPM-MS-AUTH-05': CERT_MISSING } },
+    'certificate optional': { verdicts: { 'CPM-MS-AUTH-05': 'fail', 'EVVM-AUTH-05': 'warning' }, exit: 1, reasons: { 'CPM-MS-AUTH-05': CERT_MISSING } },
+    'anything-goes password': { verdicts: { 'CPM-MS-AUTH-01': 'fail', 'CPM-MS-AUTH-02': 'fail', 'CPM-MS-AUTH-03': 'fail' }, exit: 1, reasons: { 'CPM-MS-AUTH-02': /answered OK/, 'CPM-MS-AUTH-03': /answered OK/ } },
     "another user's mailbox": { verdicts: { 'CPM-MS-AUTH-02': 'fail' }, exit: 1, reasons: { 'CPM-MS-AUTH-02': WRONG_MAILBOX } },
-    anonymous: { verdicts: { 'CPM-MS-AUTH-01': 'fail' }, exit: 1 },
+    anonymous: { verdicts: { 'CPM-MS-AUTH-01': 'fail' }, exit: 1, reasons: { 'CPM-MS-AUTH-01': /does not support is refused/ } },
     down: { verdicts: { 'CPM-MS-AUTH-02': 'inconclusive', 'STD-03': 'inconclusive' }, exit: 2 },
   },
   'evvm-server': {
     conformant: { verdicts: all(EVVM_SERVER_REQUIREMENTS, 'pass'), exit: 0 },
-    plaintext: { verdicts: { 'STD-02': 'fail', 'STD-03': 'fail' }, exit: 1 },
-    'no client certificate': { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1 },
-    'certificate optional': { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1 },
-    'anything-goes password': { verdicts: { 'EVVM-AUTH-01': 'fail', 'EVVM-AUTH-04': 'fail' }, exit: 1 },
+    plaintext: { verdicts: { 'STD-02': 'fail', 'STD-03': 'fail' }, exit: 1, reasons: { 'STD-02': /LOGINDISABLED/, 'STD-03': /answered OK/ } },
+    'no client certificate': { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-04': CERT_MISSING } },
+    'certificate optional': { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-04': CERT_MISSING } },
+    'anything-goes password': { verdicts: { 'EVVM-AUTH-01': 'fail', 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-01': /answered OK/, 'EVVM-AUTH-04': /answered OK|SELECT INBOX answered OK/ } },
     "another user's mailbox": { verdicts: { 'EVVM-AUTH-01': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-01': WRONG_MAILBOX } },
-    anonymous: { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1 },
+    anonymous: { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-04': /SASL ANONYMOUS authenticates nobody/ } },
     down: { verdicts: { 'EVVM-AUTH-01': 'inconclusive', 'STD-03': 'inconclusive' }, exit: 2 },
   },
 };
