@@ -106,6 +106,18 @@ export class OutcomeImapClient {
     return this.attempt((c) => c.authenticate(mechanism, credentials));
   }
 
+  /**
+   * AUTHENTICATE with a mechanism the harness's SASL library does not implement (ANONYMOUS, DIGEST-MD5, …),
+   * by SASL-IR with a harmless trace string; a continuation request is cancelled.
+   */
+  authenticateOther(mechanism: string): Promise<Attempt> {
+    return this.attempt((c) =>
+      c.run(['AUTHENTICATE', mechanism, Buffer.from('evvm-conformance').toString('base64')], {
+        onContinuation: () => ({ line: '*', shown: '* (cancel)' }),
+      }),
+    );
+  }
+
   /** An authentication command's answer; a failure to get one is status 'none' with the reason. */
   protected async attempt(send: (client: RawImapClient) => Promise<CommandResult>): Promise<Attempt> {
     if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
