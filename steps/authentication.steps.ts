@@ -300,6 +300,7 @@ Then('the test client can log in as the {identifierKind} of {string} with the pa
 });
 
 When('the test client authenticates by {authMethod} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, method: 'LOGIN' | 'AUTHENTICATE PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
+  // LOGIN and AUTHENTICATE PLAIN are base IMAP (RFC 3501, RFC 9051): judged without a declaration
   const id = this.identifier(kind, mailbox);
   const password = this.account(owner).password;
   this.login = method === 'LOGIN' ? await this.testClient!.login(id, password) : await this.testClient!.authenticate('PLAIN', { authcid: id, password });

@@ -20,6 +20,7 @@ Feature: EVVM-AUTH-01 The EVVM Server authenticates the user by any one of the m
 
   @positive
   Scenario Outline: SASL <mechanism> authenticates the user by the <kind> of the mailbox
+    Given the EVVM Server declares the SASL mechanism <mechanism>
     When a test client authenticates with SASL <mechanism> as the <kind> of "alice" with the password of "alice"
     Then the session is authenticated for the mailbox "alice"
 
