@@ -94,6 +94,32 @@ test('subscribing through the control API pre-configures a password that works, 
   assert.equal(await attempt(frank.username, frank.sipPassword), 'NO');
 });
 
+/** CPM-MS-AUTH-02 alone, against the running simulator named by a profile whose accounts `change` rewrites. */
+async function certifyLogin(name: string, change: (accounts: IutProfileSpec['accounts']) => IutProfileSpec['accounts']): Promise<{ exit: number | null; verdict?: string; reason?: string; output: string }> {
+  const file = path.join(dir, `${name}.yaml`);
+  const vars = await writeIutProfile({ ...spec, file, accounts: change(spec.accounts) });
+  const out = path.join(dir, name);
+  const r = await runCli(['run', '--profile', file, '--tags', '@CPM-MS-AUTH-02', '--out', out], vars);
+  const v = await readVerdicts(out, r);
+  return { exit: r.code, verdict: v.verdicts['CPM-MS-AUTH-02'], reason: v.reasons['CPM-MS-AUTH-02'], output: r.stdout + r.stderr };
+}
+
+test("a login that opens another user's mailbox fails the requirement it tests, and says so", async () => {
+  // as a passdb that maps bob's login to alice's mailbox shows it from outside: bob's credentials open alice's INBOX
+  const alice = spec.accounts.find((a) => a.name === 'alice')!;
+  const v = await certifyLogin('bob-opens-alice', (accounts) => accounts.map((a) => (a.name === 'bob' ? { ...a, username: alice.username, password: alice.password } : a)));
+  assert.equal(v.verdict, 'fail', v.output);
+  assert.match(v.reason ?? '', /opened another mailbox \(alice's marker seen in bob's session\)/, v.output);
+  assert.equal(v.exit, 1, v.output);
+});
+
+test('without a marker for the account, a successful login proves nothing: inconclusive, never a pass', async () => {
+  const v = await certifyLogin('no-markers', (accounts) => accounts.map(({ messageId: _dropped, ...a }) => a));
+  assert.equal(v.verdict, 'inconclusive', v.output);
+  assert.match(v.reason ?? '', /which mailbox opened cannot be proved: the profile names no messageId for "alice"/, v.output);
+  assert.equal(v.exit, 2, v.output);
+});
+
 test('an IUT that is down yields inconclusive verdicts and exit status 2, not a pass', async () => {
   const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
   child!.kill('SIGTERM');
