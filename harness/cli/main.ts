@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './compile-cache';
 import { Command, CommanderError } from 'commander';
 import { HARNESS_VERSION } from '../version';
 import { registerRunCommand } from './commands/run';
