@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,13 +61,16 @@ test('requirements and cr analyze load no cucumber runtime, no simulator, no Doc
   }
 });
 
-test('simulate loads its simulators but no cucumber runtime and no Docker client', async () => {
+test('simulate loads its simulators but no cucumber runtime and no Docker client; a SIGTERM right after the ready line stops it cleanly', async () => {
+  let pkiDir = '';
   const modules = await withLoadedModules(async (env) => {
-    const { child } = await simulate('evvm-server', env);
+    const { ready, child } = await simulate('evvm-server', env);
+    pkiDir = path.dirname((ready as { trust: { ca: string } }).trust.ca);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     await exited;
   });
+  assert.equal(existsSync(pkiDir), false, 'the test PKI folder (keys included) was removed');
   assert.ok(modules.some((m) => m.includes('/dist/simulators/evvm-server/')), 'the recorder saw the EVVM Server');
   assertNone(modules, [DOCKER_CLIENT, CUCUMBER_RUNTIME], 'simulate evvm-server');
 });

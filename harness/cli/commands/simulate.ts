@@ -64,11 +64,13 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
       if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
       const config = loadConfig(opts.config);
       if (opts.host) config.host = opts.host;
-      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
-      await new Promise<void>((resolve) => {
+      // listening for the signals before the ready line: a SIGTERM right after it still stops cleanly (the PKI folder goes)
+      const signalled = new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
       });
+      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
+      await signalled;
       await stop();
       setStatus(0);
     });
