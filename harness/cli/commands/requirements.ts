@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadCatalogue } from '../../catalogue';
-import { coverage, scanFeatures } from '../../catalogue/features';
 
 export function registerRequirementsCommand(program: Command, setStatus: (s: number) => void): void {
   program
@@ -8,6 +6,9 @@ export function registerRequirementsCommand(program: Command, setStatus: (s: num
     .description('list the requirement catalogue with its coverage (untested IDs are marked)')
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) => {
+      // loaded when the command runs, not when the CLI starts (require: this build is CommonJS)
+      const { loadCatalogue } = require('../../catalogue') as typeof import('../../catalogue');
+      const { coverage, scanFeatures } = require('../../catalogue/features') as typeof import('../../catalogue/features');
       const catalogue = loadCatalogue();
       const cov = coverage(catalogue, scanFeatures());
       const rows = catalogue.map((r) => {

@@ -1,19 +1,12 @@
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runSuite } from '../../engine/run';
-import { checkSelection, NothingSelectedError } from '../../engine/select';
-import { writeReports, exitDecision, readJsonReport } from '../../report';
 import type { RunReport } from '../../report/model';
 import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../evidence/secrets';
-import { REDACTED } from '../../evidence/transcript';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
-import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
-import { loadProfile } from '../../profile/profile';
-import { loadIut } from '../../profile/sections/iut';
+import { REDACTED } from '../../evidence/transcript';
 import { EXIT, UsageError, interactive } from '../usage';
-import { withFleet, writeContainerLogs } from '../../topology/containers/lifecycle';
 import type { FleetInfo } from '../../topology/containers/names';
 
 export interface RunOptions {
@@ -84,6 +77,7 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
 
 /** A selection of nothing is a usage error, found before any simulator or container starts. */
 async function selection(tags: string): Promise<void> {
+  const { checkSelection, NothingSelectedError } = require('../../engine/select') as typeof import('../../engine/select');
   try {
     await checkSelection(tags);
   } catch (err) {
@@ -92,7 +86,19 @@ async function selection(tags: string): Promise<void> {
   }
 }
 
+/** The container topology's lifecycle, loaded for `--topology containers` only. */
+function containers(): typeof import('../../topology/containers/lifecycle') {
+  return require('../../topology/containers/lifecycle') as typeof import('../../topology/containers/lifecycle');
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
+  // Loaded here, not at the top: every command registers this one, and `--version`, `--help`, `simulate`
+  // must not pay for cucumber, the simulators and the report writers (require: this build is CommonJS).
+  const { runSuite } = require('../../engine/run') as typeof import('../../engine/run');
+  const { writeReports, exitDecision, readJsonReport } = require('../../report') as typeof import('../../report');
+  const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
+  const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
+  const { loadIut } = require('../../profile/sections/iut') as typeof import('../../profile/sections/iut');
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
@@ -117,7 +123,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   let containerLogs: Record<string, string[]> | undefined;
   let outcome: Awaited<ReturnType<typeof suite>>;
   if (opts.topology === 'containers') {
-    const ran = await withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
+    const ran = await containers().withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
     outcome = ran.result;
     outcome.report.run.containers = ran.fleet;
     containerLogs = ran.logs;
@@ -128,7 +134,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
   const secrets = runSecrets();
   await writeReports(report, out, secrets);
-  if (containerLogs) await writeContainerLogs(out, containerLogs, secrets);
+  if (containerLogs) await containers().writeContainerLogs(out, containerLogs, secrets);
   await scrubFile(messages, secrets);
   if (opts.keepPki) await writePki(await sharedTestPki(), path.join(out, 'pki'), { includeKeys: true });
   printSummary(report);
