@@ -10,6 +10,7 @@ import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcr
 import { SmppConnection, type ResponseCallback } from './connection';
 import { INTERFACE_VERSION_34, STATUS, statusName } from './constants';
 import { shortMessageDefaults, type BindCommand, type Pdu, type ShortMessageBody, type ShortMessagePdu } from './pdu';
+import { tlsVersionFloor } from '../../crypto/tls-versions';
 
 export interface EsmeOptions {
   host: string;
@@ -78,7 +79,7 @@ export class Esme {
     return new Promise((resolve, reject) => {
       const timeout = options.connectTimeoutMs ?? 5000;
       const socket = options.tls
-        ? tls.connect({ host: options.host, port: options.port, minVersion: 'TLSv1.2', ...options.tls })
+        ? tls.connect({ host: options.host, port: options.port, ...tlsVersionFloor(false), ...options.tls })
         : net.connect({ host: options.host, port: options.port });
       const ready = options.tls ? 'secureConnect' : 'connect';
       const timer = setTimeout(() => fail(new Error(`no connection to ${options.host}:${options.port} within ${timeout} ms`)), timeout);
