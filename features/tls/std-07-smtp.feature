@@ -6,9 +6,6 @@ Feature: STD-07 TLS 1.0 and TLS 1.1 are not used on SMTP
   the Non-OMA VM Service and a peer EVVM Server as servers; the EVVM Server and the Non-OMA VM Service as
   senders.
 
-  Background:
-    Given the EVVM Server serves the mailboxes "alice" and "bob", each holding a voicemail
-
   @negative
   Scenario Outline: The <server> refuses a client that offers only <version> over <transport>
     When test equipment offers only <version> to the <server> over <transport>

@@ -33,6 +33,11 @@ export interface DovecotOptions {
   ssl: 'required' | 'yes';
   disablePlaintextAuth: boolean;
   requireClientCert: boolean;
+  /**
+   * ssl_min_protocol, default TLSv1.2. Below it, ssl_cipher_list also lowers OpenSSL's security level to 0:
+   * without that, Debian's OpenSSL 3 still refuses TLS 1.0 and 1.1 whatever ssl_min_protocol says.
+   */
+  sslMinProtocol?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2';
 }
 
 export interface RunningDovecot {
@@ -147,7 +152,8 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
     `ssl_ca = <${d('client-ca.pem')}`,
     `ssl_verify_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
     `auth_ssl_require_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
-    'ssl_min_protocol = TLSv1.2',
+    `ssl_min_protocol = ${o.sslMinProtocol ?? 'TLSv1.2'}`,
+    ...(o.sslMinProtocol && o.sslMinProtocol !== 'TLSv1.2' ? ['ssl_cipher_list = DEFAULT:@SECLEVEL=0'] : []),
     `disable_plaintext_auth = ${o.disablePlaintextAuth ? 'yes' : 'no'}`,
     'auth_mechanisms = plain login cram-md5 scram-sha-256',
     // a test server answers failures at once (the default waits 2 s)
