@@ -47,7 +47,7 @@ export class EvvmServer extends ImapServerRole<EvvmServerFault> {
       ...(psk ? { psk: (identity: string) => psk[identity] } : {}),
       backend: this.backend,
       // FAULT evvm-server:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on IMAP.
-      legacyTls: this.faultSet.has('evvm-server:accept-legacy-tls'),
+      legacyTls: () => this.faultSet.has('evvm-server:accept-legacy-tls'),
     });
   }
 

@@ -55,7 +55,7 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
       psk: (identity: string) => this.pskOf(identity),
       backend: this.backend,
       // FAULT message-storage:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete, PSK-TLS included.
-      legacyTls: this.faultSet.has('message-storage:accept-legacy-tls'),
+      legacyTls: () => this.faultSet.has('message-storage:accept-legacy-tls'),
     });
   }
 

@@ -30,8 +30,8 @@ export interface ImapTlsOptions {
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
-  /** accept TLS 1.0 and 1.1 (a fault: STD-07); default TLS 1.2 and up */
-  legacyVersions?: boolean;
+  /** accept TLS 1.0 and 1.1 (a fault: STD-07); default TLS 1.2 and up. Read at start and by reloadTls(). */
+  legacyVersions?: () => boolean;
 }
 
 export interface ImapServerOptions {
@@ -151,7 +151,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     if (t.crl !== undefined) o.crl = t.crl;
     // Node's default list excludes PSK suites ('!PSK'); add them for TLS 1.2 PSK clients.
     const ciphers = t.ciphers ?? (t.psk ? `${PSK_CIPHERS}:${tls.DEFAULT_CIPHERS.replace(':!PSK', '')}` : undefined);
-    Object.assign(o, tlsVersionFloor(!!t.legacyVersions, ciphers));
+    Object.assign(o, tlsVersionFloor(t.legacyVersions?.() ?? false, ciphers));
     if (t.minVersion) o.minVersion = t.minVersion;
     if (t.maxVersion) o.maxVersion = t.maxVersion;
     if (t.psk) {
@@ -163,6 +163,13 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
       if (t.pskIdentityHint) o.pskIdentityHint = t.pskIdentityHint;
     }
     return o;
+  }
+
+  /** Applies the TLS options again to the running listeners (a fault switched at run time). */
+  reloadTls(): void {
+    if (!this.options.tls) return;
+    const opts = this.tlsOptions();
+    for (const srv of [this.implicitServer, this.upgradeServer]) srv?.setSecureContext(opts);
   }
 
   private tlsInfo(sock: tls.TLSSocket, viaStartTls: boolean): TlsInfo {
