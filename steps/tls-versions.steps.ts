@@ -124,6 +124,8 @@ Then('a TLS session is established on {tlsVersion} and the server answers in it'
 Given('a server that speaks only {tlsVersion} stands in for {standIn} over {transport}', async function (this: EvvmWorld, version: SecureVersion, standIn: StandInFor, transport: Transport) {
   // the implementations under test are servers: every client here would be one of the harness's simulators
   if (this.topology.kind === 'external') return this.notApplicable('the clients facing a stand-in are the harness\'s own simulators; the server under test plays no part');
+  // the stand-in listens in the harness's process, which the containers' private network cannot reach
+  if (this.topology.kind === 'containers') return this.notApplicable('the containers topology has no single-version stand-in on the run\'s network; the embedded topology judges these clients');
   const server = await (await this.topology.role('tls-version-equipment')).standIn(standIn, transport === 'starttls' ? 'starttls' : 'implicit', version);
   state(this).standIn = { server, version, transport };
   if (standIn === 'peer-evvm-server') await (await this.topology.role('evvm-server-smtp')).route('interServer', { ...server.endpoint, transport: transport === 'starttls' ? 'starttls' : 'implicit-tls' }, PEER.domain);
