@@ -118,6 +118,7 @@ export class EvvmClient {
       result.loggedIn = client.authenticated === true;
       result.tls = this.tlsEvidence(client);
       result.serverAuthenticated = result.tls?.authorized === true;
+      if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
       const lock = await client.getMailboxLock('INBOX');
       try {
         for await (const msg of client.fetch('1:*', { uid: true, source: true })) {

@@ -149,6 +149,7 @@ export class MessageStorageLink {
       const info = client.tlsInfo;
       if (info) {
         result.tls = { protocol: info.protocol, ...(info.cipher ? { cipher: info.cipher } : {}), authorized: info.authorized, ...(info.authorizationError ? { authorizationError: info.authorizationError } : {}) };
+        this.note(`TLS ${info.protocol ?? 'unknown'} ${info.cipher ?? ''}`.trimEnd(), peer);
       }
       result.serverAuthenticated = client.secure && info?.authorized === true;
       const caps = await client.capability();

@@ -73,6 +73,11 @@ export class Esme {
       ...(options.text ? { text: options.text } : {}),
     });
     this.connection.onPdu((pdu) => this.answer(pdu));
+    if (secure) {
+      const t = socket as tls.TLSSocket;
+      const c = t.getCipher();
+      this.connection.event(`TLS ${t.getProtocol() ?? 'unknown'} ${c.standardName ?? c.name}`);
+    }
   }
 
   static connect(options: EsmeOptions): Promise<Esme> {
