@@ -17,6 +17,7 @@ import { AccountTable, type SmscAccountSpec } from './accounts';
 import { SmscObservationLog, type SmscObservations } from './observations';
 import { Router } from './router';
 import { SmscSession, type SmscContext } from './session';
+import { tlsVersionFloor } from '../crypto/tls-versions';
 
 export interface SmscOptions {
   /** transcript name, default 'SMSC' */
@@ -100,7 +101,9 @@ export class Smsc {
     }
     const t = this.options.listen.tls;
     if (t) {
-      const server = tls.createServer({ key: t.key, cert: t.cert, minVersion: 'TLSv1.2' }, (socket) => this.accept(socket, true));
+      // FAULT smsc:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on SMPP over TLS.
+      const floor = tlsVersionFloor(this.faultSet.has('smsc:accept-legacy-tls'));
+      const server = tls.createServer({ key: t.key, cert: t.cert, ...floor }, (socket) => this.accept(socket, true));
       server.on('tlsClientError', (err: Error) => this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
       ports.smpps = await this.listen(server, host, this.options.ports?.smpps ?? 0);
     }

@@ -46,6 +46,11 @@ export interface DovecotOptions {
   anonymousUser?: string;
   /** messages stored in users' INBOX before the start, by mailbox (the username that owns it) */
   messages?: Record<string, Buffer[]>;
+  /**
+   * ssl_min_protocol, default TLSv1.2. Below it, ssl_cipher_list also lowers OpenSSL's security level to 0:
+   * without that, Debian's OpenSSL 3 still refuses TLS 1.0 and 1.1 whatever ssl_min_protocol says.
+   */
+  sslMinProtocol?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2';
 }
 
 export interface RunningDovecot {
@@ -178,7 +183,8 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
     `ssl_ca = <${d('client-ca.pem')}`,
     `ssl_verify_client_cert = ${o.requireClientCert || o.verifyClientCert ? 'yes' : 'no'}`,
     `auth_ssl_require_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
-    'ssl_min_protocol = TLSv1.2',
+    `ssl_min_protocol = ${o.sslMinProtocol ?? 'TLSv1.2'}`,
+    ...(o.sslMinProtocol && o.sslMinProtocol !== 'TLSv1.2' ? ['ssl_cipher_list = DEFAULT:@SECLEVEL=0'] : []),
     `disable_plaintext_auth = ${o.disablePlaintextAuth ? 'yes' : 'no'}`,
     `auth_mechanisms = plain login cram-md5 scram-sha-256${o.anonymousUser ? ' anonymous' : ''}`,
     ...(o.anonymousUser ? [`auth_anonymous_username = ${o.anonymousUser}`] : []),

@@ -23,6 +23,7 @@ export function registerRequirementsCommand(program: Command, setStatus: (s: num
           title: r.title,
           source: `${r.source.document} ${r.source.clause}`,
           faults: r.faults,
+          ...(r.flagged ? { flagged: r.flagged } : {}),
           scenarios: { positive, negative },
           status: positive + negative === 0 ? 'untested' : 'covered',
         };
@@ -33,6 +34,7 @@ export function registerRequirementsCommand(program: Command, setStatus: (s: num
         for (const r of rows) {
           const cov = r.status === 'untested' ? 'untested' : `+${r.scenarios.positive} -${r.scenarios.negative}`;
           process.stdout.write(`${r.id.padEnd(15)} ${r.keyword.padEnd(22).slice(0, 22)} ${cov.padEnd(9)} ${r.candidate ? '[candidate] ' : ''}${r.title}\n`);
+          if (r.flagged) process.stdout.write(`${''.padEnd(15)} flagged: ${r.flagged}\n`);
         }
         const covered = rows.filter((r) => r.status === 'covered').length;
         process.stdout.write(`\n${rows.length} requirements, ${covered} covered, ${rows.length - covered} untested\n`);
