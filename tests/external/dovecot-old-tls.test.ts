@@ -33,10 +33,15 @@ let dir: string;
 let pki: TestPki;
 let pkiDir: string;
 const pw = (): string => randomBytes(12).toString('base64url');
+/** A Message-ID only that user's INBOX holds: the profile names it, so a login proves whose mailbox opened. */
+const markerId = (name: string): string => `<marker-${name}-${randomBytes(6).toString('hex')}@dovecot.test>`;
 const users = [
-  { name: 'alice', username: 'alice@op.example', msisdn: 'tel:+15550001', password: pw() },
-  { name: 'bob', username: 'bob@op.example', msisdn: 'tel:+15550002', password: pw() },
+  { name: 'alice', username: 'alice@op.example', msisdn: 'tel:+15550001', password: pw(), messageId: markerId('alice') },
+  { name: 'bob', username: 'bob@op.example', msisdn: 'tel:+15550002', password: pw(), messageId: markerId('bob') },
 ];
+const markers = Object.fromEntries(
+  users.map((u) => [u.username, [Buffer.from([`To: ${u.username}`, 'From: tel:+15557777', 'Subject: marker', `Message-ID: ${u.messageId}`, '', 'A marker.', ''].join('\r\n'))]]),
+);
 
 before(async () => {
   if (SKIP_ROOT) return;
@@ -67,14 +72,14 @@ async function profile(role: Role, name: string, ports: { imaps: number; imap: n
       clientCertificate,
       policy: { requireTls: true, clientCertificate: 'required' },
       capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN'], loginCommand: true, pskTls: [], preconfiguredPassword: false },
-      accounts: users.map((u) => ({ name: u.name, username: u.username, password: u.password })),
+      accounts: users.map((u) => ({ name: u.name, username: u.username, password: u.password, messageId: u.messageId })),
     });
     return { file, env };
   }
   const env: Record<string, string> = {};
   const accounts = users.map((u) => {
     env[`DOVECOT_${u.name.toUpperCase()}`] = u.password;
-    return { name: u.name, identifiers: { MSISDN: u.msisdn, 'SIP URI': `sip:${u.username}`, 'e-mail alias': u.username }, passwordEnv: `DOVECOT_${u.name.toUpperCase()}`, blocked: false };
+    return { name: u.name, identifiers: { MSISDN: u.msisdn, 'SIP URI': `sip:${u.username}`, 'e-mail alias': u.username }, passwordEnv: `DOVECOT_${u.name.toUpperCase()}`, blocked: false, messageId: u.messageId };
   });
   await writeFile(
     file,
@@ -95,6 +100,7 @@ async function certify(name: string, role: Role, sslMinProtocol: MinProtocol, ta
     serverKeyPem: leaf.keyPem,
     clientCaPem: [pki.trustAnchorPem, ...pki.crls].join('\n'),
     users: users.map((u) => ({ username: u.username, password: u.password })),
+    messages: markers,
     ssl: 'required',
     disablePlaintextAuth: true,
     requireClientCert: true,
