@@ -94,7 +94,12 @@ export interface SmtpListenerOptions {
   preAuthTimeoutMs?: number;
   /** simultaneous sessions per listener; more get `421 Too many connected clients` (default 256) */
   maxConnections?: number;
+  /** what the listener accepts over its life, a copy per recipient counted, before answering 452 (default MESSAGE_QUOTA) */
+  quota?: { messages: number; bytes: number };
 }
+
+/** Messages a listener accepts, each recipient's copy counted: what the roles keep of them stays bounded. */
+export const MESSAGE_QUOTA = { messages: 5000, bytes: 64 * 1024 * 1024 } as const;
 
 /** RCPT TO per transaction (RFC 5321 §4.5.3.1.8: at least 100 must be accepted); each is a copy of the message. */
 export const MAX_RECIPIENTS = 100;
@@ -144,6 +149,8 @@ export class SmtpListener {
   private readonly sessions = new Map<string, InboundSession>();
   private readonly order: InboundSession[] = [];
   private sessionsNotKept = 0;
+  /** copies accepted so far, against the quota */
+  private readonly accepted = { messages: 0, bytes: 0 };
   /** pending pre-authentication deadlines, by smtp-server session id */
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private readonly transcript: TranscriptSink;
@@ -259,6 +266,7 @@ export class SmtpListener {
       closeTimeout: 200,
       socketTimeout: opts.idleTimeoutMs ?? 5 * 60_000,
       maxClients: opts.maxConnections ?? 256,
+      maxRecipients: MAX_RECIPIENTS,
       onConnect: (s, cb) => {
         const o = this.session(s, transport);
         conns.set(s.id, o.conn);
@@ -312,7 +320,6 @@ export class SmtpListener {
       },
       onRcptTo: (address: SMTPServerAddress, s, cb) => {
         const o = this.session(s, transport);
-        if (s.envelope.rcptTo.length >= MAX_RECIPIENTS) return cb(this.refuse(o, 'RCPT', { code: 452, text: `4.5.3 Too many recipients (limit ${MAX_RECIPIENTS})` }));
         const r = opts.onRcptTo?.(address.address, o);
         cb(r ? this.refuse(o, 'RCPT', r) : null);
       },
@@ -337,12 +344,19 @@ export class SmtpListener {
             ...(o.peer ? { peer: o.peer } : {}),
             ...(typeof s.user === 'string' ? { user: s.user } : {}),
           };
+          const copies = Math.max(1, message.to.length);
+          const quota = opts.quota ?? MESSAGE_QUOTA;
+          if (this.accepted.messages + copies > quota.messages || this.accepted.bytes + copies * message.raw.length > quota.bytes) {
+            return cb(this.refuse(o, 'DATA', { code: 452, text: `4.3.1 Insufficient system storage: this listener keeps at most ${quota.messages} messages and ${quota.bytes} bytes` }));
+          }
           Promise.resolve()
             .then(() => opts.onMessage(message, o))
             .then(
               (r) => {
                 if (r) return cb(this.refuse(o, 'DATA', r));
                 o.messages++;
+                this.accepted.messages += copies;
+                this.accepted.bytes += copies * message.raw.length;
                 cb(null, `2.0.0 Accepted (${message.raw.length} bytes)`);
               },
               (err: Error) => cb(this.refuse(o, 'DATA', { code: 451, text: `4.3.0 ${err.message}` })),

@@ -53,6 +53,8 @@ export interface ImapServerOptions {
   /** simultaneous connections; more are told `* BYE too many connections` (default 256) */
   maxConnections?: number;
   limits?: { maxLine?: number; maxLiteral?: number };
+  /** client bytes kept for evidence, all connections together and per connection (default 64 MiB, 8 MiB) */
+  evidence?: { total: number; perConnection: number };
 }
 
 /** Connection records kept for evidence; the oldest closed ones go first. */
@@ -104,7 +106,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
   readonly preAuthTimeoutMs: number;
   readonly limits: { maxLine: number; maxLiteral: number };
   private readonly maxConnections: number;
-  private readonly evidence = new EvidenceBudget();
+  private readonly evidence: EvidenceBudget;
   private recordsDropped = 0;
   private readonly options: ImapServerOptions;
   private readonly prefix: string;
@@ -130,6 +132,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60 * 1000;
     this.preAuthTimeoutMs = options.preAuthTimeoutMs ?? 60 * 1000;
     this.maxConnections = options.maxConnections ?? 256;
+    this.evidence = options.evidence ? new EvidenceBudget(options.evidence.total, options.evidence.perConnection) : new EvidenceBudget();
     this.limits = { maxLine: options.limits?.maxLine ?? MAX_LINE, maxLiteral: options.limits?.maxLiteral ?? MAX_LITERAL };
     if ((options.listen.implicitTls || options.listen.starttls) && !options.tls) {
       throw new Error('ImapServer: implicit TLS and STARTTLS need tls options');
