@@ -108,7 +108,10 @@ export class Smsc {
     if (t) {
       // a client that never completes the handshake is cut at the bind deadline, not Node's 120 s
       const server = tls.createServer({ key: t.key, cert: t.cert, minVersion: 'TLSv1.2', handshakeTimeout: this.options.bindTimeoutMs ?? 10_000 }, (socket) => this.accept(socket, true));
-      server.on('tlsClientError', (err: Error) => this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+        this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+        socket.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout
+      });
       ports.smpps = await this.listen(server, host, this.options.ports?.smpps ?? 0);
     }
     return ports;

@@ -82,7 +82,7 @@ describe('IMAP input that used to block the process', () => {
   });
 });
 
-/** A plain IMAP server with short limits, so that each bound shows within a test's time. */
+/** An IMAP server (plain unless told otherwise) with short limits, so that each bound shows within a test's time. */
 async function plainServer(over: Partial<ConstructorParameters<typeof ImapServer>[0]> = {}): Promise<{ server: ImapServer; port: number; transcript: Transcript }> {
   const transcript = new Transcript();
   const server = new ImapServer({
@@ -91,8 +91,8 @@ async function plainServer(over: Partial<ConstructorParameters<typeof ImapServer
     transcript,
     ...over,
   });
-  const { imap } = await server.start();
-  return { server, port: imap!, transcript };
+  const { imap, imaps } = await server.start();
+  return { server, port: (imap ?? imaps)!, transcript };
 }
 
 const closed = (s: net.Socket): Promise<void> => new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
@@ -120,6 +120,15 @@ describe('IMAP connections are bounded', () => {
     assert.match(taggedLine(await c.command('b', 'NOOP'), 'b'), /^b OK/, 'the pre-authentication deadline no longer applies');
     assert.match(await c.until(/\* BYE autologout: idle for too long\r\n/, 3000), /BYE/);
     c.close();
+    await server.stop();
+  });
+
+  it('a TLS client that never completes the handshake is cut at the handshake deadline', async () => {
+    const { server, port } = await plainServer({ listen: { implicitTls: true }, tls: { key: pki.server.keyPem, cert: pki.server.certPem }, handshakeTimeoutMs: 300 });
+    const s = net.connect(port, '127.0.0.1');
+    s.on('error', () => undefined);
+    const { ms } = await timed(() => closed(s));
+    assert.ok(ms < 3000, `cut after ${ms} ms`);
     await server.stop();
   });
 

@@ -322,6 +322,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
           const p = this.pending.get(key);
           this.pending.delete(key);
           p?.reject(new Error(text));
+          sock.destroy();
         });
         this.upgradeServer = up;
       }
@@ -345,6 +346,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
           const text = `${err.code ?? 'TLS_ERROR'}: ${err.message}`;
           if (rec) rec.tlsError = text;
           this.tlsEvent(rec, `TLS handshake failed: ${text}`);
+          sock.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout
         });
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
