@@ -3,9 +3,10 @@
  * Every error is one line naming the file, the line, the entry and the field, so a spec author can fix
  * the YAML without reading this code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { isSeq, LineCounter, parseDocument } from 'yaml';
+import { isSeq, LineCounter } from 'yaml';
+import { INPUT_LIMITS, readInputFile, yamlDocument } from '../input';
 import { z } from 'zod';
 import type { Requirement } from './types';
 
@@ -112,7 +113,7 @@ function fieldPath(p: readonly PropertyKey[]): string {
  */
 export function parseCatalogue(text: string, name = 'requirements.yaml'): Requirement[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = yamlDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     throw new CatalogueError(
       doc.errors.map((e) => {
@@ -232,7 +233,7 @@ function loadCached(file?: string): { list: Requirement[]; byId: Map<string, Req
   if (!hit) {
     let text: string;
     try {
-      text = readFileSync(resolved, 'utf8');
+      text = readInputFile(resolved, INPUT_LIMITS.catalogue);
     } catch (e) {
       throw new CatalogueError([`${resolved}: cannot read the catalogue: ${(e as Error).message}`]);
     }

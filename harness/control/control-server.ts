@@ -9,16 +9,54 @@ export type Handler = (body: unknown) => Promise<unknown> | unknown;
 /** A request the control API refuses: 400 with a one-line reason. */
 export class ControlError extends Error {}
 
-const MAX_BODY = 32 * 1024 * 1024;
+/** The control API's bounds: a hostile or broken client gets a 4xx or a closed connection, never a stalled API. */
+export interface ControlLimits {
+  /** the largest request body (POST /setup carries the run's PKI; a voicemail travels as base64) */
+  maxBody: number;
+  /** until a request's headers are in (then a 408) */
+  headersTimeoutMs: number;
+  /** until a whole request, body included, is in (then a 408) */
+  requestTimeoutMs: number;
+  /** open connections, tunnels included; more are closed at once */
+  maxConnections: number;
+}
+
+export const CONTROL_LIMITS: ControlLimits = { maxBody: 32 * 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, maxConnections: 512 };
+
+/** A request refused before its route runs, with the status that says why. */
+class Refusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The request's body, at most `max` bytes; a declared or streamed excess is a 413. A client that goes
+ * away mid-body rejects with the stream's error; the server's request timeout answers a stalled body.
+ */
+async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  const tooLarge = (): Refusal => new Refusal(413, `request body larger than ${max} bytes`);
+  if (Number(req.headers['content-length']) > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
 
 /**
  * The control API every simulator serves next to its protocols (what the container topology drives):
  * JSON over HTTP on loopback, one route per operation, e.g. 'POST /faults'. Bad requests get 4xx with a
- * one-line reason; a handler's failure is a 500, never a crash.
+ * one-line reason; a handler's failure is a 500; a client that resets or stalls costs its own
+ * connection only, never the process.
  */
 export class ControlServer {
   private readonly server: http.Server;
   private readonly tunnels = new Set<Duplex>();
+  private readonly limits: ControlLimits;
 
   /**
    * `tunnelPorts`: local ports a client may reach with HTTP CONNECT through this API (a container's
@@ -27,12 +65,22 @@ export class ControlServer {
   constructor(
     private readonly routes: Record<string, Handler>,
     private readonly tunnelPorts: readonly number[] = [],
+    limits: Partial<ControlLimits> = {},
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.limits = { ...CONTROL_LIMITS, ...limits };
+    const { headersTimeoutMs, requestTimeoutMs } = this.limits;
+    // Node answers 408 itself when a timeout passes; it checks at this interval
+    const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeoutMs / 4));
+    this.server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval }, (req, res) => {
+      this.handle(req, res).catch(() => res.destroy());
+    });
+    this.server.maxConnections = this.limits.maxConnections;
     this.server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head));
   }
 
   private tunnel(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // the client may reset before or after any answer: that ends its tunnel, nothing else
+    socket.on('error', () => socket.destroy());
     const port = Number(/^127\.0\.0\.1:(\d+)$/.exec(req.url ?? '')?.[1]);
     if (!this.tunnelPorts.includes(port)) {
       socket.end(`HTTP/1.1 403 Forbidden\r\n\r\n`);
@@ -77,21 +125,25 @@ export class ControlServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const reply = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      if (res.headersSent || !res.socket || res.socket.destroyed) return; // nobody is left to answer
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
       res.end(encode(value) + '\n');
     };
     const route = this.routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
-    if (!route) return reply(404, { error: `no route ${req.method} ${req.url}`, routes: Object.keys(this.routes) });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) return reply(413, { error: 'request body too large' });
-      chunks.push(chunk as Buffer);
+    if (!route) {
+      req.resume(); // the body is not wanted; read it away so the connection can serve the next request
+      return reply(404, { error: `no route ${req.method} ${req.url}`, routes: Object.keys(this.routes) });
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, this.limits.maxBody);
+    } catch (err) {
+      if (err instanceof Refusal) return reply(err.status, { error: err.message });
+      return; // the client went away mid-body (or timed out, which Node has answered): no reply is possible
     }
     let body: unknown;
     try {
-      body = chunks.length ? decode(Buffer.concat(chunks).toString('utf8')) : {};
+      body = raw.length ? decode(raw.toString('utf8')) : {};
     } catch {
       return reply(400, { error: 'body is not JSON' });
     }

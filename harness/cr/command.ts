@@ -3,7 +3,8 @@
  * write, and return the exit status (0 clean, 1 a --fail-on category triggered). Bad input throws
  * CrInputError, which the CLI prints on one line with exit status 2.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { readInputFile } from '../input';
 import * as path from 'node:path';
 import { CatalogueError, findProjectRoot, loadCatalogue } from '../catalogue/index';
 import { scanFeatures, type ScenarioRef } from '../catalogue/features';
@@ -57,7 +58,7 @@ export function readInput(file: string): string {
   if (size > MAX_BYTES) throw new CrInputError(`${file}: ${size} bytes is too large for a change request (limit ${MAX_BYTES})`);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, MAX_BYTES);
   } catch (e) {
     throw new CrInputError(`${file}: cannot read: ${(e as Error).message}`);
   }

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../paths';
+import { INPUT_LIMITS, InputFileError, parseYaml, readInputFile } from '../input';
 import { evvmServerCapabilities, evvmServerPolicy, SaslMechanismSchema } from './sections/evvm-server';
 import { smsCapabilities, smsPolicy } from './sections/sms';
 import { messageStorageCapabilities, messageStoragePolicy } from './sections/message-storage';
@@ -54,25 +53,39 @@ export function loadProfile(file?: string): Profile {
   const resolved = path.resolve(file ?? path.join(projectRoot(), DEFAULT_PROFILE_PATH));
   let text: string;
   try {
-    text = readFileSync(resolved, 'utf8');
+    text = readInputFile(resolved, INPUT_LIMITS.profile);
   } catch (err) {
-    throw new ProfileError(`profile ${resolved}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    if (err instanceof InputFileError) throw new ProfileError(`profile: ${err.message}`);
+    throw err;
   }
   return parseProfile(text, resolved);
 }
 
+// A profile with thousands of unknown keys gets a line, not a page: the first few are named.
+const LISTED_KEYS = 5;
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const named = issue.keys.slice(0, LISTED_KEYS).map((k) => JSON.stringify(k)).join(', ');
+  const more = issue.keys.length - LISTED_KEYS;
+  return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${named}${more > 0 ? ` … and ${more.toLocaleString('en')} more unknown keys` : ''}`;
+}
+
 export function parseProfile(text: string, origin = 'profile'): Profile {
+  const size = Buffer.byteLength(text);
+  if (size > INPUT_LIMITS.profile) throw new ProfileError(`${origin}: ${size} bytes, the limit for a profile is ${INPUT_LIMITS.profile}`);
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseYaml(text);
   } catch (err) {
-    throw new ProfileError(`${origin}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    throw new ProfileError(`${origin}: not valid YAML (${(err as Error).message})`);
   }
   const result = ProfileSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const where = issue.path.length ? issue.path.join('.') : '(top level)';
-    throw new ProfileError(`${origin}: ${where}: ${issue.message}`);
+    const where = issue.path.length ? issue.path.map((p) => String(p)).join('.') : '(top level)';
+    const more = result.error.issues.length - 1;
+    throw new ProfileError(`${origin}: ${where}: ${describe(issue)}${more > 0 ? ` (and ${more.toLocaleString('en')} more problem${more > 1 ? 's' : ''})` : ''}`.replace(/\s*\n\s*/g, ' '));
   }
   return result.data;
 }

@@ -3,7 +3,7 @@
  * scenario (DIR/evidence/NNN-slug.json: steps, checks, transcript). Transcripts stay out of
  * conformance.json so it remains small enough to diff and to keep as a CI baseline.
  */
-import { readFile } from 'node:fs/promises';
+import { INPUT_LIMITS, InputFileError, readInputFile } from '../input';
 import type { Strength } from '../catalogue/types';
 import type { RequirementResult, RunReport, ScenarioResult } from './model';
 import { EvidencePlan, formatSource, plainCopy } from './format';
@@ -130,8 +130,9 @@ function strengthOf(keyword: string): Strength {
 export async function readJsonReport(file: string): Promise<RunReport> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(readInputFile(file, INPUT_LIMITS.report));
   } catch (e) {
+    if (e instanceof InputFileError) throw e;
     throw new Error(`cannot read ${file}: ${(e as Error).message}`);
   }
   const parsed = conformanceJsonSchema.safeParse(raw);

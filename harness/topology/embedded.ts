@@ -1,5 +1,6 @@
 import type { TranscriptSink } from '../evidence/transcript';
 import type { Profile } from '../profile/profile';
+import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
@@ -20,7 +21,7 @@ export function evvmServerConfig(args: ServerConfigArgs & { actor?: string }): C
   return {
     actor: args.actor ?? 'EVVM Server',
     ...imapRoleConfig(args, 'evvm-server', { policy: profile.policy.evvmServer, capabilities: profile.capabilities.evvmServer }),
-    tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: pki.trustAnchorPem, crl: [...pki.crls] },
+    tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: clientCaPem(pki), crl: [...pki.crls] },
     mailboxes: accounts.map((a) => ({
       identifiers: [a.identifiers.MSISDN, a.identifiers['SIP URI'], a.identifiers['e-mail alias']],
       password: a.password,

@@ -7,7 +7,7 @@ import type { TranscriptSink } from '../../harness/evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
 import { mailboxName } from '../protocol/imap/server/commands/types';
-import { ImapRoleBackend, judgeTlsClient, refuse, validClientCertificate, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
+import { ImapRoleBackend, judgeTlsClient, pskAuthenticated, refuse, validClientCertificate, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
 import type { ServerStep } from '../protocol/sasl/types';
 import type { Directory, Mailbox } from './directory';
@@ -33,6 +33,8 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     actor: string,
     private readonly policy: EvvmPolicy,
     private readonly directory: Directory,
+    /** the PSK of an identity as the TLS layer looks it up */
+    private readonly pskOf: (identity: string) => Buffer | undefined,
     private readonly faults: EvvmServerFaults,
     transcript: TranscriptSink,
   ) {
@@ -130,12 +132,10 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   }
 
   secured(session: SessionInfo): { ok: true } | Refusal {
-    const tls = session.tls!;
     let policy = this.policy.clientCertificate;
     // FAULT client-cert-not-required: 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('evvm-server:client-cert-not-required')) policy = 'optional';
-    const pskAuthenticated = tls.pskIdentity !== undefined && tls.authorized;
-    return judgeTlsClient(session, { pskAuthenticated, policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
+    return judgeTlsClient(session, { pskAuthenticated: pskAuthenticated(session, this.pskOf), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {

@@ -40,11 +40,13 @@ export class EvvmServer extends ImapServerRole<EvvmServerFault> {
     for (const spec of options.mailboxes) this.provisionMailbox(spec);
     const psk = options.tls.psk;
     for (const key of Object.values(psk ?? {})) this.secret(key);
-    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, this.faultSet, this.transcript);
+    // an own property only: a prototype name (e.g. "constructor") is no provisioned identity
+    const pskOf = (identity: string): Buffer | undefined => (psk && Object.hasOwn(psk, identity) ? psk[identity] : undefined);
+    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faultSet, this.transcript);
     this.imap = this.imapCore(options, {
       peer: 'EVVM Client',
       policy: options.policy,
-      ...(psk ? { psk: (identity: string) => psk[identity] } : {}),
+      ...(psk ? { psk: pskOf } : {}),
       backend: this.backend,
     });
   }

@@ -8,7 +8,7 @@
 import type { TranscriptSink } from '../../harness/evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
-import { ImapRoleBackend, judgeTlsClient, refuse, validClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
+import { ImapRoleBackend, judgeTlsClient, pskAuthenticated, refuse, validClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
 import type { MechanismName, ServerStep } from '../protocol/sasl/types';
 import type { MessageStorageFaults } from './faults';
@@ -43,13 +43,6 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
   }
 
   // ---- the channel ----
-
-  /** The TLS layer authenticated the client: a provisioned PSK identity, or a valid certificate. */
-  private pskSession(session: SessionInfo): boolean {
-    const id = session.tls?.pskIdentity;
-    // Under TLS 1.3 an unknown identity falls back to a certificate handshake: the identity is recorded but proves nothing.
-    return id !== undefined && this.pskOf(id) !== undefined && !session.tls?.peerCertificate;
-  }
 
   private validCertificate(session: SessionInfo): boolean {
     // FAULT any-client-ca: a certificate from any CA (or expired, revoked) counts as valid.
@@ -114,7 +107,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     let policy = this.policy.clientCertificate;
     // FAULT client-cert-not-required: 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('message-storage:client-cert-not-required')) policy = 'optional';
-    return judgeTlsClient(session, { pskAuthenticated: this.pskSession(session), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
+    return judgeTlsClient(session, { pskAuthenticated: pskAuthenticated(session, this.pskOf), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {

@@ -3,28 +3,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { simulate } from './cli';
+import { curl as curlFetch, type Ready as ServerReady } from '../real-clients/tools';
 
 const run = promisify(execFile);
 
-interface Ready {
-  role: string;
-  ready: boolean;
-  endpoints: { imaps: string; imap: string; control: string };
-  trust: { ca: string; clientCert: string; clientKey: string };
+interface Ready extends ServerReady {
   accounts: Array<{ identifiers: string[]; password: string; blocked: boolean }>;
 }
 
 /** curl, a real third-party IMAP client, fetching INBOX message 1; resolves with exit code and body. */
 async function curl(ready: Ready, user: string, password: string, withCert: boolean): Promise<{ code: number; body: string }> {
-  const port = ready.endpoints.imaps.split(':')[1]!;
-  const url = `imaps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@evvm-server.op.example:${port}/INBOX;UID=1`;
-  const args = ['-s', '--max-time', '10', '--resolve', `evvm-server.op.example:${port}:127.0.0.1`, '--cacert', ready.trust.ca, ...(withCert ? ['--cert', ready.trust.clientCert, '--key', ready.trust.clientKey] : []), url];
-  try {
-    const r = await run('curl', args);
-    return { code: 0, body: r.stdout };
-  } catch (err) {
-    return { code: (err as { code: number }).code, body: '' };
-  }
+  const r = await curlFetch({ ready, user, password, certificate: withCert ? { cert: ready.trust.clientCert, key: ready.trust.clientKey } : undefined });
+  return { code: r.code, body: r.messages[0] ?? '' };
 }
 
 test('simulate evvm-server serves curl by each identifier, and refuses no certificate or a wrong password', async (t) => {

@@ -1,5 +1,6 @@
 /** The profile's `iut:` section: validated with one clear line per problem; secrets from the environment. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ before(async () => {
   writeFileSync(path.join(dir, 'client.pem'), client.chainPem);
   writeFileSync(path.join(dir, 'client.key'), client.keyPem);
   writeFileSync(path.join(dir, 'other.key'), pki.leaf('evvm-client-bob').keyPem);
+  execFileSync('mkfifo', [path.join(dir, 'fifo.pem')]);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -57,6 +59,8 @@ describe('iut section', () => {
     ['no password at all', GOOD.replace(', passwordEnv: IUT_TEST_ALICE', ''), /iut\.accounts\.0\.passwordEnv: required/],
     ['an unset environment variable', GOOD.replace('IUT_TEST_ALICE', 'IUT_TEST_NOT_SET'), /iut\.accounts\[0\]\.passwordEnv: environment variable IUT_TEST_NOT_SET is not set/],
     ['a missing trust anchor file', GOOD.replace('trustAnchor: ca.pem', 'trustAnchor: nope.pem'), /iut\.trustAnchor: cannot read .*nope\.pem \(ENOENT\)/],
+    ['a trust anchor that is a device (it would be read until memory runs out)', GOOD.replace('trustAnchor: ca.pem', 'trustAnchor: /dev/zero'), /iut\.trustAnchor: cannot read \/dev\/zero \(a character device, not a regular file\)/],
+    ['a certificate that is a FIFO (it would block forever)', GOOD.replace('cert: client.pem', 'cert: fifo.pem'), /iut\.clientCertificate\.cert: cannot read .*fifo\.pem \(a FIFO, not a regular file\)/],
     ['a key that does not match the certificate', GOOD.replace('key: client.key', 'key: other.key'), /iut\.clientCertificate\.key: does not match/],
     ['a PSK key that is not hex', GOOD + '  psk: { identity: x, key: zz }\n', /iut\.psk\.key: must be 16 to 64 bytes in hex/],
     ['an EVVM Server IUT account without identifiers', GOOD.replace('role: message-storage', 'role: evvm-server'), /iut\.accounts\[0\]\.identifiers: required/],

@@ -1,13 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
 import { demoAccounts } from '../../topology/accounts';
 import { loadProfile } from '../../profile/profile';
+import { INPUT_LIMITS, parseYaml, readInputFile } from '../../input';
 import { ControlServer } from '../../control/control-server';
 import { simulatedRole, simulatedRoleNames } from '../../simulate';
 import { CONTROL_PORT, DrivenHost, drivenRoleNames } from '../../simulate/driven';
@@ -24,11 +24,11 @@ const ConfigSchema = z
   .strict();
 type Config = z.infer<typeof ConfigSchema>;
 
-async function loadConfig(file: string | undefined): Promise<Config> {
+function loadConfig(file: string | undefined): Config {
   if (!file) return ConfigSchema.parse({});
   let data: unknown;
   try {
-    data = parse(await readFile(file, 'utf8'));
+    data = parseYaml(readInputFile(file, INPUT_LIMITS.config));
   } catch (err) {
     throw new UsageError(`config ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -53,7 +53,7 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string }) => {
       const known = opts.driven ? drivenRoleNames() : simulatedRoleNames();
       if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
-      const config = await loadConfig(opts.config);
+      const config = loadConfig(opts.config);
       if (opts.host) config.host = opts.host;
       const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
       await new Promise<void>((resolve) => {

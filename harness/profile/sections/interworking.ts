@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { INPUT_LIMITS, readInputFile } from '../../input';
+import { clientCaPem } from '../../../simulators/crypto/pki/trust';
 
 /**
  * IF-6/7/8 (and IF-2's SMTP deposit): the service provider's policy for each interworking link. The
@@ -44,11 +45,7 @@ export type InterworkingPolicy = z.infer<typeof interworkingPolicy>;
 export type InterworkingLinkPolicy = InterworkingPolicy['interServer'];
 export type InterworkingLinkName = keyof InterworkingPolicy;
 
-/**
- * The PEM text of a link's trust anchors. 'test-pki' is the run's test root, with its issuing CA beside
- * it so that a peer presenting its leaf alone (swaks, openssl s_client without -cert_chain) still chains;
- * OpenSSL without partial-chain trust still requires every chain to end at the root.
- */
+/** The PEM text of a link's trust anchors. 'test-pki' is the run's test root with its issuing CA (clientCaPem). */
 export function resolveTrustAnchors(anchors: readonly string[], testPki: { rootPem: string; intermediatePem: string }): string {
-  return anchors.map((a) => (a === 'test-pki' ? `${testPki.rootPem}\n${testPki.intermediatePem}` : readFileSync(a, 'utf8'))).join('\n');
+  return anchors.map((a) => (a === 'test-pki' ? clientCaPem(testPki) : readInputFile(a, INPUT_LIMITS.pem))).join('\n');
 }

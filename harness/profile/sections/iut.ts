@@ -5,10 +5,10 @@
  * clear line per problem; passwords and keys are registered as secrets as they are read.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { registerSecret } from '../../evidence/secrets';
+import { INPUT_LIMITS, InputFileError, readInputFile } from '../../input';
 import type { Profile } from '../profile';
 
 const Port = z.number().int().min(1).max(65535);
@@ -146,9 +146,10 @@ function resolve(profile: Profile, s: IutSection, dir: string): Iut {
   const read = (field: string, file: string): string => {
     const p = path.resolve(dir, file);
     try {
-      return readFileSync(p, 'utf8');
+      return readInputFile(p, INPUT_LIMITS.pem);
     } catch (e) {
-      throw new IutProblem(`iut.${field}: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      if (e instanceof InputFileError) throw new IutProblem(`iut.${field}: ${e.message}`);
+      throw e;
     }
   };
   const env = (field: string, name: string): string => {

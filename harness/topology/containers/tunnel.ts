@@ -32,7 +32,8 @@ export class Tunnel {
     client.on('error', drop).on('close', drop);
     const req = http.request({ host: this.control.hostname, port: this.control.port, method: 'CONNECT', path: `127.0.0.1:${this.containerPort}` });
     req.on('connect', (res, upstream: net.Socket, head) => {
-      if (res.statusCode !== 200) {
+      // a client gone before the tunnel was up would never close it: its 'close' has passed
+      if (res.statusCode !== 200 || client.destroyed) {
         upstream.destroy();
         return drop();
       }

@@ -25,6 +25,7 @@ import type { LinkPolicy, SmtpEndpoint, SmtpTransport, TlsCredential } from '../
 import { opensslSigner, type SignatureCheck } from '../../../simulators/protocol/smtp/smime';
 import { vpimEntity, vpimMessage } from '../../../simulators/protocol/smtp/vpim';
 import { reEncode as reEncodeMime } from '../../../simulators/protocol/smtp/re-encode';
+import { clientCaPem } from '../../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { TranscriptSink } from '../../evidence/transcript';
 import { registerSecret } from '../../evidence/secrets';
@@ -207,7 +208,7 @@ export function homeInterworkingConfig(args: { server: EvvmServer; pki: TestPki;
     tls: { key: leaf.keyPem, cert: leaf.chainPem },
     clientCredential: { chainPem: client.chainPem, keyPem: client.keyPem },
     links: { forwardingGateway: link('forwardingGateway', 'Forwarding Gateway'), nonOmaVm: link('nonOmaVm', 'Non-OMA VM Service'), interServer: link('interServer', 'Peer EVVM Server') },
-    depositAnchors: pki.trustAnchorPem,
+    depositAnchors: clientCaPem(pki),
     submitters: args.accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
     contentSigner: opensslSigner,
     signatureAnchors: pki.trustAnchorPem,
@@ -227,14 +228,14 @@ export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: Tra
     actor: 'Peer EVVM Server',
     ...(args.host ? { host: args.host } : {}),
     listen: { implicitTls: true },
-    tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: pki.trustAnchorPem, crl: [...pki.crls] },
+    tls: { key: leaf.keyPem, cert: leaf.chainPem, ca: clientCaPem(pki), crl: [...pki.crls] },
     policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['PLAIN'], loginCommand: true },
     mailboxes: [{ identifiers, password, state: 'active', voicemails: [] }],
     faults: [],
     ...(args.transcript ? { transcript: args.transcript } : {}),
   });
   const strict = (identity: string, domains: string[], peerName: string) => ({
-    policy: { mutualAuth: true, trustAnchors: `${pki.trustAnchorPem}\n${pki.intermediatePem}`, crl: [...pki.crls], peerIdentities: [identity] },
+    policy: { mutualAuth: true, trustAnchors: clientCaPem(pki), crl: [...pki.crls], peerIdentities: [identity] },
     peerDomains: domains,
     peerName,
   });
@@ -251,7 +252,7 @@ export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: Tra
       forwardingGateway: strict(`forwarding-gateway.${PEER.domain}`, [`forwarding-gateway.${PEER.domain}`], 'Forwarding Gateway'),
       nonOmaVm: strict(`non-oma-vm.${PEER.domain}`, [], 'Non-OMA VM Service'),
     },
-    depositAnchors: pki.trustAnchorPem,
+    depositAnchors: clientCaPem(pki),
     submitters: [{ identifiers, password }],
     contentSigner: opensslSigner,
     signatureAnchors: pki.trustAnchorPem,
@@ -316,7 +317,7 @@ export function smtpImpostor(ctx: { pki: TestPki; transcript: TranscriptSink }, 
     name: servername,
     listen: { starttls: true, implicitTls: true },
     tls: serverCredential(ctx.pki, party, flaw === 'no-starttls' ? undefined : flaw),
-    clientPolicy: { mutualAuth: false, trustAnchors: ctx.pki.trustAnchorPem, peerIdentities: [] },
+    clientPolicy: { mutualAuth: false, trustAnchors: clientCaPem(ctx.pki), peerIdentities: [] },
     offerStartTls: () => flaw !== 'no-starttls',
     requireTls: () => false,
     onMessage: (m) => {

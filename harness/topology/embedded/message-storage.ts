@@ -14,6 +14,7 @@ import type { TestAccount } from '../accounts';
 import type { CapturingServer, Endpoint, Transport } from '../roles';
 import { registerEmbeddedRole } from '../registry';
 import { imapRoleConfig, type ServerConfigArgs } from '../server-config';
+import { clientCaPem } from '../../../simulators/crypto/pki/trust';
 import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/types';
 import { MessageStorageServer, type MessageStorageServerOptions } from '../../../simulators/message-storage/message-storage-server';
 import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
@@ -137,7 +138,7 @@ export function messageStorageConfig(args: ServerConfigArgs, creds: MssCredentia
     tls: {
       key: leaf.keyPem,
       cert: leaf.chainPem,
-      ca: pki.trustAnchorPem,
+      ca: clientCaPem(pki),
       crl: [...pki.crls],
       ...(profile.capabilities.messageStorage.pskTls.length > 0 ? { psk: { [EVVM_SERVER_PSK_IDENTITY]: creds.psk } } : {}),
     },

@@ -10,6 +10,7 @@ export {
   twinName,
   type TestPkiOptions,
 } from './generate';
+export { clientCaPem } from './trust';
 export { writePki, type WritePkiOptions, type PkiIndex, type PkiIndexEntry, type PkiFileKind } from './write';
 export { sharedTestPki } from './shared';
 export {

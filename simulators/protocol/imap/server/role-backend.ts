@@ -49,6 +49,17 @@ export function validClientCertificate(session: SessionInfo, anyClientCa: boolea
 }
 
 /**
+ * The PSK-TLS handshake authenticated the client: it completed under an identity the role provisioned.
+ * Judged by the PSK alone, never by `authorized` (Node 24 reports a PSK session as not authorized, having
+ * no certificate to verify). Under TLS 1.3 an unknown identity falls back to a certificate handshake: the
+ * identity is then recorded but proves nothing.
+ */
+export function pskAuthenticated(session: SessionInfo, pskOf: (identity: string) => Buffer | undefined): boolean {
+  const id = session.tls?.pskIdentity;
+  return id !== undefined && pskOf(id) !== undefined && !session.tls?.peerCertificate;
+}
+
+/**
  * After every handshake: a PSK the role recognises authenticates the client by itself (PSK-TLS);
  * otherwise the client-certificate policy decides. 'required' refuses the session (a BYE naming Node's
  * reason) without a valid certificate, 'optional' keeps it and notes why the certificate is not valid.
@@ -65,7 +76,8 @@ export function judgeTlsClient(
     return { ok: true };
   }
   if (j.policy === 'none') return { ok: true };
-  const why = tls.peerCertificate ? (tls.authorizationError ?? 'not authorized') : `no client certificate presented (${tls.authorizationError ?? 'none'})`;
+  // Without a certificate Node still reports UNABLE_TO_GET_ISSUER_CERT, which would send a user chasing a CA.
+  const why = tls.peerCertificate ? (tls.authorizationError ?? 'not authorized') : 'no client certificate presented';
   if (j.policy === 'required' && !j.validCertificate) {
     note(`client certificate policy 'required': session refused: ${why}`);
     return refuse(`client certificate required: ${why}`);
