@@ -2,7 +2,8 @@
  * `npm run fuzz [-- --count N] [--seed S] [--only imap,smtp] [--input SEED]`: seeded inputs against
  * every protocol, one line of figures per protocol, then the findings with the seed that replays each.
  * Exit 1 when a protocol crashed, stalled (a probe slower than 1 s), grew RSS by 64 MiB or more, or
- * wrote to stderr.
+ * wrote to stderr. The script runs node with a small young generation (--max-semi-space-size=1), so that
+ * RSS growth shows what the targets keep rather than V8 growing its nursery to the maximum.
  */
 import { Command } from 'commander';
 import { fuzz, summary, type Report } from './runner';

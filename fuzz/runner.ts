@@ -45,6 +45,8 @@ export interface Report {
   /** the slowest probe, ms */
   maxProbeMs: number;
   rssGrowthMiB: number;
+  /** what is still referenced (JS heap and external memory after a full collection): a leak shows here, V8's high-water mark only in RSS */
+  retainedGrowthMiB: number;
   stderrBytes: number;
   ms: number;
   findings: Finding[];
@@ -58,10 +60,13 @@ export function inputSeed(seed: number, i: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
 }
 
-function rssMiB(): number {
+function memoryMiB(): { rss: number; retained: number } {
   collectGarbage();
-  return process.memoryUsage().rss / (1024 * 1024);
+  const m = process.memoryUsage();
+  return { rss: m.rss / (1024 * 1024), retained: (m.heapUsed + m.external) / (1024 * 1024) };
 }
+
+const growth = (after: number, before: number): number => Math.round((after - before) * 10) / 10;
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
   new Promise((resolve, reject) => {
@@ -103,7 +108,7 @@ export async function fuzz(target: Target, options: { seed: number; count: numbe
   process.on('unhandledRejection', onCrash);
 
   const driver = await target.start();
-  const rssBefore = rssMiB();
+  const before = memoryMiB();
   const started = Date.now();
   let stalls = 0;
   let maxProbeMs = 0;
@@ -148,7 +153,7 @@ export async function fuzz(target: Target, options: { seed: number; count: numbe
     crashes,
     stalls,
     maxProbeMs,
-    rssGrowthMiB: Math.round((rssMiB() - rssBefore) * 10) / 10,
+    ...((after) => ({ rssGrowthMiB: growth(after.rss, before.rss), retainedGrowthMiB: growth(after.retained, before.retained) }))(memoryMiB()),
     stderrBytes,
     ms: Date.now() - started,
     findings,
@@ -159,6 +164,6 @@ export async function fuzz(target: Target, options: { seed: number; count: numbe
 export function summary(r: Report): string {
   return (
     `${r.target.padEnd(12)} ${String(r.inputs).padStart(6)} inputs  crashes ${r.crashes}  stalls ${r.stalls} (slowest probe ${r.maxProbeMs} ms)  ` +
-    `RSS ${r.rssGrowthMiB >= 0 ? '+' : ''}${r.rssGrowthMiB} MiB  stderr ${r.stderrBytes} B  unanswered ${r.unanswered}  ${(r.ms / 1000).toFixed(1)} s`
+    `RSS ${r.rssGrowthMiB >= 0 ? '+' : ''}${r.rssGrowthMiB} MiB (retained ${r.retainedGrowthMiB >= 0 ? '+' : ''}${r.retainedGrowthMiB})  stderr ${r.stderrBytes} B  unanswered ${r.unanswered}  ${(r.ms / 1000).toFixed(1)} s`
   );
 }
