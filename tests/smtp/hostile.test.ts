@@ -84,7 +84,7 @@ describe('SMTP sessions that used to stall or grow', () => {
     const before = process.memoryUsage().arrayBuffers;
     const line = Buffer.from(`${'x'.repeat(1022)}\r\n`);
     // the client's own buffer stays small (it waits for drain): what stays is what the server keeps
-    for (let i = 0; i < 32 * 1024; i++) if (!c.s.write(line)) await once(c.s, 'drain');
+    for (let i = 0; i < 64 * 1024; i++) if (!c.s.write(line)) await once(c.s, 'drain');
     await new Promise((r) => setTimeout(r, 200));
     collectGarbage();
     const held = process.memoryUsage().arrayBuffers - before;
@@ -92,7 +92,8 @@ describe('SMTP sessions that used to stall or grow', () => {
     const out = await c.until(/^250 OK\r\n/m, 15_000);
     assert.match(out, /^552 5\.3\.4 Message too big\r\n/m);
     assert.equal(received.length, 0);
-    assert.ok(held < 8 * 1024 * 1024, `${held >> 20} MiB held while a 32 MiB message over the limit was coming in`);
+    // what is in flight under load stays well under half; keeping the message would hold nearly all of it
+    assert.ok(held < 32 * 1024 * 1024, `${held >> 20} MiB held while a 64 MiB message over the limit was coming in`);
     c.s.destroy();
     await l.stop();
   });
