@@ -95,7 +95,13 @@ async function plainServer(over: Partial<ConstructorParameters<typeof ImapServer
   return { server, port: (imap ?? imaps)!, transcript };
 }
 
-const closed = (s: net.Socket): Promise<void> => new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+/** Resolves when the server closed the connection, or after 5 s (so that a server that never does fails the test, not hangs it). */
+const closed = (s: net.Socket): Promise<void> =>
+  new Promise((resolve) => {
+    if (s.destroyed) return resolve();
+    setTimeout(resolve, 5000).unref();
+    s.once('close', () => resolve());
+  });
 
 describe('IMAP connections are bounded', () => {
   it('a client that trickles bytes without logging in is cut at the pre-authentication deadline', async () => {
@@ -109,6 +115,7 @@ describe('IMAP connections are bounded', () => {
     await server.stop();
     assert.match(got, /^\* BYE autologout: not authenticated in time\r\n/m);
     assert.ok(ms < 3000, `cut after ${ms} ms`);
+    s.destroy();
   });
 
   it('an authenticated session has its own (longer) idle timer', async () => {
@@ -128,6 +135,7 @@ describe('IMAP connections are bounded', () => {
     const s = net.connect(port, '127.0.0.1');
     s.on('error', () => undefined);
     const { ms } = await timed(() => closed(s));
+    s.destroy();
     assert.ok(ms < 3000, `cut after ${ms} ms`);
     await server.stop();
   });
