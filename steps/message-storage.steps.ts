@@ -9,6 +9,8 @@ import { findCredentials } from '../harness/evidence/credentials';
 import { CpmClient, type Attempt, type PskVersion } from '../simulators/message-storage/cpm-client';
 import type { MessageStorageRole, MssAccount, RogueMessageStorage } from '../harness/topology/embedded/message-storage';
 import type { StoreResult } from '../simulators/evvm-server/message-storage-client';
+import { checkMailbox, type MailboxOwner } from './support/mailbox';
+import { checkInjectionNotExecuted } from './support/starttls';
 
 // Steps of features/message-storage (CPM-MS-AUTH-01..06, STD-02/03 on the Message Storage Server) and of
 // EVVM-AUTH-05: the harness plays the CPM client and the EVVM Server; the Message Storage Server is the
@@ -26,6 +28,10 @@ interface StorageState {
   pskSession?: boolean;
   store?: { messageId: string; result: StoreResult };
   rogue?: RogueMessageStorage;
+  /** whose mailbox the latest authentication must open; undefined when the credential names no account (SASL EXTERNAL) */
+  owner?: string;
+  /** why no TLS session followed a STARTTLS with a pipelined command */
+  injectionDropped?: string;
 }
 
 const state = (w: EvvmWorld): StorageState => clauseState(w, 'message-storage', (): StorageState => ({ clients: [], subscribed: new Map() }));
@@ -118,6 +124,23 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/** The named account's mailbox, and only it, is what the session opened (see support/mailbox.ts). */
+async function checkOwnMailbox(w: EvvmWorld, condition: string, client: CpmClient, attempt: Attempt | undefined): Promise<void> {
+  const store = await mss(w);
+  const owner = state(w).owner;
+  const toOwner = (a: MssAccount): MailboxOwner => ({ name: a.name, ...(a.marker ? { marker: a.marker } : {}) });
+  const view = attempt?.status === 'OK' ? await client.inbox() : { status: 'closed' as const, messageIds: [] };
+  checkMailbox(
+    w,
+    condition,
+    { loggedIn: attempt?.status === 'OK', how: `authentication ${attempt?.status ?? 'not tried'} "${attempt?.text ?? ''}"${client.connectError ? ` (${client.connectError})` : ''}` },
+    view,
+    owner === undefined ? undefined : toOwner(store.account(owner)),
+    store.knownAccounts().map(toOwner),
+    (name) => `the profile names no messageId for "${name}" (iut.accounts[].messageId), a message only that account's INBOX holds`,
+  );
+}
+
 const NO_PASSWORD_METHOD = 'the Message Storage Server declares neither LOGIN nor a SASL mechanism that carries a password';
 
 async function signedIn(w: EvvmWorld, client: CpmClient, username: string, password: string): Promise<'skipped' | undefined> {
@@ -172,6 +195,7 @@ Given("the service provider's policy requires client certificates on the Message
 When('a CPM client authenticates to the Message Storage Server with SASL {mechanism} as {string}', async function (this: EvvmWorld, mechanism: MechanismName, name: string) {
   const account = (await mss(this)).account(name);
   const client = await connect(this);
+  state(this).owner = name;
   answered(this, await client.authenticate(mechanism, { authcid: account.username, password: account.password }));
 });
 
@@ -195,12 +219,14 @@ When('a CPM client logs in to the Message Storage Server over {transport} as {st
   if (!caps(this).transports.includes(transport)) return this.notApplicable(`the Message Storage Server does not declare ${transport}`);
   const account = (await mss(this)).account(name);
   const client = await connect(this, { transport });
+  state(this).owner = name;
   answered(this, await client.login(account.username, account.password));
   return undefined;
 });
 
 When('a CPM client logs in to the Message Storage Server as {string}', async function (this: EvvmWorld, name: string) {
   const account = (await mss(this)).account(name);
+  state(this).owner = name;
   return signedIn(this, await connect(this), account.username, account.password);
 });
 
@@ -264,6 +290,7 @@ When('the CPM client authenticates by {authMethod} as {string} on that connectio
   if (method === 'AUTHENTICATE PLAIN' && !caps(this).sasl.includes('PLAIN')) return this.notApplicable('the Message Storage Server does not declare SASL PLAIN');
   const account = (await mss(this)).account(name);
   const client = state(this).client!;
+  state(this).owner = name;
   answered(this, method === 'LOGIN' ? await client.login(account.username, account.password) : await client.authenticate('PLAIN', { authcid: account.username, password: account.password }));
   return undefined;
 });
@@ -274,10 +301,9 @@ When('the CPM client pipelines a LOGIN as {string} right behind STARTTLS', async
   this.transcript.secret(account.password);
   const client = state(this).client!;
   const failed = await client.starttls(`inj1 LOGIN "${account.username.replace(/["\\]/g, '\\$&')}" "${account.password.replace(/["\\]/g, '\\$&')}"`);
-  // Dropping the connection is a conformant answer too (the injected bytes break the handshake, as dovecot does).
-  this.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text: failed ? `no TLS session after the injection: ${failed}` : 'TLS established after STARTTLS with a pipelined command' });
   // one round trip: a replayed command is answered before this
   if (!failed && (await client.command('NOOP')) === 'timeout') throw new InconclusiveError('the Message Storage Server did not answer NOOP after STARTTLS');
+  state(this).injectionDropped = failed;
   state(this).attempt = { status: 'none', text: 'pipelined LOGIN' };
   return undefined;
 });
@@ -310,6 +336,7 @@ When('the CPM system subscribes the users {string} and {string}', async function
 
 When('a CPM client logs in to the Message Storage Server as {string} with the password from its configuration', async function (this: EvvmWorld, name: string) {
   const account = state(this).subscribed.get(name)!;
+  state(this).owner = name;
   return signedIn(this, await connect(this), account.username, account.password);
 });
 
@@ -323,8 +350,7 @@ When('a CPM client logs in to the Message Storage Server as {string} with the pr
 
 Then('the Message Storage session is authenticated', async function (this: EvvmWorld) {
   const s = state(this);
-  const selected = await selectInbox(s.client!);
-  this.check('MessageStorageSessionAuthenticated', s.attempt?.status === 'OK' && selected === 'OK', `authentication ${s.attempt?.status ?? 'not tried'} "${s.attempt?.text ?? ''}", SELECT INBOX ${selected}`, { connectError: s.client!.connectError });
+  await checkOwnMailbox(this, 'MessageStorageSessionAuthenticated', s.client!, s.attempt);
 });
 
 Then('the Message Storage Server refuses the authentication', function (this: EvvmWorld) {
@@ -349,9 +375,8 @@ Then('the CPM client can then log in as {string}', async function (this: EvvmWor
   const client = state(this).client!;
   const got = await signIn(this, client, account.username, account.password);
   if (!got) return this.notApplicable(NO_PASSWORD_METHOD);
-  const attempt = answered(this, got);
-  const selected = attempt.status === 'OK' ? await selectInbox(client) : 'not tried';
-  this.check('LoginOverTls', attempt.status === 'OK' && selected === 'OK', `authentication ${attempt.status} "${attempt.text}", SELECT INBOX ${selected}`, { connectError: client.connectError });
+  state(this).owner = name;
+  await checkOwnMailbox(this, 'LoginOverTls', client, answered(this, got));
   return undefined;
 });
 
@@ -373,9 +398,8 @@ Then("the Message Storage Server's capabilities after TLS no longer include {str
 });
 
 Then('the pipelined LOGIN was not executed inside TLS', function (this: EvvmWorld) {
-  const client = state(this).client!;
-  const replayed = client.anomalies.filter((a) => a.includes('inj1'));
-  this.check('PipelinedCommandDiscarded', replayed.length === 0, replayed.length ? `the server answered the pipelined command inside TLS: ${replayed[0]}` : 'no answer to the pipelined command arrived inside TLS');
+  const s = state(this);
+  checkInjectionNotExecuted(this, s.injectionDropped, s.client!.anomalies.find((a) => a.includes('inj1')));
 });
 
 Then('the PSK-TLS handshake authenticated both ends', function (this: EvvmWorld) {

@@ -36,6 +36,8 @@ export class EvvmWorld extends World<WorldParameters> {
   testClient?: TestClient;
   login?: LoginAttempt;
   capabilitiesBeforeTls?: string[];
+  /** why no TLS session followed a STARTTLS with a pipelined command; undefined when one did */
+  injectionDropped?: string;
   retrieval?: Retrieval;
   adversary?: CapturingServer;
   /** a client certificate kind a test client presents, when a step chose one */

@@ -20,6 +20,7 @@ Feature: EVVM-AUTH-01 The EVVM Server authenticates the user by any one of the m
 
   @positive
   Scenario Outline: SASL <mechanism> authenticates the user by the <kind> of the mailbox
+    Given the EVVM Server declares the SASL mechanism <mechanism>
     When a test client authenticates with SASL <mechanism> as the <kind> of "alice" with the password of "alice"
     Then the session is authenticated for the mailbox "alice"
 
@@ -33,13 +34,13 @@ Feature: EVVM-AUTH-01 The EVVM Server authenticates the user by any one of the m
   @negative
   Scenario: An identifier associated with no mailbox is refused as an unknown user
     When a test client logs in as the unassociated identifier "tel:+15559999" with the password of "alice"
-    Then the login is refused with "unknown user"
+    Then the login is refused, with the VVM text "unknown user" as secondary evidence
     And the session is not authenticated
 
   @negative
   Scenario: A valid identifier with a wrong password is refused
     When a test client logs in as the MSISDN of "alice" with a wrong password
-    Then the login is refused with "invalid password"
+    Then the login is refused, with the VVM text "invalid password" as secondary evidence
     And the session is not authenticated
 
   @negative

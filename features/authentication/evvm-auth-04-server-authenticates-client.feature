@@ -36,14 +36,20 @@ Feature: EVVM-AUTH-04 The EVVM Server authenticates the EVVM Client
       | revoked                   |
 
   @negative
+  Scenario: SASL ANONYMOUS authenticates nobody
+    When a test client presents a valid client certificate and authenticates with the SASL mechanism "ANONYMOUS"
+    Then the login is refused
+    And the session is not authenticated
+
+  @negative
   Scenario: A wrong password is refused as an invalid password
     When a test client presents a valid client certificate and logs in as the MSISDN of "alice" with a wrong password
-    Then the login is refused with "invalid password"
+    Then the login is refused, with the VVM text "invalid password" as secondary evidence
     And the session is not authenticated
 
   @negative
   Scenario: A blocked mailbox is refused as a blocked user
     Given the mailbox "carol" is blocked
     When a test client presents a valid client certificate and logs in as the MSISDN of "carol" with the password of "carol"
-    Then the login is refused with "user is blocked"
+    Then the login is refused, with the VVM text "user is blocked" as secondary evidence
     And the session is not authenticated

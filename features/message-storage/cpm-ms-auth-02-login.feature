@@ -20,6 +20,16 @@ Feature: CPM-MS-AUTH-02 Username and password (LOGIN) to the Message Storage Ser
       | implicit TLS |
       | STARTTLS     |
 
+  @positive
+  Scenario Outline: Each CPM user's LOGIN opens that user's own store, and no other
+    When a CPM client logs in to the Message Storage Server as "<user>"
+    Then the Message Storage session is authenticated
+
+    Examples:
+      | user  |
+      | alice |
+      | bob   |
+
   @negative
   Scenario: LOGIN with a wrong password is refused
     When a CPM client logs in to the Message Storage Server as "alice" with a wrong password

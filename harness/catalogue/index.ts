@@ -80,6 +80,7 @@ const RequirementSchema: z.ZodType<Requirement> = z.strictObject({
     z.string().regex(FAULT_PATTERN, { error: 'fault must be ROLE:NAME in kebab-case, e.g. evvm-server:skip-password-check' }),
   ),
   notes: nonEmpty.optional(),
+  flagged: nonEmpty.optional(),
 });
 
 /** Thrown for any problem in the catalogue; `message` is the first problem, `problems` has them all. */

@@ -45,4 +45,6 @@ export interface Requirement {
   /** fault switches (ROLE:NAME) that violate it; only switches the simulators implement */
   faults: string[];
   notes?: string;
+  /** a reference of the source text the harness flags instead of obeying (e.g. an obsolete RFC), and what it tests instead */
+  flagged?: string;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './compile-cache';
 import { Command, CommanderError } from 'commander';
 import { HARNESS_VERSION } from '../version';
 import { registerRunCommand } from './commands/run';
@@ -7,7 +8,13 @@ import { registerSelftestCommand } from './commands/selftest';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerCrCommands } from './commands/cr';
 import { EXIT, UsageError } from './usage';
-import { ProfileError } from '../profile/profile';
+import type { ProfileError } from '../profile/profile';
+
+/** Required on this path only: the profile loader (zod) is not loaded for the commands that read no profile. */
+function isProfileError(err: unknown): err is ProfileError {
+  const profile = require('../profile/profile') as typeof import('../profile/profile');
+  return err instanceof profile.ProfileError;
+}
 
 /** `evvm-conformance`: run the suite, list the catalogue, prove the suite (selftest), serve a role. */
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof UsageError || err instanceof ProfileError) {
+    if (err instanceof UsageError || isProfileError(err)) {
       process.stderr.write(`evvm-conformance: ${err.message}\n`);
       return EXIT.usage;
     }

@@ -47,7 +47,8 @@ function toStatement(
 ): CrStatement {
   const level = kind === 'normative' ? levelOf(c.principal?.keyword) : NO_KEYWORD;
   const matches: RequirementMatch[] = found.matches.map((m) => {
-    const cat = catalogueLevel(m.requirement.keyword);
+    // an informative entry states a fact: a CR that makes it MAY or SHOULD weakens it
+    const cat = catalogueLevel(m.requirement.keyword) ?? (m.requirement.strength === 'informative' ? NO_KEYWORD : undefined);
     return {
       id: m.requirement.id,
       title: m.requirement.title,

@@ -19,8 +19,8 @@ import { compressIds, contentTokens, matchKey, neutralKey } from './normalize';
 interface SideStatement {
   text: string;
   keyword: string;
-  /** undefined: not comparable (a descriptive sentence of a non-normative requirement) */
-  level?: Level;
+  /** a sentence or entry without a normative keyword is a statement of fact (NO_KEYWORD) */
+  level: Level;
   /** catalogue side: the entry's strength field */
   strength?: Strength;
   clause: string;
@@ -72,12 +72,11 @@ function fromCatalogue(input: DiffInput): Side {
   return {
     source: 'catalogue',
     statements: reqs.map((r) => {
-      const level = catalogueLevel(r.keyword);
       const line = lineOf(r.id);
       return {
         text: r.text,
         keyword: r.keyword,
-        ...(level ? { level } : {}),
+        level: catalogueLevel(r.keyword) ?? NO_KEYWORD,
         strength: r.strength,
         clause: `${r.source.document} ${r.source.clause}`,
         ...(line ? { line } : {}),
@@ -98,13 +97,12 @@ function fromCr(input: DiffInput, ctx: StatementContext): Side {
   return {
     source: 'cr',
     statements: buildStatements(doc, ctx).map((s) => {
-      // A sentence without a keyword compares as "no keyword" only where the catalogue has one for it.
-      const normativeMatch = s.matches.some((m) => catalogueLevel(m.keyword)?.rank);
-      const level = s.kind === 'normative' ? levelOf(s.normalizedKeyword) : normativeMatch ? NO_KEYWORD : undefined;
+      // A sentence without a keyword is a statement of fact: made MAY or SHOULD it is weakened.
+      const level = s.kind === 'normative' ? levelOf(s.normalizedKeyword) : NO_KEYWORD;
       return {
         text: s.text,
         keyword: s.keyword,
-        ...(level ? { level } : {}),
+        level,
         clause: s.clause,
         line: s.line,
         ids: s.matches.map((m) => m.id),
@@ -123,10 +121,8 @@ export function readSide(input: DiffInput, ctx: StatementContext): Side {
 }
 
 function levelChange(o: SideStatement, n: SideStatement): LevelChange {
-  if (o.level && n.level) {
-    const c = compareLevels(o.level, n.level);
-    if (c !== 'same') return c;
-  }
+  const c = compareLevels(o.level, n.level);
+  if (c !== 'same') return c;
   if (o.strength && n.strength) return compareLevels({ rank: strengthRank(o.strength), negated: false }, { rank: strengthRank(n.strength), negated: false });
   return 'same';
 }
@@ -295,7 +291,7 @@ export function diffCr(oldInput: DiffInput, newInput: DiffInput, ctx: StatementC
 }
 
 function describe(c: DiffChange): string {
-  const ids = c.ids.length ? compressIds(c.ids) : 'new text';
+  const ids = c.ids.length ? compressIds(c.ids) : `new text${c.new?.line ? ` (line ${c.new.line})` : ''}`;
   if (c.kind === 'weakened' || c.kind === 'strengthened' || c.kind === 'inverted') return `${ids} (${c.old?.keyword || 'no keyword'} -> ${c.new?.keyword || 'no keyword'})`;
   return ids;
 }
@@ -309,7 +305,8 @@ export function diffExit(diff: CrDiff, failOn: readonly DiffFailOn[]): ExitVerdi
     if (hit.length) reasons.push(`${kind}: ${hit.map(describe).join('; ')}`);
   }
   if (failOn.includes('uncovered')) {
-    const hit = diff.changes.filter((c) => c.kind !== 'removed' && c.scenarios.length === 0);
+    // as in `cr analyze`: a statement with a keyword (a new SHALL, a MAY) that no scenario tests
+    const hit = diff.changes.filter((c) => c.kind !== 'removed' && (catalogueLevel(c.new?.keyword ?? '')?.rank ?? 0) > 0 && c.scenarios.length === 0);
     if (hit.length) reasons.push(`uncovered: ${hit.map(describe).join('; ')} ha${hit.length === 1 ? 's' : 've'} no scenario`);
   }
   if (failOn.includes('run-failed') && diff.run) {

@@ -10,8 +10,8 @@ export const DEFAULT_ANALYZE_FAIL_ON: readonly AnalyzeFailOn[] = ['uncovered', '
 
 export const DIFF_FAIL_ON = ['removed', 'weakened', 'inverted', 'added', 'strengthened', 'reworded', 'moved', 'uncovered', 'run-failed'] as const;
 export type DiffFailOn = (typeof DIFF_FAIL_ON)[number];
-/** A statement removed, weakened or inverted, or (with --run) a scenario that now fails. */
-export const DEFAULT_DIFF_FAIL_ON: readonly DiffFailOn[] = ['removed', 'weakened', 'inverted', 'run-failed'];
+/** A statement removed, weakened or inverted, a changed or new one no scenario tests (as analyze), or (with --run) a scenario that now fails. */
+export const DEFAULT_DIFF_FAIL_ON: readonly DiffFailOn[] = ['removed', 'weakened', 'inverted', 'uncovered', 'run-failed'];
 
 /** Bad input from the person calling: the CLI prints the message on one line and exits 2. */
 export class CrInputError extends Error {

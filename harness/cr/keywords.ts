@@ -116,9 +116,14 @@ export function catalogueLevel(keyword: string): Level | undefined {
 
 export type LevelChange = 'same' | 'strengthened' | 'weakened' | 'inverted';
 
-/** SHOULD -> SHALL strengthens, SHALL -> SHOULD (or no keyword) weakens, SHALL -> SHALL NOT inverts. */
+/**
+ * SHOULD -> SHALL strengthens, SHALL -> SHOULD (or no keyword) weakens, SHALL -> SHALL NOT inverts. A
+ * plain statement of fact ("is", rank 0) holds without exception: made SHOULD or MAY ("MAY be") it no
+ * longer has to hold, which weakens it; made SHALL it binds implementations, which strengthens it.
+ */
 export function compareLevels(before: Level, after: Level): LevelChange {
   if (before.rank > 0 && after.rank > 0 && before.negated !== after.negated) return 'inverted';
+  if (before.rank === 0 && after.rank > 0 && after.rank < strengthRank('mandatory')) return 'weakened';
   if (after.rank > before.rank) return 'strengthened';
   if (after.rank < before.rank) return 'weakened';
   return 'same';

@@ -8,7 +8,7 @@
  * statement. Items are joined with " · ", the form the catalogue quotes them in.
  */
 import { clauseLabel, type CrDocument, lineAt } from './document';
-import { findKeywords, type KeywordHit, principalKeyword } from './keywords';
+import { findKeywords, isNegated, type KeywordHit, principalKeyword } from './keywords';
 import { splitSentences, squash } from './normalize';
 
 export interface Candidate {
@@ -54,6 +54,39 @@ function candidate(
   return { text, line, ...at, hits, ...(principal ? { principal } : {}), inherited, conditions: conditionsOf(text) };
 }
 
+/** Where one clause of a sentence ends and the next begins: ", and", " but", ";", ",". */
+const CLAUSE_BOUNDARY = /,?\s+(?:and|but|while|whereas)\s+|\s*;\s*|,\s+/g;
+
+/**
+ * "The EVVM Server SHALL accept X and SHALL NOT accept Y" is two statements with opposite keywords:
+ * read as one, under the first keyword, a change to the other half goes unseen (weakened to MAY NOT, or
+ * dropped). The sentence is cut wherever the polarity of its keywords changes, at the last clause
+ * boundary before the next keyword; a half that starts with its keyword takes the sentence's subject
+ * (the words before the first keyword). Without such a boundary the sentence stays whole.
+ */
+export function splitByPolarity(text: string): string[] {
+  const hits = findKeywords(text);
+  const subject = hits[0] ? text.slice(0, hits[0].start).trim() : '';
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 1; i < hits.length; i++) {
+    const prev = hits[i - 1] as KeywordHit;
+    const next = hits[i] as KeywordHit;
+    if (isNegated(prev.keyword) === isNegated(next.keyword)) continue;
+    const boundary = [...text.slice(prev.end, next.start).matchAll(CLAUSE_BOUNDARY)].pop();
+    if (!boundary) continue;
+    parts.push(text.slice(from, prev.end + boundary.index));
+    from = prev.end + boundary.index + boundary[0].length;
+  }
+  if (parts.length === 0) return [text];
+  parts.push(text.slice(from));
+  return parts.map((part, i) => {
+    const own = i > 0 && findKeywords(part)[0]?.start === 0 && subject ? `${subject} ${part}` : part;
+    const sentence = own.trim().replace(/[\s,;]+$/, '');
+    return (sentence.charAt(0).toUpperCase() + sentence.slice(1)).replace(/([^.!?])$/, '$1.');
+  });
+}
+
 /** Every sentence of the proposal (lists attached as above), in document order. */
 export function extractCandidates(doc: CrDocument): Candidate[] {
   const out: Candidate[] = [];
@@ -62,14 +95,16 @@ export function extractCandidates(doc: CrDocument): Candidate[] {
       const at = { clause: clauseLabel(clause, section), clauseIndex, sectionIndex };
       for (const p of section.paragraphs) {
         const sentences = splitSentences(p.text);
+        const addSentences = (ss: typeof sentences): void => {
+          for (const s of ss) for (const part of splitByPolarity(s.text)) out.push(candidate(part, lineAt(p, s.start), at));
+        };
         if (p.items.length === 0) {
-          for (const s of sentences) out.push(candidate(s.text, lineAt(p, s.start), at));
+          addSentences(sentences);
           continue;
         }
         const lead = sentences[sentences.length - 1];
         const leadText = lead?.text ?? '';
-        const before = lead ? sentences.slice(0, -1) : [];
-        for (const s of before) out.push(candidate(s.text, lineAt(p, s.start), at));
+        addSentences(lead ? sentences.slice(0, -1) : []);
         if (ENUMERATES.test(leadText) || !leadText) {
           for (const item of p.items) {
             const text = leadText ? `${leadText} · ${item.text}` : item.text;

@@ -7,6 +7,7 @@ import { loadCatalogue } from '../catalogue';
 import type { RunReport } from '../report/model';
 import { projectRoot } from '../paths';
 import { ScenarioCollector } from './collect';
+import { FEATURE_PATHS } from './select';
 import { rollUpRequirement, summarise } from './rollup';
 import { HARNESS_VERSION } from '../version';
 import type { FleetInfo } from '../topology/containers/names';
@@ -53,7 +54,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const quiet = new PassThrough();
   quiet.resume();
   const config: IRunOptions = {
-    sources: { defaultDialect: 'en', paths: ['features/**/*.feature'], names: [], tagExpression: options.tags ?? '', order: 'defined' },
+    sources: { defaultDialect: 'en', paths: FEATURE_PATHS, names: [], tagExpression: options.tags ?? '', order: 'defined' },
     support: options.support ?? { requireModules: [], requirePaths: [stepGlob()], importPaths: [], loaders: [] },
     runtime: {
       dryRun: false,

@@ -64,15 +64,15 @@ export class TestClient extends OutcomeImapClient {
     }
   }
 
-  /** Whether the server ever answered a tag this client did not send (e.g. one pipelined behind STARTTLS). */
-  async answeredTag(tag: string): Promise<boolean> {
-    if (!this.client) return false;
+  /** The server's answer to a tag this client did not send (e.g. one pipelined behind STARTTLS), if any. */
+  async answerTo(tag: string): Promise<string | undefined> {
+    if (!this.client) return undefined;
     try {
       await this.client.noop(); // a round trip, so an answer already in flight has arrived
     } catch {
       // a closed connection answers nothing more
     }
-    return this.client.anomalies.some((a) => a.includes(tag));
+    return this.client.anomalies.find((a) => a.includes(tag));
   }
 
   async logout(): Promise<void> {

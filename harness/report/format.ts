@@ -120,3 +120,14 @@ export function plainCopy(value: unknown, mapString: (s: string) => string = (s)
   };
   return walk(value, 0);
 }
+
+/**
+ * How far a not-applicable scenario got, for the reader: nothing ran (decided before it started), it
+ * stopped at the step that found it not applicable, or it ran without reaching the implementation
+ * under test. Undefined for any other outcome.
+ */
+export function notApplicableRun(s: ScenarioResult): string | undefined {
+  if (s.outcome !== 'not-applicable') return undefined;
+  if (s.status !== 'skipped') return 'not judged';
+  return s.steps.some((st) => st.status !== 'skipped') ? 'stopped in set-up' : 'did not run';
+}

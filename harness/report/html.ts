@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { TranscriptEntry } from '../evidence/transcript';
 import type { RequirementResult, RequirementVerdict, RunReport, ScenarioResult } from './model';
 import { escapeAttr, escapeText } from './escape';
-import { EvidencePlan, countPolarity, formatDuration, formatSource } from './format';
+import { EvidencePlan, countPolarity, formatDuration, formatSource, notApplicableRun } from './format';
 import { writeOutputFiles } from './output';
 import { renderSequenceSvg } from './sequence-svg';
 
@@ -241,7 +241,7 @@ function scenarioAnchor(evidence: string): string {
 function scenarioSummary(s: ScenarioResult): string {
   return (
     `${badge(s.outcome)} <span class="pol">${e(s.polarity)}</span> ${e(s.name)} ` +
-    `<span class="pol mono">${e(`${s.uri}:${s.line}`)} · ${e(s.status)} · ${e(formatDuration(s.durationMs))}</span>`
+    `<span class="pol mono">${e(`${s.uri}:${s.line}`)} · ${e(notApplicableRun(s) ?? s.status)} · ${e(formatDuration(s.durationMs))}</span>`
   );
 }
 

@@ -13,7 +13,7 @@ const SubscribeBody = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/
 
 /** How an account appears in the ready line: what a profile's iut.accounts entry names (docs/certifying.md). */
 function shown(a: MssAccount, preconfigured: boolean) {
-  return { name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sipUri: a.sip?.uri, sipPassword: a.sip?.password, preconfigured };
+  return { name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sipUri: a.sip?.uri, sipPassword: a.sip?.password, preconfigured, messageId: a.marker };
 }
 
 /**

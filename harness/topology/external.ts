@@ -112,6 +112,10 @@ class ExternalMessageStorage implements MessageStorageRole {
     return toMssAccount(a);
   }
 
+  knownAccounts(): MssAccount[] {
+    return this.iut.accounts.map(toMssAccount);
+  }
+
   async subscribe(name: string): Promise<MssAccount> {
     // The harness cannot subscribe users on a vendor's system: the vendor did, and names the result (IXIT).
     const a = this.iut.accounts.find((x) => x.name === name && x.preconfigured) ?? missing(`subscribed user "${name}" with its pre-configured password (iut.accounts with preconfigured: true)`);
@@ -124,7 +128,14 @@ class ExternalMessageStorage implements MessageStorageRole {
 }
 
 function toMssAccount(a: IutAccount): MssAccount {
-  return { name: a.name, username: a.username, password: a.password, ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}), ...(a.sip ? { sip: a.sip } : {}) };
+  return {
+    name: a.name,
+    username: a.username,
+    password: a.password,
+    ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}),
+    ...(a.sip ? { sip: a.sip } : {}),
+    ...(a.messageId ? { marker: a.messageId } : {}),
+  };
 }
 
 /** The vendor's EVVM Server. */

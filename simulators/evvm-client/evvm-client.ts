@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { TranscriptSink } from '../../harness/evidence/transcript';
 import { nullSink } from '../../harness/evidence/transcript';
 import { RawImapClient } from '../protocol/imap/client/raw-client';
+import { tlsVersionFloor } from '../crypto/tls-versions';
 
 /** Where the EVVM Client is told to go (in VVM, by the STATUS SMS `srv`/`ipt` fields). */
 export interface ServerTarget {
@@ -73,7 +74,8 @@ export class EvvmClient {
       ca: this.options.trustAnchorPem,
       servername: target.servername,
       rejectUnauthorized: !this.faults.has('evvm-client:skip-server-cert-check'),
-      minVersion: 'TLSv1.2',
+      // FAULT evvm-client:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
+      ...tlsVersionFloor(this.faults.has('evvm-client:offer-legacy-tls')),
     };
     if (this.options.certificate) {
       tls.cert = this.options.certificate.chainPem;
@@ -116,6 +118,7 @@ export class EvvmClient {
       result.loggedIn = client.authenticated === true;
       result.tls = this.tlsEvidence(client);
       result.serverAuthenticated = result.tls?.authorized === true;
+      if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
       const lock = await client.getMailboxLock('INBOX');
       try {
         for await (const msg of client.fetch('1:*', { uid: true, source: true })) {

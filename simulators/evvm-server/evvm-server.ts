@@ -48,6 +48,8 @@ export class EvvmServer extends ImapServerRole<EvvmServerFault> {
       policy: options.policy,
       ...(psk ? { psk: pskOf } : {}),
       backend: this.backend,
+      // FAULT evvm-server:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on IMAP.
+      legacyTls: () => this.faultSet.has('evvm-server:accept-legacy-tls'),
     });
   }
 

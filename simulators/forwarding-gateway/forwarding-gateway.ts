@@ -46,6 +46,11 @@ export class ForwardingGateway extends InterworkingPeer<ForwardingGatewayFault> 
     return (!j.chainValid && this.faulty('forwarding-gateway:accept-without-client-cert')) || (j.chainValid && !j.authenticated && this.faulty('forwarding-gateway:skip-peer-identity-check'));
   }
 
+  // FAULT forwarding-gateway:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
+  protected acceptLegacyTls(): boolean {
+    return this.faulty('forwarding-gateway:accept-legacy-tls');
+  }
+
   protected onMessage(m: ReceivedMessage): undefined {
     const messageId = /^Message-ID:[ \t]*(\S+)/im.exec(m.raw.toString('latin1'))?.[1];
     this.receipts.push({ conn: m.conn, from: m.from, to: m.to, raw: m.raw, ...(messageId ? { messageId } : {}), ...(m.peer ? { peer: m.peer } : {}) });

@@ -7,7 +7,7 @@
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import type { TranscriptSink } from '../../harness/evidence/transcript';
 import { NetworkError, TimeoutError } from '../protocol/imap/client/errors';
-import { OutcomeImapClient, reason, type Attempt } from '../protocol/imap/client/outcome-client';
+import { OutcomeImapClient, reason } from '../protocol/imap/client/outcome-client';
 import { PSK_CIPHERS } from '../protocol/imap/server/server';
 
 export type PskVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -98,18 +98,6 @@ export class CpmClient extends OutcomeImapClient {
   /** Protocol violations the client saw: unknown tags (replayed injections), unexpected data. */
   get anomalies(): readonly string[] {
     return this.client?.anomalies ?? [];
-  }
-
-  /**
-   * AUTHENTICATE with a mechanism the harness's SASL library does not implement (ANONYMOUS, DIGEST-MD5, …),
-   * by SASL-IR with a harmless trace string; a continuation request is cancelled.
-   */
-  authenticateOther(mechanism: string): Promise<Attempt> {
-    return this.attempt((c) =>
-      c.run(['AUTHENTICATE', mechanism, Buffer.from('evvm-conformance').toString('base64')], {
-        onContinuation: () => ({ line: '*', shown: '* (cancel)' }),
-      }),
-    );
   }
 
   /** One tagged command; 'closed' when there is no connection (any more), 'timeout' when no answer came. */

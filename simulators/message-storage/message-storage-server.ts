@@ -54,6 +54,8 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
       // always on: identities can be provisioned while the server runs
       psk: (identity: string) => this.pskOf(identity),
       backend: this.backend,
+      // FAULT message-storage:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete, PSK-TLS included.
+      legacyTls: () => this.faultSet.has('message-storage:accept-legacy-tls'),
     });
   }
 

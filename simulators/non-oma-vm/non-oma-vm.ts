@@ -41,6 +41,11 @@ export class NonOmaVm extends InterworkingPeer<NonOmaVmFault> {
     return this.faulty('non-oma-vm:accept-without-client-cert');
   }
 
+  // FAULT non-oma-vm:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
+  protected acceptLegacyTls(): boolean {
+    return this.faulty('non-oma-vm:accept-legacy-tls');
+  }
+
   protected override onRcptTo(to: string): Refusal | undefined {
     return to.toLowerCase().endsWith(`@${this.options.domain}`) ? undefined : { code: 550, text: `5.1.1 Not a subscriber of ${this.options.domain}` };
   }
@@ -71,6 +76,8 @@ export class NonOmaVm extends InterworkingPeer<NonOmaVmFault> {
       credential: vm.credential,
       // EVVM-AUTH-07, the other direction: the receiving EVVM Server proves its name
       ...(this.faulty('non-oma-vm:skip-server-cert-check') ? { acceptServer: () => true } : {}),
+      // FAULT non-oma-vm:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
+      offerLegacyTls: this.faulty('non-oma-vm:offer-legacy-tls'),
     });
   }
 }

@@ -19,6 +19,7 @@ import { AccountTable, type SmscAccountSpec } from './accounts';
 import { SmscObservationLog, type SmscObservations } from './observations';
 import { Router } from './router';
 import { SmscSession, type SmscContext } from './session';
+import { tlsVersionFloor } from '../crypto/tls-versions';
 
 export interface SmscOptions {
   /** transcript name, default 'SMSC' */
@@ -106,8 +107,10 @@ export class Smsc {
     }
     const t = this.options.listen.tls;
     if (t) {
+      // FAULT smsc:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on SMPP over TLS.
+      const floor = tlsVersionFloor(this.faultSet.has('smsc:accept-legacy-tls'));
       // a client that never completes the handshake is cut at the bind deadline, not Node's 120 s
-      const server = tls.createServer({ key: t.key, cert: t.cert, minVersion: 'TLSv1.2', handshakeTimeout: this.options.bindTimeoutMs ?? 10_000 }, (socket) => this.accept(socket, true));
+      const server = tls.createServer({ key: t.key, cert: t.cert, ...floor, handshakeTimeout: this.options.bindTimeoutMs ?? 10_000 }, (socket) => this.accept(socket, true));
       server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
         this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
         socket.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout

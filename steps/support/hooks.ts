@@ -6,6 +6,7 @@ import { ContainersTopology, fleetLink } from '../../harness/topology/containers
 import { runSecrets } from '../../harness/evidence/secrets';
 import { loadIut } from '../../harness/profile/sections/iut';
 import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
+import { iutNotReached, notApplicableBeforeRun } from '../../harness/engine/applicability';
 import { isRequirementId } from '../../harness/catalogue';
 import { runAccounts, runPki, runProfile } from './run-context';
 
@@ -15,6 +16,9 @@ setDefaultTimeout(15_000);
 Before(async function (this: EvvmWorld, { pickle }) {
   this.requirementIds = pickle.tags.map((t) => t.name.slice(1)).filter(isRequirementId);
   this.profile = runProfile(this.parameters.profilePath);
+  // decided before anything starts: a scenario that is not applicable runs nothing, so it cannot pass
+  const excluded = notApplicableBeforeRun(pickle.tags.map((t) => t.name), this.parameters.profilePath ? this.profile.iut?.role : undefined);
+  if (excluded) return this.notApplicable(excluded);
   const accounts = runAccounts();
   for (const a of accounts) this.transcript.secret(a.password);
   const pki = await runPki();
@@ -40,7 +44,7 @@ After(async function (this: EvvmWorld, { result, error }) {
   else outcome = { outcome: 'error', reason: `scenario ended ${String(result?.status)}` };
   // a scenario that never reached the implementation under test says nothing about it
   if (outcome.outcome === 'pass' && this.topology instanceof ExternalTopology && !this.topology.iutInvolved) {
-    outcome = { outcome: 'not-applicable', reason: `does not involve the implementation under test (the ${this.topology.iut.role})` };
+    outcome = { outcome: 'not-applicable', reason: iutNotReached(this.topology.iut.role) };
   }
   if (outcome.reason) outcome.reason = this.transcript.scrub(outcome.reason);
   this.attach(JSON.stringify(outcome), MEDIA.outcome);

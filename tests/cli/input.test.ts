@@ -62,13 +62,10 @@ describe('files the CLI or a profile names', () => {
 describe('profiles with many keys', () => {
   const keys = (n: number): string => 'name: x\n' + Array.from({ length: n }, (_, i) => `k${i}: ${i}\n`).join('');
 
-  it('a 100,000-key profile file answers in well under a second, with one line', () => {
+  it('a 100,000-key profile file is refused by its size, before any parsing, with one line', () => {
     const file = path.join(dir, 'keys.yaml');
     writeFileSync(file, keys(100_000));
-    const start = performance.now();
     assert.throws(() => loadProfile(file), oneLine(new RegExp(`the limit is ${INPUT_LIMITS.profile}`)));
-    const ms = performance.now() - start;
-    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
   });
 
   it('the worst profile under the limit (all unknown keys) still answers quickly', () => {
@@ -77,8 +74,8 @@ describe('profiles with many keys', () => {
     const start = performance.now();
     assert.throws(() => parseProfile(text), ProfileError);
     const ms = performance.now() - start;
-    // about 0.1 s on an idle machine; the margin is for a loaded CI runner
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+    // a hang guard, not a benchmark (about 0.1 s idle; the quadratic parse took minutes)
+    assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
   });
 
   it('unknown keys are named up to a few, then counted', () => {

@@ -294,3 +294,28 @@ test('the fixtures are the seeds of ../shared/seeds (when that folder is present
   }
   for (const name of [SEED_SEC, SEED_CPM]) assert.equal(read(name), readFileSync(path.join(seeds, name), 'utf8'), name);
 });
+
+test('a sentence with SHALL and SHALL NOT is two statements, each with its own keyword and the subject', () => {
+  const seed = read(SEED_SEC);
+  const sentence = 'The EVVM Client SHALL authenticate the EVVM Server and vice versa according to [OMA SEC CF].';
+  const both = 'The EVVM Server SHALL accept a client certificate issued by the operator CA and SHALL NOT accept a client certificate from any other CA.';
+  const a = analyzeCr(seed.replace(sentence, `${sentence} ${both}`), { fileName: 'both.txt', catalogue, scenarios: SCENARIOS });
+  const added = a.statements.filter((s) => s.text.includes('client certificate'));
+  assert.deepEqual(
+    added.map((s) => [s.keyword, s.normalizedKeyword, s.text]),
+    [
+      ['SHALL', 'SHALL', 'The EVVM Server SHALL accept a client certificate issued by the operator CA.'],
+      ['SHALL NOT', 'SHALL NOT', 'The EVVM Server SHALL NOT accept a client certificate from any other CA.'],
+    ],
+  );
+  assert.equal(a.summary.statements, 13);
+});
+
+test('an informative statement of fact the CR makes MAY is weakened against the catalogue', () => {
+  const seed = read(SEED_SEC);
+  const fact = 'The EVVM Enabler ensures the security of EVVM voicemail contents';
+  const a = analyzeCr(seed.replace(fact, 'The EVVM Enabler MAY ensure the security of EVVM voicemail contents'), { fileName: 'may.txt', catalogue, scenarios: SCENARIOS });
+  const s = a.statements.find((x) => x.matches.some((m) => m.id === 'EVVM-CONT-00'));
+  assert.deepEqual([s?.keyword, s?.change], ['MAY', 'weakened']);
+  assert.match(a.exit.reasons.join('\n'), /weakened against the catalogue: S8/);
+});

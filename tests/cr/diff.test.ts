@@ -21,7 +21,7 @@ test('variant with one statement dropped: exactly one removed statement (EVVM-AU
   assert.equal(d.changes[0]?.old?.text, 'Once one of his/her identifiers is authenticated, all the other associated identifiers SHALL be considered as authenticated.');
   assert.equal(d.changes[0]?.old?.line, 34);
   assert.equal(d.unchanged, 10);
-  assert.deepEqual(d.exit, { status: 1, failOn: ['removed', 'weakened', 'inverted', 'run-failed'], reasons: ['removed: EVVM-AUTH-02'] });
+  assert.deepEqual(d.exit, { status: 1, failOn: ['removed', 'weakened', 'inverted', 'uncovered', 'run-failed'], reasons: ['removed: EVVM-AUTH-02'] });
   // The scenarios to re-run: those of EVVM-AUTH-02 in the (fixed) feature index.
   assert.deepEqual(d.rerun, {
     ids: ['EVVM-AUTH-02'],
@@ -35,29 +35,50 @@ test('variant with a SHALL weakened to SHOULD: exactly one weakened statement (E
   const d = diff(SEED_SEC, '000_auth-08-shall-to-should.txt');
   assert.deepEqual(changes(d), [['weakened', ['EVVM-AUTH-08'], 'SHALL', 'SHOULD']]);
   assert.deepEqual([d.changes[0]?.old?.line, d.changes[0]?.new?.line, d.changes[0]?.similarity], [48, 48, 1]);
-  assert.deepEqual(d.exit.reasons, ['weakened: EVVM-AUTH-08 (SHALL -> SHOULD)']);
+  assert.deepEqual(d.exit.reasons, ['weakened: EVVM-AUTH-08 (SHALL -> SHOULD)', 'uncovered: EVVM-AUTH-08 (SHALL -> SHOULD) has no scenario']);
   assert.equal(d.exit.status, 1);
   assert.deepEqual(d.rerun, { ids: ['EVVM-AUTH-08'], tags: '', scenarios: [] }, 'EVVM-AUTH-08 has no scenario yet');
 });
 
-test('variant with a SHOULD turned into SHALL: one strengthened statement (EVVM-AUTH-07); exit 0 unless asked', () => {
+test('variant with a SHOULD turned into SHALL: one strengthened statement (EVVM-AUTH-07); not a failure unless asked', () => {
   const d = diff(SEED_SEC, '000_auth-07-should-to-shall.txt');
   assert.deepEqual(changes(d), [['strengthened', ['EVVM-AUTH-07'], 'SHOULD', 'SHALL']]);
-  assert.equal(d.exit.status, 0);
+  // the fixed feature index has no EVVM-AUTH-07 scenario: only that fails the default
+  assert.deepEqual(d.exit.reasons, ['uncovered: EVVM-AUTH-07 (SHOULD -> SHALL) has no scenario']);
   const strict = diff(SEED_SEC, '000_auth-07-should-to-shall.txt', { failOn: ['strengthened'] });
   assert.deepEqual(strict.exit, { status: 1, failOn: ['strengthened'], reasons: ['strengthened: EVVM-AUTH-07 (SHOULD -> SHALL)'] });
   // Back again is a weakening.
   assert.deepEqual(changes(diff('000_auth-07-should-to-shall.txt', SEED_SEC)), [['weakened', ['EVVM-AUTH-07'], 'SHALL', 'SHOULD']]);
 });
 
-test('variant with a new uncovered SHALL: one added statement matching no requirement', () => {
+test('variant with a new uncovered SHALL: one added statement matching no requirement, exit 1 by default as in analyze', () => {
   const d = diff(SEED_SEC, '000_new-uncovered-shall.txt');
   assert.deepEqual(changes(d), [['added', [], undefined, 'SHALL']]);
   assert.equal(d.changes[0]?.new?.text, 'The EVVM Server SHALL lock the voicemail box after five consecutive failed login attempts.');
   assert.deepEqual(d.changes[0]?.scenarios, []);
-  assert.equal(d.exit.status, 0, 'an addition is not a failure by default');
-  assert.deepEqual(diff(SEED_SEC, '000_new-uncovered-shall.txt', { failOn: ['uncovered'] }).exit.reasons, ['uncovered: new text has no scenario']);
-  assert.deepEqual(diff(SEED_SEC, '000_new-uncovered-shall.txt', { failOn: ['added'] }).exit.reasons, ['added: new text']);
+  assert.deepEqual([d.exit.status, d.exit.reasons], [1, ['uncovered: new text (line 38) has no scenario']], 'a SHALL nothing tests fails the default');
+  assert.deepEqual(diff(SEED_SEC, '000_new-uncovered-shall.txt', { failOn: ['removed', 'weakened', 'inverted'] }).exit.status, 0, 'an addition as such is not a failure');
+  assert.deepEqual(diff(SEED_SEC, '000_new-uncovered-shall.txt', { failOn: ['added'] }).exit.reasons, ['added: new text (line 38)']);
+});
+
+test('a statement of fact made MAY ("ensures" -> "MAY ensure") is weakened, exit 1; made SHALL it is strengthened', () => {
+  const seed = read(SEED_SEC);
+  const fact = 'The EVVM Enabler ensures the security of EVVM voicemail contents';
+  assert.ok(seed.includes(fact));
+  const may = diffCr(input(SEED_SEC), { file: 'may.txt', text: seed.replace(fact, 'The EVVM Enabler MAY ensure the security of EVVM voicemail contents') }, ctx);
+  assert.deepEqual(changes(may), [['weakened', ['EVVM-CONT-00'], '', 'MAY']]);
+  assert.equal(may.exit.status, 1);
+  assert.equal(may.exit.reasons[0], 'weakened: EVVM-CONT-00 (no keyword -> MAY)');
+  const should = diffCr(input(SEED_SEC), { file: 'should.txt', text: seed.replace(fact, 'The EVVM Enabler SHOULD ensure the security of EVVM voicemail contents') }, ctx);
+  assert.deepEqual(changes(should), [['weakened', ['EVVM-CONT-00'], '', 'SHOULD']]);
+  const shall = diffCr(input(SEED_SEC), { file: 'shall.txt', text: seed.replace(fact, 'The EVVM Enabler SHALL ensure the security of EVVM voicemail contents') }, ctx);
+  assert.deepEqual(changes(shall), [['strengthened', ['EVVM-CONT-00'], '', 'SHALL']]);
+  // the catalogue's own "informative" entry is a statement of fact too
+  const yaml = readFileSync(path.join(root, 'harness', 'catalogue', 'requirements.yaml'), 'utf8');
+  const entry = /- id: EVVM-CONT-00\n  keyword: informative\n  strength: informative/;
+  assert.match(yaml, entry);
+  const cat = diffCr({ file: 'old.yaml', text: yaml }, { file: 'new.yaml', text: yaml.replace(entry, '- id: EVVM-CONT-00\n  keyword: may\n  strength: optional') }, ctx);
+  assert.deepEqual(changes(cat), [['weakened', ['EVVM-CONT-00'], 'informative', 'may']]);
 });
 
 test('plain text vs its Markdown rendering: no change at all', () => {
@@ -162,4 +183,17 @@ test('--run: the affected requirements are run by tag, and a failing one fails t
   const none = diff(SEED_SEC, '000_auth-08-shall-to-should.txt');
   assert.equal(await withRun(none, stubRunner({}, calls), ['run-failed']), none);
   assert.equal(calls.length, 2);
+});
+
+test('the SHALL NOT half of a SHALL + SHALL NOT sentence weakened to MAY NOT is seen (the sentence is two statements)', () => {
+  const seed = read(SEED_SEC);
+  const anchor = 'The EVVM Client SHALL authenticate the EVVM Server and vice versa according to [OMA SEC CF].';
+  const both = (no: string): string => seed.replace(anchor, `${anchor} The EVVM Server SHALL accept a client certificate issued by the operator CA and ${no} accept a client certificate from any other CA.`);
+  const d = diffCr({ file: 'old.txt', text: both('SHALL NOT') }, { file: 'new.txt', text: both('MAY NOT') }, ctx);
+  assert.deepEqual(
+    d.changes.map((c) => [c.kind, c.old?.keyword, c.new?.keyword, c.new?.text]),
+    [['weakened', 'SHALL NOT', 'MAY NOT', 'The EVVM Server MAY NOT accept a client certificate from any other CA.']],
+  );
+  assert.equal(d.exit.status, 1);
+  assert.equal(d.unchanged, 12);
 });

@@ -17,8 +17,13 @@ import path from 'node:path';
 export const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
 
 export interface DovecotUser {
+  /** the login name; ':' is looked up as '_' (auth_username_translation), so tel: and sip: URIs work */
   username: string;
   password: string;
+  /** the user whose mailbox this login opens (an alias of it); default: its own */
+  mailbox?: string;
+  /** refused whatever the password (nologin) */
+  blocked?: boolean;
 }
 
 export interface DovecotOptions {
@@ -33,6 +38,19 @@ export interface DovecotOptions {
   ssl: 'required' | 'yes';
   disablePlaintextAuth: boolean;
   requireClientCert: boolean;
+  /** a client certificate is asked for and verified when presented, but a client without one gets in */
+  verifyClientCert?: boolean;
+  /** any password opens any mailbox (static passdb, nopassword) */
+  anyPassword?: boolean;
+  /** SASL ANONYMOUS logs in as this user */
+  anonymousUser?: string;
+  /** messages stored in users' INBOX before the start, by mailbox (the username that owns it) */
+  messages?: Record<string, Buffer[]>;
+  /**
+   * ssl_min_protocol, default TLSv1.2. Below it, ssl_cipher_list also lowers OpenSSL's security level to 0:
+   * without that, Debian's OpenSSL 3 still refuses TLS 1.0 and 1.1 whatever ssl_min_protocol says.
+   */
+  sslMinProtocol?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2';
 }
 
 export interface RunningDovecot {
@@ -94,6 +112,22 @@ async function proxyFront(target: number): Promise<{ port: number; close(): Prom
   };
 }
 
+/** Stores each mailbox's messages in its Maildir INBOX, owned by the mail user. */
+function seedMessages(mailDir: string, messages: Record<string, Buffer[]>, uid: number, gid: number): void {
+  for (const [user, list] of Object.entries(messages)) {
+    const home = path.join(mailDir, user);
+    const maildir = path.join(home, 'Maildir');
+    const dirs = [home, maildir, ...['cur', 'new', 'tmp'].map((sub) => path.join(maildir, sub))];
+    for (const dir of dirs) mkdirSync(dir, { recursive: true });
+    const files = list.map((m, i) => {
+      const file = path.join(maildir, 'new', `${Date.now()}.M${i}P${process.pid}.evvm-conformance`);
+      writeFileSync(file, m);
+      return file;
+    });
+    for (const p of [...dirs, ...files]) chownSync(p, uid, gid);
+  }
+}
+
 async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -131,8 +165,10 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
   writeFileSync(d('server.crt'), o.serverChainPem);
   writeFileSync(d('server.key'), o.serverKeyPem, { mode: 0o600 });
   writeFileSync(d('client-ca.pem'), o.clientCaPem);
-  writeFileSync(d('passwd'), o.users.map((u) => `${u.username}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
+  const extra = (u: DovecotUser): string => [u.mailbox ? `user=${u.mailbox}` : '', u.blocked ? 'nologin' : ''].filter(Boolean).join(' ');
+  writeFileSync(d('passwd'), o.users.map((u) => `${u.username.replaceAll(':', '_')}:{PLAIN}${u.password}::::::${extra(u)}\n`).join(''), { mode: 0o640 });
   chownSync(d('passwd'), 0, gid);
+  seedMessages(d('mail'), o.messages ?? {}, uid, gid);
   const ports = { imap: await freePort(), imaps: await freePort() };
   const conf = [
     'protocols = imap',
@@ -145,16 +181,20 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
     `ssl_cert = <${d('server.crt')}`,
     `ssl_key = <${d('server.key')}`,
     `ssl_ca = <${d('client-ca.pem')}`,
-    `ssl_verify_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
+    `ssl_verify_client_cert = ${o.requireClientCert || o.verifyClientCert ? 'yes' : 'no'}`,
     `auth_ssl_require_client_cert = ${o.requireClientCert ? 'yes' : 'no'}`,
-    'ssl_min_protocol = TLSv1.2',
+    `ssl_min_protocol = ${o.sslMinProtocol ?? 'TLSv1.2'}`,
+    ...(o.sslMinProtocol && o.sslMinProtocol !== 'TLSv1.2' ? ['ssl_cipher_list = DEFAULT:@SECLEVEL=0'] : []),
     `disable_plaintext_auth = ${o.disablePlaintextAuth ? 'yes' : 'no'}`,
-    'auth_mechanisms = plain login cram-md5 scram-sha-256',
+    `auth_mechanisms = plain login cram-md5 scram-sha-256${o.anonymousUser ? ' anonymous' : ''}`,
+    ...(o.anonymousUser ? [`auth_anonymous_username = ${o.anonymousUser}`] : []),
+    // tel: and sip: identifiers: '+' and ':' allowed, and ':' looked up as '_' (passwd-file separates by ':')
+    'auth_username_chars = abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890.-_@+:',
+    'auth_username_translation = :_',
     // a test server answers failures at once (the default waits 2 s)
     'auth_failure_delay = 0',
     'passdb {',
-    '  driver = passwd-file',
-    `  args = scheme=PLAIN username_format=%u ${d('passwd')}`,
+    ...(o.anyPassword ? ['  driver = static', '  args = nopassword=y'] : ['  driver = passwd-file', `  args = scheme=PLAIN username_format=%u ${d('passwd')}`]),
     '}',
     'userdb {',
     '  driver = static',

@@ -21,6 +21,11 @@ export interface IutAccountSpec {
   tuiPin?: string;
   sip?: { uri: string; password: string };
   preconfigured?: boolean;
+  /** Message-ID of a message only this account's INBOX holds (iut.accounts[].messageId) */
+  messageId?: string;
+  /** an EVVM Server's mailbox identifiers */
+  identifiers?: { MSISDN: string; 'SIP URI': string; 'e-mail alias': string };
+  blocked?: boolean;
 }
 
 export interface IutProfileSpec {
@@ -30,19 +35,26 @@ export interface IutProfileSpec {
   ports: { imaps?: number; imap?: number };
   trustAnchor: string;
   clientCertificate?: { cert: string; key: string };
+  /** expired and revoked client certificates from the IUT's CA (EVVM Server) */
+  badClientCertificates?: { expired?: { cert: string; key: string }; revoked?: { cert: string; key: string } };
   psk?: { identity: string; keyHex: string };
+  /** the role the IUT plays; default message-storage */
+  role?: 'message-storage' | 'evvm-server';
   policy: { requireTls: boolean; clientCertificate: 'required' | 'optional' | 'none' };
-  capabilities: { transports: string[]; sasl: string[]; loginCommand: boolean; pskTls: string[]; preconfiguredPassword: boolean };
+  /** pskTls and preconfiguredPassword are the Message Storage Server's; identifier* the EVVM Server's */
+  capabilities: { transports: string[]; sasl: string[]; loginCommand: boolean; pskTls?: string[]; preconfiguredPassword?: boolean; identifierAuthzid?: boolean; identifierNamespace?: boolean };
   accounts: IutAccountSpec[];
 }
 
-/** Writes a message-storage IUT profile; secrets go to environment variables, returned for runCli. */
+/** Writes an IUT profile (a Message Storage Server unless spec.role says otherwise); secrets go to environment variables, returned for runCli. */
 export async function writeIutProfile(spec: IutProfileSpec): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   const envName = (account: string, what: string): string => `IUT_${account.toUpperCase()}_${what}`;
   const accounts = spec.accounts.map((a) => {
     env[envName(a.name, 'PASSWORD')] = a.password;
-    const out: Record<string, unknown> = { name: a.name, username: a.username, passwordEnv: envName(a.name, 'PASSWORD'), preconfigured: a.preconfigured ?? false };
+    const out: Record<string, unknown> = { name: a.name, username: a.username, passwordEnv: envName(a.name, 'PASSWORD'), preconfigured: a.preconfigured ?? false, blocked: a.blocked ?? false };
+    if (a.messageId) out.messageId = a.messageId;
+    if (a.identifiers) out.identifiers = a.identifiers;
     if (a.tuiPin) {
       env[envName(a.name, 'TUI_PIN')] = a.tuiPin;
       out.tuiPinEnv = envName(a.name, 'TUI_PIN');
@@ -55,17 +67,20 @@ export async function writeIutProfile(spec: IutProfileSpec): Promise<Record<stri
     return out;
   });
   if (spec.psk) env.IUT_PSK_KEY = spec.psk.keyHex;
+  const role = spec.role ?? 'message-storage';
+  const section = role === 'evvm-server' ? 'evvmServer' : 'messageStorage';
   const profile = {
     name: `iut-${path.basename(spec.file, '.yaml')}`,
-    policy: { messageStorage: spec.policy },
-    capabilities: { messageStorage: spec.capabilities },
+    policy: { [section]: spec.policy },
+    capabilities: { [section]: spec.capabilities },
     iut: {
-      role: 'message-storage',
+      role,
       host: spec.host,
       servername: spec.servername,
       ports: spec.ports,
       trustAnchor: spec.trustAnchor,
       ...(spec.clientCertificate ? { clientCertificate: spec.clientCertificate } : {}),
+      ...(spec.badClientCertificates ? { badClientCertificates: spec.badClientCertificates } : {}),
       ...(spec.psk ? { psk: { identity: spec.psk.identity, keyEnv: 'IUT_PSK_KEY' } } : {}),
       accounts,
     },
@@ -78,18 +93,27 @@ export interface Verdicts {
   exit: number | null;
   summary: string;
   verdicts: Record<string, string>;
+  /** each requirement's reason, as the report gives it */
+  reasons: Record<string, string>;
 }
 
 /** The requirements of this clause: what the external tests compare. */
 export const MSS_REQUIREMENTS = ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03'];
 export const MSS_TAGS = MSS_REQUIREMENTS.map((id) => `@${id}`).join(' or ');
+/** The requirements an EVVM Server IUT is judged on (features/authentication). */
+export const EVVM_SERVER_REQUIREMENTS = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03'];
 
-export async function readVerdicts(out: string, r: CliResult): Promise<Verdicts> {
+export async function readVerdicts(out: string, r: CliResult, requirements: readonly string[] = MSS_REQUIREMENTS): Promise<Verdicts> {
   const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as {
     summary: { verdict: string };
-    requirements: Array<{ id: string; verdict: string }>;
+    requirements: Array<{ id: string; verdict: string; reason: string }>;
   };
   const verdicts: Record<string, string> = {};
-  for (const q of report.requirements) if (MSS_REQUIREMENTS.includes(q.id)) verdicts[q.id] = q.verdict;
-  return { exit: r.code, summary: report.summary.verdict, verdicts };
+  const reasons: Record<string, string> = {};
+  for (const q of report.requirements) {
+    if (!requirements.includes(q.id)) continue;
+    verdicts[q.id] = q.verdict;
+    reasons[q.id] = q.reason;
+  }
+  return { exit: r.code, summary: report.summary.verdict, verdicts, reasons };
 }

@@ -17,7 +17,7 @@ import { MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type
 interface Ready {
   endpoints: { imaps: string; imap: string; control: string };
   trust: { ca: string; clientCert: string; clientKey: string; servername: string; pskIdentity: string; pskKeyHex: string };
-  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean }>;
+  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean; messageId: string }>;
 }
 
 let dir: string;
@@ -45,7 +45,7 @@ before(async () => {
     // the default profile's policy and capabilities, spelled out as a vendor would
     policy: { requireTls: true, clientCertificate: 'required' },
     capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'], loginCommand: true, pskTls: ['TLSv1.2', 'TLSv1.3'], preconfiguredPassword: true },
-    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured })),
+    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured, messageId: a.messageId })),
   };
   env = await writeIutProfile(spec);
 });
@@ -92,6 +92,32 @@ test('subscribing through the control API pre-configures a password that works, 
   assert.equal(await attempt(frank.username, frank.tuiPin), 'NO');
   assert.equal(await attempt(frank.sipUri, frank.sipPassword), 'NO');
   assert.equal(await attempt(frank.username, frank.sipPassword), 'NO');
+});
+
+/** CPM-MS-AUTH-02 alone, against the running simulator named by a profile whose accounts `change` rewrites. */
+async function certifyLogin(name: string, change: (accounts: IutProfileSpec['accounts']) => IutProfileSpec['accounts']): Promise<{ exit: number | null; verdict?: string; reason?: string; output: string }> {
+  const file = path.join(dir, `${name}.yaml`);
+  const vars = await writeIutProfile({ ...spec, file, accounts: change(spec.accounts) });
+  const out = path.join(dir, name);
+  const r = await runCli(['run', '--profile', file, '--tags', '@CPM-MS-AUTH-02', '--out', out], vars);
+  const v = await readVerdicts(out, r);
+  return { exit: r.code, verdict: v.verdicts['CPM-MS-AUTH-02'], reason: v.reasons['CPM-MS-AUTH-02'], output: r.stdout + r.stderr };
+}
+
+test("a login that opens another user's mailbox fails the requirement it tests, and says so", async () => {
+  // as a passdb that maps bob's login to alice's mailbox shows it from outside: bob's credentials open alice's INBOX
+  const alice = spec.accounts.find((a) => a.name === 'alice')!;
+  const v = await certifyLogin('bob-opens-alice', (accounts) => accounts.map((a) => (a.name === 'bob' ? { ...a, username: alice.username, password: alice.password } : a)));
+  assert.equal(v.verdict, 'fail', v.output);
+  assert.match(v.reason ?? '', /opened another mailbox \(alice's marker seen in bob's session\)/, v.output);
+  assert.equal(v.exit, 1, v.output);
+});
+
+test('without a marker for the account, a successful login proves nothing: inconclusive, never a pass', async () => {
+  const v = await certifyLogin('no-markers', (accounts) => accounts.map(({ messageId: _dropped, ...a }) => a));
+  assert.equal(v.verdict, 'inconclusive', v.output);
+  assert.match(v.reason ?? '', /which mailbox opened cannot be proved: the profile names no messageId for "alice"/, v.output);
+  assert.equal(v.exit, 2, v.output);
 });
 
 test('an IUT that is down yields inconclusive verdicts and exit status 2, not a pass', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { analyzeCommand, CrInputError, type CommonOptions, type DiffCommandOptions, diffCommand, type SuiteRunner } from '../../cr';
-import { DEFAULT_ANALYZE_FAIL_ON, DEFAULT_DIFF_FAIL_ON } from '../../cr/failon';
+import type { CommonOptions, DiffCommandOptions, SuiteRunner } from '../../cr';
+import { CrInputError, DEFAULT_ANALYZE_FAIL_ON, DEFAULT_DIFF_FAIL_ON } from '../../cr/failon';
 import { interactive, UsageError } from '../usage';
 
 /** Bad input is a usage error: one line, exit status 2, no stack trace. */
@@ -11,6 +11,11 @@ function usage<T>(f: () => T): T {
     if (e instanceof CrInputError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** The analysis, loaded when a cr command runs, not when the CLI starts. */
+function crCommands(): typeof import('../../cr/command') {
+  return require('../../cr/command') as typeof import('../../cr/command');
 }
 
 /**
@@ -36,7 +41,7 @@ export function registerCrCommands(program: Command): void {
     .option('--threshold <n>', 'similarity below which a statement is new (0..1, default 0.5)')
     .option('--catalogue <file>', 'requirement catalogue to match against (default harness/catalogue/requirements.yaml)')
     .action((file: string, opts: CommonOptions) => {
-      const { status } = usage(() => analyzeCommand(file, opts));
+      const { status } = usage(() => crCommands().analyzeCommand(file, opts));
       process.exitCode = status;
     });
 
@@ -52,7 +57,7 @@ export function registerCrCommands(program: Command): void {
     .option('--catalogue <file>', 'requirement catalogue to match against (default harness/catalogue/requirements.yaml)')
     .action(async (oldFile: string, newFile: string, opts: DiffCommandOptions) => {
       try {
-        process.exitCode = (await diffCommand(oldFile, newFile, opts, { runner: suiteRunner, progress: interactive() })).status;
+        process.exitCode = (await crCommands().diffCommand(oldFile, newFile, opts, { runner: suiteRunner, progress: interactive() })).status;
       } catch (e) {
         if (e instanceof CrInputError) throw new UsageError(e.message);
         throw e;

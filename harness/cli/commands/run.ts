@@ -1,17 +1,12 @@
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runSuite } from '../../engine/run';
-import { writeReports, exitDecision, readJsonReport } from '../../report';
 import type { RunReport } from '../../report/model';
+import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../evidence/secrets';
-import { REDACTED } from '../../evidence/transcript';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
-import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
-import { loadProfile } from '../../profile/profile';
-import { loadIut } from '../../profile/sections/iut';
+import { REDACTED } from '../../evidence/transcript';
 import { EXIT, UsageError, interactive } from '../usage';
-import { withFleet, writeContainerLogs } from '../../topology/containers/lifecycle';
 import type { FleetInfo } from '../../topology/containers/names';
 
 export interface RunOptions {
@@ -30,6 +25,17 @@ export function validateFaults(faults: readonly string[]): void {
   }
 }
 
+/** The not-applicable scenarios of a requirement, one line per reason: whether they ran at all, and why not. */
+function notApplicableLines(scenarios: RunReport['requirements'][number]['scenarios']): string[] {
+  const groups = new Map<string, number>();
+  for (const s of scenarios) {
+    if (s.outcome !== 'not-applicable') continue;
+    const line = `${notApplicableRun(s)}: ${s.reason ?? 'excluded by the profile'}`;
+    groups.set(line, (groups.get(line) ?? 0) + 1);
+  }
+  return [...groups].map(([line, n]) => `${n} scenario(s) ${line}`);
+}
+
 /** One line per requirement that has scenarios, then the totals: what a person reads first. */
 export function printSummary(report: RunReport, out: NodeJS.WritableStream = process.stdout): void {
   for (const r of report.requirements) {
@@ -37,7 +43,11 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
     const n = r.scenarios.length;
     const bad = r.scenarios.filter((s) => s.outcome !== 'pass' && s.outcome !== 'not-applicable').length;
     out.write(`${r.verdict.toUpperCase().padEnd(15)} ${r.id.padEnd(15)} ${r.keyword.padEnd(9)} ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
-    if (r.verdict !== 'pass') out.write(`                ${r.reason}\n`);
+    const excluded = notApplicableLines(r.scenarios);
+    // for a requirement that is not applicable or waived, its scenarios' reasons say it all
+    const told = (r.verdict === 'not-applicable' || r.verdict === 'waived') && excluded.length > 0;
+    if (r.verdict !== 'pass' && !told) out.write(`                ${r.reason}\n`);
+    for (const line of excluded) out.write(`                ${line}\n`);
   }
   const s = report.summary;
   out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
@@ -65,12 +75,36 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
     });
 }
 
+/** A selection of nothing is a usage error, found before any simulator or container starts. */
+async function selection(tags: string): Promise<void> {
+  const { checkSelection, NothingSelectedError } = require('../../engine/select') as typeof import('../../engine/select');
+  try {
+    await checkSelection(tags);
+  } catch (err) {
+    if (err instanceof NothingSelectedError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The container topology's lifecycle, loaded for `--topology containers` only. */
+function containers(): typeof import('../../topology/containers/lifecycle') {
+  return require('../../topology/containers/lifecycle') as typeof import('../../topology/containers/lifecycle');
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
+  // Loaded here, not at the top: every command registers this one, and `--version`, `--help`, `simulate`
+  // must not pay for cucumber, the simulators and the report writers (require: this build is CommonJS).
+  const { runSuite } = require('../../engine/run') as typeof import('../../engine/run');
+  const { writeReports, exitDecision, readJsonReport } = require('../../report') as typeof import('../../report');
+  const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
+  const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
+  const { loadIut } = require('../../profile/sections/iut') as typeof import('../../profile/sections/iut');
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
+  if (opts.tags) await selection(opts.tags);
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
@@ -89,7 +123,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   let containerLogs: Record<string, string[]> | undefined;
   let outcome: Awaited<ReturnType<typeof suite>>;
   if (opts.topology === 'containers') {
-    const ran = await withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
+    const ran = await containers().withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
     outcome = ran.result;
     outcome.report.run.containers = ran.fleet;
     containerLogs = ran.logs;
@@ -100,7 +134,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
   const secrets = runSecrets();
   await writeReports(report, out, secrets);
-  if (containerLogs) await writeContainerLogs(out, containerLogs, secrets);
+  if (containerLogs) await containers().writeContainerLogs(out, containerLogs, secrets);
   await scrubFile(messages, secrets);
   if (opts.keepPki) await writePki(await sharedTestPki(), path.join(out, 'pki'), { includeKeys: true });
   printSummary(report);

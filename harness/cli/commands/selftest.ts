@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runSuite } from '../../engine/run';
-import { loadCatalogue } from '../../catalogue';
 import type { RequirementResult } from '../../report/model';
 import { isKnownFault } from '../../../simulators/faults';
 import { interactive } from '../usage';
@@ -31,6 +29,9 @@ export interface SelftestResult {
  * covered requirement without any fault, is a hole in the suite.
  */
 export async function selftest(progress: (line: string) => void): Promise<SelftestResult> {
+  // loaded when the selftest runs, not when the CLI starts (require: this build is CommonJS)
+  const { runSuite } = require('../../engine/run') as typeof import('../../engine/run');
+  const { loadCatalogue } = require('../../catalogue') as typeof import('../../catalogue');
   const catalogue = loadCatalogue();
   const clean = await runSuite({ faults: [], topology: 'embedded' });
   const covered = clean.report.requirements.filter((r) => r.scenarios.length > 0);

@@ -3,29 +3,36 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { sharedTestPki, writePki } from '../../../simulators/crypto/pki';
-import { demoAccounts } from '../../topology/accounts';
-import { loadProfile } from '../../profile/profile';
-import { INPUT_LIMITS, parseYaml, readInputFile } from '../../input';
-import { ControlServer } from '../../control/control-server';
-import { simulatedRole, simulatedRoleNames } from '../../simulate';
-import { CONTROL_PORT, DrivenHost, drivenRoleNames } from '../../simulate/driven';
+import type { z } from 'zod';
 import { UsageError } from '../usage';
 import { validateFaults } from './run';
 
-const ConfigSchema = z
-  .object({
-    profile: z.string().optional(),
-    faults: z.array(z.string()).default([]),
-    /** where to listen: 127.0.0.1 by default; 0.0.0.0 inside a container */
-    host: z.string().default('127.0.0.1'),
-  })
-  .strict();
-type Config = z.infer<typeof ConfigSchema>;
+// What this command serves (the simulators, their PKI, the config's parsers) is loaded when it runs, not
+// when the CLI starts: `--version` and `--help` must not pay for it (require: this build is CommonJS).
+function standaloneRoles(): typeof import('../../simulate') {
+  return require('../../simulate') as typeof import('../../simulate');
+}
+function drivenRoles(): typeof import('../../simulate/driven') {
+  return require('../../simulate/driven') as typeof import('../../simulate/driven');
+}
+
+function configSchema() {
+  const { z } = require('zod') as typeof import('zod');
+  return z
+    .object({
+      profile: z.string().optional(),
+      faults: z.array(z.string()).default([]),
+      /** where to listen: 127.0.0.1 by default; 0.0.0.0 inside a container */
+      host: z.string().default('127.0.0.1'),
+    })
+    .strict();
+}
+type Config = z.infer<ReturnType<typeof configSchema>>;
 
 function loadConfig(file: string | undefined): Config {
+  const ConfigSchema = configSchema();
   if (!file) return ConfigSchema.parse({});
+  const { INPUT_LIMITS, parseYaml, readInputFile } = require('../../input') as typeof import('../../input');
   let data: unknown;
   try {
     data = parseYaml(readInputFile(file, INPUT_LIMITS.config));
@@ -45,21 +52,25 @@ function loadConfig(file: string | undefined): Config {
 export function registerSimulateCommand(program: Command, setStatus: (s: number) => void): void {
   program
     .command('simulate')
-    .description(`run one simulator standalone (${simulatedRoleNames().join(', ')}) with its control API`)
-    .argument('<role>', simulatedRoleNames().join(' | '))
+    .description('run one simulator standalone with its control API (`simulate --help` lists the roles)')
+    .argument('<role>', 'the role to serve (listed below)')
     .option('--config <file>', 'YAML: profile, faults, host')
-    .option('--driven', `wait for the harness to set up the run and drive it scenario by scenario (what containers run; roles: ${drivenRoleNames().join(', ')})`)
+    .option('--driven', 'wait for the harness to set up the run and drive it scenario by scenario (what containers run)')
     .option('--host <address>', 'where to listen (overrides the config; 0.0.0.0 inside a container)')
+    // the role lists load every simulator: only a reader of this command's help pays for them
+    .addHelpText('after', () => `\nRoles: ${standaloneRoles().simulatedRoleNames().join(', ')}\nRoles with --driven: ${drivenRoles().drivenRoleNames().join(', ')}\n`)
     .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string }) => {
-      const known = opts.driven ? drivenRoleNames() : simulatedRoleNames();
+      const known = opts.driven ? drivenRoles().drivenRoleNames() : standaloneRoles().simulatedRoleNames();
       if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
       const config = loadConfig(opts.config);
       if (opts.host) config.host = opts.host;
-      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
-      await new Promise<void>((resolve) => {
+      // listening for the signals before the ready line: a SIGTERM right after it still stops cleanly (the PKI folder goes)
+      const signalled = new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
       });
+      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
+      await signalled;
       await stop();
       setStatus(0);
     });
@@ -67,6 +78,7 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
 
 /** The container entrypoint's mode: the control API on a fixed port, simulators made per scenario. */
 async function drive(role: string, host: string): Promise<() => Promise<void>> {
+  const { CONTROL_PORT, DrivenHost } = drivenRoles();
   const driven = new DrivenHost(role, { host });
   const control = await driven.listen(host, host === '127.0.0.1' ? 0 : CONTROL_PORT);
   // the line the container topology waits for
@@ -75,7 +87,11 @@ async function drive(role: string, host: string): Promise<() => Promise<void>> {
 }
 
 async function simulate(role: string, config: Config): Promise<() => Promise<void>> {
-  const start = simulatedRole(role)!;
+  const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
+  const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
+  const { demoAccounts } = require('../../topology/accounts') as typeof import('../../topology/accounts');
+  const { ControlServer } = require('../../control/control-server') as typeof import('../../control/control-server');
+  const start = standaloneRoles().simulatedRole(role)!;
   const pki = await sharedTestPki();
   const pkiDir = await mkdtemp(path.join(os.tmpdir(), 'evvm-pki-'));
   await writePki(pki, pkiDir, { includeKeys: true });

@@ -37,7 +37,7 @@ const AccountSchema = z
     ...secretPair('sipPassword'),
     /** the account was created by subscribing the user, and this is the pre-configured password it got (CPM-MS-AUTH-04) */
     preconfigured: z.boolean().default(false),
-    /** Message-ID of a voicemail the vendor stored in this mailbox (EVVM Server IUT) */
+    /** Message-ID of a message the vendor stored in this account's INBOX and no other: proves whose mailbox a login opened */
     messageId: z.string().regex(/^<[^<>\s]+>$/, { error: 'must look like <id@host>' }).optional(),
   })
   .strict()

@@ -24,6 +24,7 @@ const Account = z.object({
   password: Secret,
   tuiPin: Secret.optional(),
   sip: z.object({ uri: z.string(), password: Secret }).optional(),
+  marker: z.string().optional(),
 });
 const Credentials = z.object({ accounts: z.array(Account), psk: z.instanceof(Buffer) });
 const Name = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/) });
@@ -49,7 +50,7 @@ function keepAccount(scope: Scope, a: MssAccount): void {
 
 /** zod's optional fields as the exact optional properties MssAccount has */
 function mssAccount(a: z.infer<typeof Account>): MssAccount {
-  return { name: a.name, username: a.username, password: a.password, ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}), ...(a.sip ? { sip: a.sip } : {}) };
+  return { name: a.name, username: a.username, password: a.password, ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}), ...(a.sip ? { sip: a.sip } : {}), ...(a.marker ? { marker: a.marker } : {}) };
 }
 
 function storageTarget(t: z.infer<typeof Target>): StorageTarget {

@@ -4,3 +4,4 @@ import './message-storage';
 import './interworking';
 import './sms';
 import './content';
+import './tls-versions';

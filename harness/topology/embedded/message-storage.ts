@@ -52,6 +52,8 @@ export interface MssAccount {
   tuiPin?: string;
   /** the user's SIP credentials (not a Message Storage credential) */
   sip?: { uri: string; password: string };
+  /** Message-ID of a message only this user's INBOX holds: how a session proves whose mailbox it reached */
+  marker?: string;
 }
 
 /** The Message Storage Server, whoever plays it. */
@@ -72,6 +74,8 @@ export interface MessageStorageRole {
   psk(): PskCredential | undefined;
   /** a test account by the name the features use; throws InconclusiveError when an IUT profile has none */
   account(name: string): MssAccount;
+  /** every account the harness knows on this server (their markers tell the mailboxes apart) */
+  knownAccounts(): MssAccount[];
   /** CPM-MS-AUTH-04: subscribes a user; the pre-configured password comes back out of band */
   subscribe(name: string): Promise<MssAccount>;
   /** how the EVVM Server is configured to store into the account `name` (IF-5) */
@@ -114,6 +118,7 @@ export function mssCredentials(accounts: readonly TestAccount[]): { accounts: Ms
       password: randomBytes(12).toString('base64url'),
       tuiPin: String(randomInt(10_000_000, 99_999_999)),
       sip: { uri: a.identifiers['SIP URI'], password: randomBytes(12).toString('base64url') },
+      marker: markerId(a.name),
     }));
     for (const m of mss) for (const s of [m.password, m.tuiPin, m.sip.password]) registerSecret(s);
     c = { accounts: mss, psk: randomBytes(32) };
@@ -144,7 +149,14 @@ export function messageStorageConfig(args: ServerConfigArgs, creds: MssCredentia
     },
     subscribers: creds.accounts.map((m) => {
       const cert = args.accounts.find((a) => a.name === m.name)?.clientCertificate;
-      return { username: m.username, password: m.password, ...(m.tuiPin ? { tuiPin: m.tuiPin } : {}), ...(m.sip ? { sip: m.sip } : {}), clientCertificates: cert ? [pki.leaf(cert).fingerprint256] : [] };
+      return {
+        username: m.username,
+        password: m.password,
+        ...(m.tuiPin ? { tuiPin: m.tuiPin } : {}),
+        ...(m.sip ? { sip: m.sip } : {}),
+        clientCertificates: cert ? [pki.leaf(cert).fingerprint256] : [],
+        ...(m.marker ? { messages: [markerMessage(m.username, m.marker)] } : {}),
+      };
     }),
   };
 }
@@ -157,10 +169,21 @@ export function subscribeUser(server: MessageStorageServer, name: string, transc
     registerSecret(s);
     transcript?.secret?.(s);
   }
-  const config = server.subscribe({ username: `${name}@op.example`, tuiPin, sip });
+  const marker = markerId(name);
+  const config = server.subscribe({ username: `${name}@op.example`, tuiPin, sip, messages: [markerMessage(`${name}@op.example`, marker)] });
   registerSecret(config.password);
   transcript?.secret?.(config.password);
-  return { name, username: config.username, password: config.password, tuiPin, sip };
+  return { name, username: config.username, password: config.password, tuiPin, sip, marker };
+}
+
+/** A fresh marker Message-ID for a user's INBOX, unique per run. */
+function markerId(name: string): string {
+  return `<marker-${name}-${randomUUID()}@message-storage.op.example>`;
+}
+
+/** The message that marks a user's INBOX as theirs. */
+function markerMessage(username: string, messageId: string): Buffer {
+  return Buffer.from([`To: ${username}`, 'From: evvm-conformance@op.example', 'Subject: mailbox marker', `Message-ID: ${messageId}`, '', 'This message tells this mailbox apart from every other.', ''].join('\r\n'));
 }
 
 /** The EVVM Server's configuration toward a Message Storage Server: implicit TLS when offered (STD-04). */
@@ -238,6 +261,10 @@ export class SimulatedMessageStorage implements MessageStorageRole {
     const found = this.subscribed.get(name) ?? this.creds.accounts.find((a) => a.name === name);
     if (!found) throw new Error(`no Message Storage account named "${name}"`);
     return found;
+  }
+
+  knownAccounts(): MssAccount[] {
+    return [...this.creds.accounts, ...this.subscribed.values()];
   }
 
   async subscribe(name: string): Promise<MssAccount> {

@@ -513,3 +513,31 @@ registerEmbeddedRole('sms-spoofer', async (ctx) => {
   };
   return role;
 });
+
+/**
+ * STD-07: the EVVM Server's SMS interface binds over TLS to an endpoint that is not the run's SMSC (test
+ * equipment that speaks one TLS version); whether the bind completed, and why not.
+ */
+export async function evvmServerBindsOverTls(ctx: EmbeddedContext, smsc: { host: string; port: number }): Promise<{ bound: boolean; reason?: string }> {
+  const sms = new EvvmServerSms(
+    evvmServerSmsOptions({
+      server: await ctx.evvmServer(),
+      smsc: { host: smsc.host, ports: { smpps: smsc.port }, ca: ctx.pki.trustAnchorPem },
+      credentials: smsCredentials(ctx.accounts, ctx.transcript).evvmServer,
+      imap: { srv: EVVM_SERVER_NAME, ipt: 993 },
+      accounts: ctx.accounts,
+      profile: ctx.profile,
+      faults: ctx.faults,
+      transcript: ctx.transcript,
+      activity: new Activity(),
+    }),
+  );
+  try {
+    await sms.start();
+    return { bound: true };
+  } catch (err) {
+    return { bound: false, reason: (err as Error).message };
+  } finally {
+    await sms.stop();
+  }
+}

@@ -214,6 +214,8 @@ export class EvvmInterworking {
         ...(skipServerCheck ? { acceptServer: () => true } : {}),
         // EVVM-IW-C01: never fall back to plaintext when STARTTLS is missing
         plaintextFallback: link === 'interServer' && this.fault('evvm-server:peer-plaintext-fallback'),
+        // FAULT evvm-server:smtp-offer-legacy-tls (STD-07): relays offer TLS 1.0 and 1.1 to the receiving server.
+        offerLegacyTls: this.fault('evvm-server:smtp-offer-legacy-tls'),
         from: message.from,
         to: [message.to],
         message: raw,
@@ -281,6 +283,8 @@ export class EvvmInterworking {
       acceptClient: () => this.fault(anyPeer),
       // EVVM-IW-C01: no server-to-server mail without TLS
       requireTls: () => !(link === 'interServer' && this.fault('evvm-server:peer-accept-plaintext')),
+      // FAULT evvm-server:smtp-accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on every SMTP interface.
+      acceptLegacyTls: () => this.fault('evvm-server:smtp-accept-legacy-tls'),
       onMailFrom: (from) => {
         const d = from === '' ? '' : domainOf(from);
         const allowed = settings.peerDomains.includes(d) || (from === '' && link === 'forwardingGateway');
@@ -317,6 +321,7 @@ export class EvvmInterworking {
       allowInsecureAuth: () => this.fault('evvm-server:smtp-plaintext-auth-before-tls'),
       offerStartTls: () => !this.fault('evvm-server:smtp-no-starttls'),
       requireTls: () => !this.fault('evvm-server:smtp-no-starttls'),
+      acceptLegacyTls: () => this.fault('evvm-server:smtp-accept-legacy-tls'),
       onRcptTo: (to) => (domainOf(to) === this.options.domain && this.localIdentifier(to) ? undefined : { code: 550, text: '5.7.1 Deposit only to mailboxes of this EVVM Server' }),
       onMessage: (m) => this.receive('deposit', m),
       transcript: this.transcript,

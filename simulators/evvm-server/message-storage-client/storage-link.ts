@@ -13,6 +13,7 @@ import { RawImapClient } from '../../protocol/imap/client/raw-client';
 import { astring } from '../../protocol/imap/client/encoding';
 import { TimeoutError } from '../../protocol/imap/client/errors';
 import { unreachable } from '../../message-storage/cpm-client';
+import { tlsVersionFloor } from '../../crypto/tls-versions';
 
 /** Where and how the EVVM Server reaches the Message Storage Server: its configuration for IF-5. */
 export interface StorageTarget {
@@ -86,7 +87,8 @@ export class MessageStorageLink {
       servername: target.endpoint.servername,
       // FAULT mss-skip-server-cert-check: any certificate, any name.
       rejectUnauthorized: !this.faults.has('evvm-server:mss-skip-server-cert-check'),
-      minVersion: 'TLSv1.2',
+      // FAULT evvm-server:mss-offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the Message Storage Server.
+      ...tlsVersionFloor(this.faults.has('evvm-server:mss-offer-legacy-tls')),
     };
     if (this.faults.has('evvm-server:mss-skip-server-cert-check')) o.checkServerIdentity = () => undefined;
     // FAULT mss-no-client-certificate: no mutual authentication even when asked for.
@@ -147,6 +149,7 @@ export class MessageStorageLink {
       const info = client.tlsInfo;
       if (info) {
         result.tls = { protocol: info.protocol, ...(info.cipher ? { cipher: info.cipher } : {}), authorized: info.authorized, ...(info.authorizationError ? { authorizationError: info.authorizationError } : {}) };
+        this.note(`TLS ${info.protocol ?? 'unknown'} ${info.cipher ?? ''}`.trimEnd(), peer);
       }
       result.serverAuthenticated = client.secure && info?.authorized === true;
       const caps = await client.capability();

@@ -26,6 +26,7 @@ import { deactivate } from './mo/deactivate';
 import { status } from './mo/status';
 import type { MoContext, MoOutcome } from './mo/types';
 import { SubscriberTable, view, type Subscriber, type SubscriberSpec, type SubscriberView } from './subscribers';
+import { tlsVersionFloor } from '../../crypto/tls-versions';
 
 export interface EvvmServerSmsOptions {
   /** transcript name, default 'EVVM Server' */
@@ -126,7 +127,8 @@ export class EvvmServerSms {
     this.esme = await Esme.connect({
       host: smsc.host,
       port,
-      ...(useTls ? { tls: tlsOptions } : {}),
+      // FAULT evvm-server:smpp-offer-legacy-tls (STD-07): the bind offers TLS 1.0 and 1.1 to the SMSC.
+      ...(useTls ? { tls: { ...tlsOptions, ...tlsVersionFloor(this.faults.has('evvm-server:smpp-offer-legacy-tls'), tlsOptions.ciphers) } } : {}),
       actor: this.actor,
       peer: 'SMSC',
       transcript: this.transcript,

@@ -10,6 +10,7 @@ import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcr
 import { SmppConnection, type ResponseCallback } from './connection';
 import { INTERFACE_VERSION_34, STATUS, statusName } from './constants';
 import { shortMessageDefaults, type BindCommand, type Pdu, type ShortMessageBody, type ShortMessagePdu } from './pdu';
+import { tlsVersionFloor } from '../../crypto/tls-versions';
 
 export interface EsmeOptions {
   host: string;
@@ -72,13 +73,18 @@ export class Esme {
       ...(options.text ? { text: options.text } : {}),
     });
     this.connection.onPdu((pdu) => this.answer(pdu));
+    if (secure) {
+      const t = socket as tls.TLSSocket;
+      const c = t.getCipher();
+      this.connection.event(`TLS ${t.getProtocol() ?? 'unknown'} ${c.standardName ?? c.name}`);
+    }
   }
 
   static connect(options: EsmeOptions): Promise<Esme> {
     return new Promise((resolve, reject) => {
       const timeout = options.connectTimeoutMs ?? 5000;
       const socket = options.tls
-        ? tls.connect({ host: options.host, port: options.port, minVersion: 'TLSv1.2', ...options.tls })
+        ? tls.connect({ host: options.host, port: options.port, ...tlsVersionFloor(false), ...options.tls })
         : net.connect({ host: options.host, port: options.port });
       const ready = options.tls ? 'secureConnect' : 'connect';
       const timer = setTimeout(() => fail(new Error(`no connection to ${options.host}:${options.port} within ${timeout} ms`)), timeout);

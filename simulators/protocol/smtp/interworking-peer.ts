@@ -50,6 +50,7 @@ export abstract class InterworkingPeer<Fault extends string> {
       clientPolicy: options.evvmServerPolicy,
       // the role's own part, called only once sessions arrive (after the role is fully constructed)
       acceptClient: (j) => this.acceptClientAnyway(j),
+      acceptLegacyTls: () => this.acceptLegacyTls(),
       onRcptTo: (to) => this.onRcptTo(to),
       onMessage: (m) => this.onMessage(m),
       transcript: this.transcript,
@@ -58,6 +59,9 @@ export abstract class InterworkingPeer<Fault extends string> {
 
   /** Fault hook: a client the link policy refuses is let through (each role has its own faults for it). */
   protected abstract acceptClientAnyway(judgement: PeerJudgement): boolean;
+
+  /** Fault hook: TLS 1.0 and 1.1 handshakes complete on its listeners (each role has its own fault for it). */
+  protected abstract acceptLegacyTls(): boolean;
 
   /** What the role does with a message it took; a refusal is the reply to DATA. */
   protected abstract onMessage(message: ReceivedMessage): Refusal | undefined;
@@ -111,7 +115,7 @@ export abstract class InterworkingPeer<Fault extends string> {
    */
   protected sendToEvvmServer(
     target: SmtpEndpoint,
-    mail: { from: string; to: string; message: Buffer; credential: TlsCredential | null | undefined } & Pick<DeliveryRequest, 'acceptServer'>,
+    mail: { from: string; to: string; message: Buffer; credential: TlsCredential | null | undefined } & Pick<DeliveryRequest, 'acceptServer' | 'offerLegacyTls'>,
   ): Promise<DeliveryResult> {
     const credential = mail.credential === undefined ? this.options.clientCredential : mail.credential;
     return deliver({
@@ -122,6 +126,7 @@ export abstract class InterworkingPeer<Fault extends string> {
       serverPolicy: this.options.evvmServerPolicy,
       ...(credential ? { credential } : {}),
       ...(mail.acceptServer ? { acceptServer: mail.acceptServer } : {}),
+      ...(mail.offerLegacyTls ? { offerLegacyTls: true } : {}),
       from: mail.from,
       to: [mail.to],
       message: mail.message,

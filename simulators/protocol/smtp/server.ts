@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { tlsVersionFloor } from '../../crypto/tls-versions';
 import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
 import { describeJudgement, judgePeer } from './peer';
 import type { LinkPolicy, PeerJudgement, SmtpTransport } from './types';
@@ -82,6 +83,8 @@ export interface SmtpListenerOptions {
   offerStartTls?: () => boolean;
   /** mail transactions need TLS (default true) */
   requireTls?: () => boolean;
+  /** fault hook: TLS 1.0 and 1.1 handshakes complete (STD-07); read when the listener starts */
+  acceptLegacyTls?: () => boolean;
   onMailFrom?(from: string, session: InboundSession): Refusal | undefined;
   onRcptTo?(to: string, session: InboundSession): Refusal | undefined;
   onMessage(message: ReceivedMessage, session: InboundSession): Promise<Refusal | undefined> | Refusal | undefined;
@@ -254,7 +257,8 @@ export class SmtpListener {
       // ask every TLS client for its certificate, decide in onSecure so the reason is evidence
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      // smtp-server's own default floor is TLS 1.0; RFC 8996 (STD-07) forbids it
+      ...tlsVersionFloor(opts.acceptLegacyTls?.() ?? false),
       authMethods: opts.auth?.mechanisms ?? [],
       authOptional: !opts.auth?.required,
       disabledCommands: opts.auth ? [] : ['AUTH'],

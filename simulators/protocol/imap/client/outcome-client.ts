@@ -39,6 +39,13 @@ export interface OutcomeConnectOptions {
   timeoutMs: number;
 }
 
+/** An INBOX as a session sees it; status 'closed' when there is no connection, 'timeout' when no answer came. */
+export interface InboxView {
+  status: 'OK' | 'NO' | 'BAD' | 'closed' | 'timeout';
+  uidValidity?: string;
+  messageIds: string[];
+}
+
 export class OutcomeImapClient {
   protected constructor(
     readonly client: RawImapClient | undefined,
@@ -99,6 +106,18 @@ export class OutcomeImapClient {
     return this.attempt((c) => c.authenticate(mechanism, credentials));
   }
 
+  /**
+   * AUTHENTICATE with a mechanism the harness's SASL library does not implement (ANONYMOUS, DIGEST-MD5, …),
+   * by SASL-IR with a harmless trace string; a continuation request is cancelled.
+   */
+  authenticateOther(mechanism: string): Promise<Attempt> {
+    return this.attempt((c) =>
+      c.run(['AUTHENTICATE', mechanism, Buffer.from('evvm-conformance').toString('base64')], {
+        onContinuation: () => ({ line: '*', shown: '* (cancel)' }),
+      }),
+    );
+  }
+
   /** An authentication command's answer; a failure to get one is status 'none' with the reason. */
   protected async attempt(send: (client: RawImapClient) => Promise<CommandResult>): Promise<Attempt> {
     if (!this.client) return { status: 'none', text: this.connectError ?? 'not connected' };
@@ -107,6 +126,28 @@ export class OutcomeImapClient {
       return { status: r.status, text: r.text, ...(r.code ? { code: r.code.name } : {}) };
     } catch (err) {
       return { status: 'none', text: reason(err), ...(err instanceof TimeoutError ? { timedOut: true } : {}) };
+    }
+  }
+
+  /**
+   * SELECT INBOX and what identifies it: UIDVALIDITY and the Message-IDs it holds (RFC 9051 SELECT, FETCH).
+   * Whose mailbox a session reached is judged on these, never on the SELECT status alone.
+   */
+  async inbox(): Promise<InboxView> {
+    if (!this.client) return { status: 'closed', messageIds: [] };
+    try {
+      const selected = await this.client.command('SELECT INBOX');
+      if (selected.status !== 'OK') return { status: selected.status, messageIds: [] };
+      const uidValidity = selected.untagged.map((l) => /\[UIDVALIDITY (\d+)\]/i.exec(l)?.[1]).find((v) => v !== undefined);
+      const exists = Number(selected.untagged.map((l) => /^\* (\d+) EXISTS/i.exec(l)?.[1]).find((v) => v !== undefined) ?? 0);
+      const messageIds: string[] = [];
+      if (exists > 0) {
+        const fetched = await this.client.command('FETCH 1:* (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])');
+        for (const line of fetched.untagged) for (const m of line.matchAll(/^Message-ID:\s*(<[^>\r\n]+>)/gim)) messageIds.push(m[1]!);
+      }
+      return { status: 'OK', ...(uidValidity ? { uidValidity } : {}), messageIds };
+    } catch (err) {
+      return { status: err instanceof TimeoutError ? 'timeout' : 'closed', messageIds: [] };
     }
   }
 

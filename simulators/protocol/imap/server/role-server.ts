@@ -107,7 +107,7 @@ export abstract class ImapServerRole<F extends string> {
   /** The IMAP core for the role; it asks for client certificates when the policy or SASL EXTERNAL may need one. */
   protected imapCore(
     options: ImapRoleOptions,
-    role: { peer: string; connPrefix?: string; policy: ImapServerPolicy; psk?: (identity: string) => Buffer | undefined; backend: ImapBackend },
+    role: { peer: string; connPrefix?: string; policy: ImapServerPolicy; psk?: (identity: string) => Buffer | undefined; backend: ImapBackend; legacyTls?: () => boolean },
   ): ImapServer {
     return new ImapServer({
       actor: this.actor,
@@ -123,6 +123,7 @@ export abstract class ImapServerRole<F extends string> {
         ...(options.tls.ca ? { ca: options.tls.ca } : {}),
         ...(options.tls.crl ? { crl: options.tls.crl } : {}),
         ...(role.psk ? { psk: role.psk } : {}),
+        ...(role.legacyTls ? { legacyVersions: role.legacyTls } : {}),
       },
       backend: role.backend,
       transcript: this.transcript,
@@ -145,6 +146,8 @@ export abstract class ImapServerRole<F extends string> {
 
   setFault(name: string, on: boolean): void {
     this.faultSet.set(name, on);
+    // a fault may change which TLS versions the listeners accept (STD-07)
+    this.imap.reloadTls();
   }
 
   faults(): F[] {

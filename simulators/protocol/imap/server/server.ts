@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../../../harness/evidence/transcript';
+import { tlsVersionFloor } from '../../../crypto/tls-versions';
 import type { ImapBackend, ListenerKind, PeerCertificateInfo, TlsInfo } from './backend';
 import { MAX_LINE, MAX_LITERAL } from './framing';
 import { ConnectionRecord, EvidenceBudget, ImapSession, type SessionHost } from './session';
@@ -29,6 +30,8 @@ export interface ImapTlsOptions {
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
+  /** accept TLS 1.0 and 1.1 (a fault: STD-07); default TLS 1.2 and up. Read at start and by reloadTls(). */
+  legacyVersions?: () => boolean;
 }
 
 export interface ImapServerOptions {
@@ -165,13 +168,13 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     };
     if (t.ca !== undefined) o.ca = t.ca;
     if (t.crl !== undefined) o.crl = t.crl;
+    // Node's default list excludes PSK suites ('!PSK'); add them for TLS 1.2 PSK clients.
+    const ciphers = t.ciphers ?? (t.psk ? `${PSK_CIPHERS}:${tls.DEFAULT_CIPHERS.replace(':!PSK', '')}` : undefined);
+    Object.assign(o, tlsVersionFloor(t.legacyVersions?.() ?? false, ciphers));
     if (t.minVersion) o.minVersion = t.minVersion;
     if (t.maxVersion) o.maxVersion = t.maxVersion;
-    if (t.ciphers) o.ciphers = t.ciphers;
     if (t.psk) {
       const lookup = t.psk;
-      // Node's default list excludes PSK suites ('!PSK'); add them for TLS 1.2 PSK clients.
-      o.ciphers = t.ciphers ?? `${PSK_CIPHERS}:${tls.DEFAULT_CIPHERS.replace(':!PSK', '')}`;
       o.pskCallback = (socket: tls.TLSSocket, identity: string) => {
         this.pskIdentities.set(socket, identity);
         return lookup(identity) ?? null;
@@ -179,6 +182,13 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
       if (t.pskIdentityHint) o.pskIdentityHint = t.pskIdentityHint;
     }
     return o;
+  }
+
+  /** Applies the TLS options again to the running listeners (a fault switched at run time). */
+  reloadTls(): void {
+    if (!this.options.tls) return;
+    const opts = this.tlsOptions();
+    for (const srv of [this.implicitServer, this.upgradeServer]) srv?.setSecureContext(opts);
   }
 
   private tlsInfo(sock: tls.TLSSocket, viaStartTls: boolean): TlsInfo {

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { tlsVersionFloor } from '../../../crypto/tls-versions';
 import type { TranscriptSink } from '../../../../harness/evidence/transcript';
 import type { SmtpEndpoint, TlsCredential } from '../types';
 
@@ -29,6 +30,8 @@ export interface ClientTls {
   credential?: TlsCredential;
   /** CRLs for every CA of the server's chain (one PEM each) */
   crl?: readonly string[];
+  /** offer TLS 1.0 and 1.1 too (a fault: STD-07); default TLS 1.2 and up */
+  legacyVersions?: boolean;
 }
 
 export interface SmtpConnectionOptions {
@@ -189,7 +192,7 @@ export class SmtpConnection {
         ...(t.credential ? { cert: t.credential.chainPem, key: t.credential.keyPem } : {}),
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
-        minVersion: 'TLSv1.2',
+        ...tlsVersionFloor(!!t.legacyVersions),
       });
       const timer = setTimeout(() => s.destroy(new SmtpClientError('TLS handshake timed out')), this.options.timeoutMs ?? 5000);
       s.once('secureConnect', () => {

@@ -34,6 +34,8 @@ export interface DeliveryRequest {
   plaintextFallback?: boolean;
   /** skip TLS altogether on a STARTTLS endpoint (test clients probing the server) */
   noTls?: boolean;
+  /** offer TLS 1.0 and 1.1 too (only faults do this: STD-07) */
+  offerLegacyTls?: boolean;
   auth?: { mechanism: SmtpAuthMechanism; username: string; password: string };
   from: string;
   to: readonly string[];
@@ -69,7 +71,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryResult> {
       actor: req.actor,
       peer: req.peer,
       endpoint: req.endpoint,
-      tls: { trustAnchors: req.serverPolicy.trustAnchors, ...(req.serverPolicy.crl ? { crl: req.serverPolicy.crl } : {}), ...(req.credential ? { credential: req.credential } : {}) },
+      tls: { trustAnchors: req.serverPolicy.trustAnchors, ...(req.serverPolicy.crl ? { crl: req.serverPolicy.crl } : {}), ...(req.credential ? { credential: req.credential } : {}), legacyVersions: !!req.offerLegacyTls },
       transcript: req.transcript,
       ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
     });
