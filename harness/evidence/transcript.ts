@@ -32,10 +32,28 @@ export interface TranscriptSink {
 
 export const REDACTED = '«redacted»';
 
+/**
+ * What one transcript keeps: a scenario writes a few thousand entries; a hostile peer must not make it
+ * (and the report) grow without bound. What is cut is said in the transcript itself.
+ */
+export interface TranscriptLimits {
+  /** entries kept; later ones are counted in one closing note (default 200,000) */
+  maxEntries: number;
+  /** characters of one entry's text (default 64 KiB) */
+  maxText: number;
+}
+
 export class Transcript implements TranscriptSink {
   private readonly started = Date.now();
   private readonly list: TranscriptEntry[] = [];
   private readonly secrets = new Set<string>();
+  private readonly limits: TranscriptLimits;
+  /** the note that counts the entries not kept, once there are any */
+  private overflow: { entry: TranscriptEntry; dropped: number } | undefined;
+
+  constructor(limits: Partial<TranscriptLimits> = {}) {
+    this.limits = { maxEntries: limits.maxEntries ?? 200_000, maxText: limits.maxText ?? 64 * 1024 };
+  }
 
   /** Registers a value that must never appear in evidence (passwords, PSKs, keys). */
   secret(value: string | Buffer | undefined): void {
@@ -55,7 +73,21 @@ export class Transcript implements TranscriptSink {
   }
 
   record(entry: Omit<TranscriptEntry, 't' | 'seq'>): void {
-    this.list.push({ ...entry, text: this.scrub(entry.text), t: Date.now() - this.started, seq: this.list.length });
+    const t = Date.now() - this.started;
+    if (this.list.length >= this.limits.maxEntries) {
+      if (!this.overflow) {
+        const note: TranscriptEntry = { actor: 'harness', channel: 'note', dir: 'event', text: '', t, seq: this.list.length };
+        this.overflow = { entry: note, dropped: 0 };
+        this.list.push(note);
+      }
+      this.overflow.dropped++;
+      this.overflow.entry.text = `transcript limit of ${this.limits.maxEntries} entries reached: ${this.overflow.dropped} later entries not kept`;
+      return;
+    }
+    // scrubbed before it is cut, so that no part of a secret survives at the cut
+    const clean = this.scrub(entry.text);
+    const text = clean.length > this.limits.maxText ? `${clean.slice(0, this.limits.maxText)}… (${clean.length - this.limits.maxText} more characters not kept)` : clean;
+    this.list.push({ ...entry, text, t, seq: this.list.length });
   }
 
   entries(): readonly TranscriptEntry[] {

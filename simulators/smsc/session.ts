@@ -11,6 +11,9 @@ import type { SmscObservationLog } from './observations';
 import type { Receiver, Routed, Router } from './router';
 import { dispatch } from './commands';
 
+/** Malformed PDUs of one connection recorded in the SMSC's observations. */
+export const MAX_DECODE_ERRORS_LOGGED = 20;
+
 export type BindState = 'open' | 'bound_tx' | 'bound_rx' | 'bound_trx' | 'unbound';
 
 /** What the command handlers need from the SMSC. */
@@ -32,19 +35,34 @@ export class SmscSession implements Receiver {
   account: SmscAccountSpec | undefined;
   failedBinds = 0;
   private readonly openedAt = Date.now();
+  /** when the ESME last sent a PDU (SMPP v3.4 §7.2 inactivity timer) */
+  private lastPduAt = Date.now();
+  private decodeErrors = 0;
 
   constructor(
     readonly ctx: SmscContext,
     readonly connection: SmppConnection,
     private readonly window: number,
     bindTimeoutMs: number,
+    inactivityTimeoutMs: number,
   ) {
-    connection.onPdu((pdu) => this.received(pdu));
-    connection.onDecodeError((err) => ctx.log.malformed(connection.conn, err.message));
+    connection.onPdu((pdu) => {
+      this.lastPduAt = Date.now();
+      this.received(pdu);
+    });
+    connection.onDecodeError((err) => {
+      // one hostile connection must not fill the SMSC's shared log: the first few are evidence enough
+      this.decodeErrors++;
+      if (this.decodeErrors <= MAX_DECODE_ERRORS_LOGGED) ctx.log.malformed(connection.conn, err.message);
+      else if (this.decodeErrors === MAX_DECODE_ERRORS_LOGGED + 1) ctx.log.malformed(connection.conn, `more than ${MAX_DECODE_ERRORS_LOGGED} malformed PDUs on this connection: the rest are not kept`);
+    });
     connection.onTick((now) => {
       // an ESME that connects and never binds holds a socket for nothing (SMPP session_init_timer)
       if (this.state === 'open' && now - this.openedAt > bindTimeoutMs) {
         connection.event(`no successful bind within ${bindTimeoutMs} ms: closing`);
+        connection.close();
+      } else if (this.state !== 'open' && now - this.lastPduAt > inactivityTimeoutMs) {
+        connection.event(`no PDU within ${inactivityTimeoutMs} ms (SMPP v3.4 §7.2 inactivity timer): closing`);
         connection.close();
       }
     });

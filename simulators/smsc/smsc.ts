@@ -12,6 +12,8 @@ import { nullSink, type Transcript, type TranscriptSink } from '../../harness/ev
 import { isKnownFault } from '../faults';
 import type { Activity } from '../protocol/smpp/activity';
 import { SmppConnection } from '../protocol/smpp/connection';
+import { COMMAND_IDS, STATUS } from '../protocol/smpp/constants';
+import { encodeHeaderOnly } from '../protocol/smpp/pdu';
 import { renderShortMessage } from '../protocol/vvm-sms/render';
 import { AccountTable, type SmscAccountSpec } from './accounts';
 import { SmscObservationLog, type SmscObservations } from './observations';
@@ -46,6 +48,10 @@ export interface SmscOptions {
   /** a partial PDU older than this closes its connection (default 10 s) */
   incompleteTimeoutMs?: number;
   responseTimeoutMs?: number;
+  /** a bound session without any PDU from the ESME for this long is closed (default 5 min) */
+  inactivityTimeoutMs?: number;
+  /** simultaneous connections; more are answered generic_nack ESME_RBINDFAIL and closed (default 256) */
+  maxConnections?: number;
   maxFailedBinds?: number;
 }
 
@@ -103,8 +109,12 @@ export class Smsc {
     if (t) {
       // FAULT smsc:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on SMPP over TLS.
       const floor = tlsVersionFloor(this.faultSet.has('smsc:accept-legacy-tls'));
-      const server = tls.createServer({ key: t.key, cert: t.cert, ...floor }, (socket) => this.accept(socket, true));
-      server.on('tlsClientError', (err: Error) => this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      // a client that never completes the handshake is cut at the bind deadline, not Node's 120 s
+      const server = tls.createServer({ key: t.key, cert: t.cert, ...floor, handshakeTimeout: this.options.bindTimeoutMs ?? 10_000 }, (socket) => this.accept(socket, true));
+      server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+        this.note(`TLS handshake failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+        socket.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout
+      });
       ports.smpps = await this.listen(server, host, this.options.ports?.smpps ?? 0);
     }
     return ports;
@@ -142,6 +152,8 @@ export class Smsc {
 
   private listen(server: net.Server, host: string, port: number): Promise<number> {
     this.servers.push(server);
+    // beyond the refused ones, the listener drops connections outright: descriptors stay bounded
+    server.maxConnections = 2 * this.maxConnections;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -152,8 +164,19 @@ export class Smsc {
     });
   }
 
+  private get maxConnections(): number {
+    return this.options.maxConnections ?? 256;
+  }
+
   private accept(socket: net.Socket, secure: boolean): void {
     const conn = `smsc-${++this.counter}`;
+    if (this.sessions.size >= this.maxConnections) {
+      socket.on('error', () => undefined);
+      this.note(`${conn}: refused, ${this.sessions.size} connections open (limit ${this.maxConnections}): generic_nack ESME_RBINDFAIL`);
+      socket.end(encodeHeaderOnly(COMMAND_IDS.generic_nack, STATUS.ESME_RBINDFAIL, 0));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
     const window = this.options.window ?? 64;
     const timeouts = [this.options.bindTimeoutMs ?? 10_000, this.options.incompleteTimeoutMs ?? 10_000, this.options.responseTimeoutMs ?? 10_000];
     const connection = new SmppConnection({
@@ -170,7 +193,7 @@ export class Smsc {
       text: renderShortMessage,
       tickMs: Math.max(25, Math.min(1000, Math.floor(Math.min(...timeouts) / 4))),
     });
-    const session = new SmscSession(this.ctx, connection, window, this.options.bindTimeoutMs ?? 10_000);
+    const session = new SmscSession(this.ctx, connection, window, this.options.bindTimeoutMs ?? 10_000, this.options.inactivityTimeoutMs ?? 5 * 60_000);
     this.sessions.add(session);
     connection.onClose(() => this.sessions.delete(session));
     connection.event(`connection from ${socket.remoteAddress}:${socket.remotePort}${secure ? ` over ${(socket as tls.TLSSocket).getProtocol?.() ?? 'TLS'}` : ''}`);

@@ -14,6 +14,9 @@ import { COMMAND_IDS, STATUS, statusName } from './constants';
 import { PduFramer, type FramingFault } from './framing';
 import { decodePdu, describePdu, encodeHeaderOnly, encodePdu, isRequest, PduDecodeError, responseOf, type Pdu, type ShortMessageBody } from './pdu';
 
+/** Decode errors kept per connection in `faults`; later ones are counted in its last entry. */
+export const MAX_FAULTS_KEPT = 100;
+
 /** Octets queued for the socket beyond which this end stops reading it (a peer that never reads). */
 const WRITE_HIGH_WATER = 1 << 20;
 
@@ -50,8 +53,9 @@ export class SmppConnection {
   readonly socket: Socket;
   readonly secure: boolean;
   readonly conn: string;
-  /** what the peer sent that could not be decoded, and how it was answered */
+  /** what the peer sent that could not be decoded, and how it was answered (the first MAX_FAULTS_KEPT) */
   readonly faults: string[] = [];
+  private faultsNotKept = 0;
   private readonly framer: PduFramer;
   private readonly transcript: TranscriptSink;
   private readonly tracing: boolean;
@@ -251,14 +255,24 @@ export class SmppConnection {
       this.write(encodeHeaderOnly(COMMAND_IDS[resp], err.status, err.sequence));
       answer = `${resp} ${statusName(err.status)}`;
     }
-    this.faults.push(`${err.message}: ${answer}`);
+    this.fault(`${err.message}: ${answer}`);
     this.event(`malformed PDU 0x${err.commandId.toString(16).padStart(8, '0')} #${err.sequence}: ${err.message}; answered ${answer}`);
     this.safely(() => this.decodeErrorListener(err));
   }
 
+  private fault(text: string): void {
+    if (this.faults.length < MAX_FAULTS_KEPT) {
+      this.faults.push(text);
+      return;
+    }
+    // the last slot says how many were not kept (itself included)
+    this.faultsNotKept = this.faultsNotKept === 0 ? 2 : this.faultsNotKept + 1;
+    this.faults[MAX_FAULTS_KEPT - 1] = `${this.faultsNotKept} more decode errors not kept (limit ${MAX_FAULTS_KEPT} per connection)`;
+  }
+
   private framingFault(fault: FramingFault): void {
     this.write(encodeHeaderOnly(COMMAND_IDS.generic_nack, STATUS.ESME_RINVCMDLEN, fault.sequence));
-    this.faults.push(`${fault.reason}: generic_nack ESME_RINVCMDLEN, closed`);
+    this.fault(`${fault.reason}: generic_nack ESME_RINVCMDLEN, closed`);
     this.event(`${fault.reason}: answered generic_nack ESME_RINVCMDLEN and closed (the stream cannot be resynchronised)`);
     this.safely(() => this.decodeErrorListener(new PduDecodeError(STATUS.ESME_RINVCMDLEN, fault.reason, true, 0, fault.sequence)));
     this.close();
@@ -275,7 +289,7 @@ export class SmppConnection {
     const now = Date.now();
     if (this.partialSince && now - this.partialSince > this.incompleteTimeoutMs) {
       this.event(`a PDU stayed incomplete for ${this.incompleteTimeoutMs} ms (${this.framer.buffered} octet(s) buffered): closing`);
-      this.faults.push('incomplete PDU: closed');
+      this.fault('incomplete PDU: closed');
       this.framer.stop();
       this.partialSince = 0;
       this.close();

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
 import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
 import { describeJudgement, judgePeer } from './peer';
@@ -32,8 +33,9 @@ export interface InboundSession {
   /** the session was refused as a whole (at the TLS stage) */
   refused?: Refusal;
   auth: Array<{ method: string; username?: string; secure: boolean; outcome: 'success' | 'failure' }>;
-  /** commands the listener refused, in order */
+  /** commands the listener refused, in order (the first 100; `refusalsNotKept` counts the rest) */
   refusals: Array<{ command: string } & Refusal>;
+  refusalsNotKept?: number;
   messages: number;
 }
 
@@ -89,7 +91,25 @@ export interface SmtpListenerOptions {
   transcript?: TranscriptSink;
   /** the biggest message accepted, default 1 MiB */
   maxMessageBytes?: number;
+  /** idle time after which a session gets `421 Timeout` (default 5 min, RFC 5321 §4.5.3.2.7) */
+  idleTimeoutMs?: number;
+  /** a session must pass the TLS client check or SMTP AUTH within this from its start (default 60 s) */
+  preAuthTimeoutMs?: number;
+  /** simultaneous sessions per listener; more get `421 Too many connected clients` (default 256) */
+  maxConnections?: number;
+  /** what the listener accepts over its life, a copy per recipient counted, before answering 452 (default MESSAGE_QUOTA) */
+  quota?: { messages: number; bytes: number };
 }
+
+/** Messages a listener accepts, each recipient's copy counted: what the roles keep of them stays bounded. */
+export const MESSAGE_QUOTA = { messages: 5000, bytes: 64 * 1024 * 1024 } as const;
+
+/** RCPT TO per transaction (RFC 5321 §4.5.3.1.8: at least 100 must be accepted); each is a copy of the message. */
+export const MAX_RECIPIENTS = 100;
+/** Sessions whose observations are kept; the oldest go first, and the observations say how many went. */
+export const MAX_SESSIONS_KEPT = 1000;
+/** Refused commands kept per session. */
+const MAX_REFUSALS_KEPT = 100;
 
 const refusal = (code: number, text: string): Error & { responseCode: number } => Object.assign(new Error(text), { responseCode: code });
 
@@ -112,10 +132,30 @@ SMTPConnection.prototype.init = function (this: SMTPConnection): void {
   });
 };
 
+/**
+ * smtp-server 3.21.6's SMTPStream.continue() calls the stored continuation and only then clears it. The
+ * continuation parses what the client pipelined after the message; when that holds a whole further
+ * transaction (MAIL, RCPT, DATA, body, end of data), parsing it stores the next continuation, which the
+ * clearing then throws away: the session never reads again and ends in `421 Timeout` (issue 12, item 13).
+ * The replacement clears first, then calls; otherwise it is the same.
+ */
+SMTPStream.prototype.continue = function (this: SMTPStream): void {
+  const next = this._continueCallback;
+  if (typeof next === 'function') {
+    this._continueCallback = false;
+    next();
+  } else this._continueCallback = true;
+};
+
 export class SmtpListener {
   private readonly servers: Array<{ transport: SmtpTransport; server: SMTPServer }> = [];
   private readonly sessions = new Map<string, InboundSession>();
   private readonly order: InboundSession[] = [];
+  private sessionsNotKept = 0;
+  /** copies accepted so far, against the quota */
+  private readonly accepted = { messages: 0, bytes: 0 };
+  /** pending pre-authentication deadlines, by smtp-server session id */
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private readonly transcript: TranscriptSink;
   private readonly prefix = `smtp-s${++seq}`;
 
@@ -156,14 +196,29 @@ export class SmtpListener {
     return this.order.map((s) => ({ ...s, auth: [...s.auth], refusals: [...s.refusals] }));
   }
 
+  /** Sessions whose observations were dropped (only the last MAX_SESSIONS_KEPT are kept). */
+  get sessionsDropped(): number {
+    return this.sessionsNotKept;
+  }
+
   private session(s: SMTPServerSession, transport: SmtpTransport): InboundSession {
     let o = this.sessions.get(s.id);
     if (!o) {
       o = { conn: `${this.prefix}-${s.id.slice(0, 6)}`, transport, secure: false, viaStartTls: false, auth: [], refusals: [], messages: 0 };
       this.sessions.set(s.id, o);
       this.order.push(o);
+      if (this.order.length > MAX_SESSIONS_KEPT) {
+        this.order.shift();
+        if (++this.sessionsNotKept === 1) this.record(undefined, 'event', `evidence limit: only the last ${MAX_SESSIONS_KEPT} sessions' observations are kept`, 'tcp');
+      }
     }
     return o;
+  }
+
+  /** The session passed the TLS client check or SMTP AUTH: the pre-authentication deadline no longer applies. */
+  private authenticatedSession(id: string): void {
+    clearTimeout(this.deadlines.get(id));
+    this.deadlines.delete(id);
   }
 
   private record(conn: string | undefined, dir: 'send' | 'recv' | 'event', text: string, channel: 'smtp' | 'tls' | 'tcp' = 'smtp'): void {
@@ -171,7 +226,8 @@ export class SmtpListener {
   }
 
   private refuse(o: InboundSession, command: string, r: Refusal): Error {
-    o.refusals.push({ command, ...r });
+    if (o.refusals.length < MAX_REFUSALS_KEPT) o.refusals.push({ command, ...r });
+    else o.refusalsNotKept = (o.refusalsNotKept ?? 0) + 1;
     return refusal(r.code, r.text);
   }
 
@@ -212,10 +268,22 @@ export class SmtpListener {
       disableReverseLookup: true,
       logger,
       closeTimeout: 200,
-      socketTimeout: 10_000,
+      socketTimeout: opts.idleTimeoutMs ?? 5 * 60_000,
+      maxClients: opts.maxConnections ?? 256,
+      maxRecipients: MAX_RECIPIENTS,
       onConnect: (s, cb) => {
         const o = this.session(s, transport);
         conns.set(s.id, o.conn);
+        // a slow client (a byte now and then) resets the idle timer: this deadline it cannot
+        const preAuthMs = opts.preAuthTimeoutMs ?? 60_000;
+        const deadline = setTimeout(() => {
+          this.deadlines.delete(s.id);
+          const c = [...(server as unknown as { connections: Set<{ id: string; send(code: number, text: string): void }> }).connections].find((x) => x.id === s.id);
+          this.record(o.conn, 'event', `not authenticated within ${preAuthMs} ms: closing`, 'tcp');
+          c?.send(421, `${opts.name} 4.4.2 Not authenticated in time, closing connection`);
+        }, preAuthMs);
+        deadline.unref();
+        this.deadlines.set(s.id, deadline);
         this.record(o.conn, 'event', `connection from ${s.remoteAddress}:${s.remotePort} (${transport})`, 'tcp');
         // faults are read per session so a control API can switch them at run time
         server.options.allowInsecureAuth = opts.allowInsecureAuth?.() ?? false;
@@ -237,6 +305,7 @@ export class SmtpListener {
           o.refused = { code: 554, text: `5.7.1 Client not authenticated: ${o.peer.reason}` };
           return cb(refusal(o.refused.code, o.refused.text));
         }
+        if (o.peer.authenticated) this.authenticatedSession(s.id);
         cb();
       },
       onAuth: (auth: SMTPServerAuthentication, s, cb) => {
@@ -244,6 +313,7 @@ export class SmtpListener {
         const user = auth.method === 'PLAIN' || auth.method === 'LOGIN' ? opts.auth?.verify(auth.username ?? '', auth.password ?? '') : undefined;
         o.auth.push({ method: auth.method, ...(auth.username !== undefined ? { username: auth.username } : {}), secure: s.secure, outcome: user ? 'success' : 'failure' });
         if (!user) return cb(refusal(535, '5.7.8 Authentication credentials invalid'));
+        this.authenticatedSession(s.id);
         cb(null, { user });
       },
       onMailFrom: (address: SMTPServerAddress, s, cb) => {
@@ -257,10 +327,14 @@ export class SmtpListener {
         const r = opts.onRcptTo?.(address.address, o);
         cb(r ? this.refuse(o, 'RCPT', r) : null);
       },
+      onClose: (s) => this.authenticatedSession(s.id),
       onData: (stream, s, cb) => {
         const o = this.session(s, transport);
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        // past the size limit the rest is read and counted (the client is still sending) but not kept
+        stream.on('data', (c: Buffer) => {
+          if (!stream.sizeExceeded) chunks.push(c);
+        });
         stream.on('error', (err: Error) => cb(refusal(451, `4.3.0 ${err.message}`)));
         stream.on('end', () => {
           if (stream.sizeExceeded) return cb(this.refuse(o, 'DATA', { code: 552, text: '5.3.4 Message too big' }));
@@ -274,12 +348,19 @@ export class SmtpListener {
             ...(o.peer ? { peer: o.peer } : {}),
             ...(typeof s.user === 'string' ? { user: s.user } : {}),
           };
+          const copies = Math.max(1, message.to.length);
+          const quota = opts.quota ?? MESSAGE_QUOTA;
+          if (this.accepted.messages + copies > quota.messages || this.accepted.bytes + copies * message.raw.length > quota.bytes) {
+            return cb(this.refuse(o, 'DATA', { code: 452, text: `4.3.1 Insufficient system storage: this listener keeps at most ${quota.messages} messages and ${quota.bytes} bytes` }));
+          }
           Promise.resolve()
             .then(() => opts.onMessage(message, o))
             .then(
               (r) => {
                 if (r) return cb(this.refuse(o, 'DATA', r));
                 o.messages++;
+                this.accepted.messages += copies;
+                this.accepted.bytes += copies * message.raw.length;
                 cb(null, `2.0.0 Accepted (${message.raw.length} bytes)`);
               },
               (err: Error) => cb(this.refuse(o, 'DATA', { code: 451, text: `4.3.0 ${err.message}` })),

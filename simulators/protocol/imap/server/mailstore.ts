@@ -16,6 +16,12 @@ export interface StoredMessage {
   recent: boolean;
 }
 
+/**
+ * What a client may put into one folder (APPEND, STORE): generous for any scenario, small enough that a
+ * hostile client cannot exhaust memory. Server-side deposits are not limited.
+ */
+export const FOLDER_QUOTA = { messages: 10_000, bytes: 64 * 1024 * 1024, keywords: 256 } as const;
+
 let uidValiditySeed = Math.floor(Date.now() / 1000);
 
 export class MailFolder {
@@ -30,6 +36,23 @@ export class MailFolder {
     const m: StoredMessage = { uid: this.uidNext++, flags: new Set(flags), internalDate, raw, recent: true };
     this.messages.push(m);
     return m;
+  }
+
+  /** Why a client's APPEND of this size and these flags would exceed the folder's quota, or undefined. */
+  overQuota(size: number, flags: Iterable<string>): string | undefined {
+    if (this.messages.length >= FOLDER_QUOTA.messages) return `folder holds the limit of ${FOLDER_QUOTA.messages} messages`;
+    const bytes = this.messages.reduce((n, m) => n + m.raw.length, 0);
+    if (bytes + size > FOLDER_QUOTA.bytes) return `folder would exceed its limit of ${FOLDER_QUOTA.bytes} bytes`;
+    return this.tooManyKeywords(flags);
+  }
+
+  /** Why adding these flags would exceed the folder's number of distinct keywords, or undefined. */
+  tooManyKeywords(flags: Iterable<string>): string | undefined {
+    const keywords = new Set<string>();
+    for (const f of flags) if (!f.startsWith('\\')) keywords.add(f);
+    if (keywords.size === 0) return undefined;
+    for (const m of this.messages) for (const f of m.flags) if (!f.startsWith('\\')) keywords.add(f);
+    return keywords.size > FOLDER_QUOTA.keywords ? `folder would exceed its limit of ${FOLDER_QUOTA.keywords} keywords` : undefined;
   }
 
   /** Removes the messages flagged \Deleted; returns their UIDs. */

@@ -76,19 +76,53 @@ export function fieldValue(fields: readonly HeaderField[], name: string): string
   return fields.find((f) => f.name.toLowerCase() === n)?.value;
 }
 
+/**
+ * `a=b; c="d e"`: one left-to-right pass (a regular expression here backtracked quadratically on an
+ * 80,000-character parameter without '='). A parameter without '=' or with a space in its name is skipped.
+ */
+function parseParams(rest: string): Array<[string, string]> {
+  const params: Array<[string, string]> = [];
+  let i = 0;
+  while (i < rest.length) {
+    let eq = i;
+    while (eq < rest.length && rest[eq] !== '=' && rest[eq] !== ';') eq++;
+    const name = rest.slice(i, eq).trim();
+    if (eq >= rest.length || rest[eq] === ';') {
+      i = eq + 1;
+      continue;
+    }
+    let j = eq + 1;
+    while (rest[j] === ' ' || rest[j] === '\t') j++;
+    let value: string;
+    if (rest[j] === '"') {
+      let out = '';
+      j++;
+      while (j < rest.length && rest[j] !== '"') {
+        if (rest[j] === '\\' && j + 1 < rest.length) j++;
+        out += rest[j];
+        j++;
+      }
+      value = out;
+      const semi = rest.indexOf(';', j);
+      i = semi < 0 ? rest.length : semi + 1;
+    } else {
+      const semi = rest.indexOf(';', j);
+      const end = semi < 0 ? rest.length : semi;
+      value = rest.slice(j, end).trim();
+      i = end + 1;
+    }
+    if (name !== '' && !/\s/.test(name)) params.push([name.toLowerCase(), value]);
+  }
+  return params;
+}
+
 /** "type/subtype; a=b; c=\"d e\"" */
 function parseContentType(v: string | undefined): { type: string; subtype: string; params: Array<[string, string]> } {
-  const params: Array<[string, string]> = [];
   if (!v) return { type: 'text', subtype: 'plain', params: [['charset', 'us-ascii']] };
   const semi = v.indexOf(';');
   const main = (semi < 0 ? v : v.slice(0, semi)).trim();
   const [type, subtype] = main.split('/');
-  const rest = semi < 0 ? '' : v.slice(semi + 1);
-  const re = /\s*([^=;\s]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]*)\s*;?/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(rest)) !== null) {
-    params.push([m[1]!.toLowerCase(), m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2]!.trim()]);
-  }
+  const params = parseParams(semi < 0 ? '' : v.slice(semi + 1));
   if (!type || !subtype) return { type: 'text', subtype: 'plain', params: [['charset', 'us-ascii']] };
   return { type: type.trim().toLowerCase(), subtype: subtype.trim().toLowerCase(), params };
 }

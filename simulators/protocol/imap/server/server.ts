@@ -12,7 +12,7 @@ import { nullSink, type TranscriptSink } from '../../../../harness/evidence/tran
 import { tlsVersionFloor } from '../../../crypto/tls-versions';
 import type { ImapBackend, ListenerKind, PeerCertificateInfo, TlsInfo } from './backend';
 import { MAX_LINE, MAX_LITERAL } from './framing';
-import { ConnectionRecord, ImapSession, type SessionHost } from './session';
+import { ConnectionRecord, EvidenceBudget, ImapSession, type SessionHost } from './session';
 
 export interface ImapTlsOptions {
   key: string | Buffer;
@@ -48,10 +48,20 @@ export interface ImapServerOptions {
   tls?: ImapTlsOptions;
   backend: ImapBackend;
   transcript?: TranscriptSink;
+  /** RFC 9051 §5.4 autologout once authenticated (default 30 min) */
   idleTimeoutMs?: number;
+  /** a connection must authenticate within this from its start (default 60 s) */
+  preAuthTimeoutMs?: number;
   handshakeTimeoutMs?: number;
+  /** simultaneous connections; more are told `* BYE too many connections` (default 256) */
+  maxConnections?: number;
   limits?: { maxLine?: number; maxLiteral?: number };
+  /** client bytes kept for evidence, all connections together and per connection (default 64 MiB, 8 MiB) */
+  evidence?: { total: number; perConnection: number };
 }
+
+/** Connection records kept for evidence; the oldest closed ones go first. */
+const MAX_RECORDS = 1000;
 
 export const PSK_CIPHERS = 'PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384:PSK-CHACHA20-POLY1305';
 
@@ -96,7 +106,11 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
   readonly transcript: TranscriptSink;
   readonly backend: ImapBackend;
   readonly idleTimeoutMs: number;
+  readonly preAuthTimeoutMs: number;
   readonly limits: { maxLine: number; maxLiteral: number };
+  private readonly maxConnections: number;
+  private readonly evidence: EvidenceBudget;
+  private recordsDropped = 0;
   private readonly options: ImapServerOptions;
   private readonly prefix: string;
   private counter = 0;
@@ -118,7 +132,10 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     this.prefix = options.connPrefix ?? this.actor.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     this.transcript = options.transcript ?? nullSink;
     this.backend = options.backend;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60 * 1000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60 * 1000;
+    this.preAuthTimeoutMs = options.preAuthTimeoutMs ?? 60 * 1000;
+    this.maxConnections = options.maxConnections ?? 256;
+    this.evidence = options.evidence ? new EvidenceBudget(options.evidence.total, options.evidence.perConnection) : new EvidenceBudget();
     this.limits = { maxLine: options.limits?.maxLine ?? MAX_LINE, maxLiteral: options.limits?.maxLiteral ?? MAX_LITERAL };
     if ((options.listen.implicitTls || options.listen.starttls) && !options.tls) {
       throw new Error('ImapServer: implicit TLS and STARTTLS need tls options');
@@ -146,6 +163,8 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
       cert: t.cert,
       requestCert: t.requestCert ?? false,
       rejectUnauthorized: false,
+      // a client that never completes the handshake is cut then, not after Node's 120 s
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
     };
     if (t.ca !== undefined) o.ca = t.ca;
     if (t.crl !== undefined) o.crl = t.crl;
@@ -192,11 +211,35 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     return `${s.remoteAddress}:${s.remotePort}`;
   }
 
+  /** Keeps the record, forgetting the oldest closed one beyond MAX_RECORDS (and saying so). */
+  private keep(rec: ConnectionRecord): void {
+    this.records.push(rec);
+    if (this.records.length <= MAX_RECORDS) return;
+    const i = this.records.findIndex((r) => r.closedAt !== undefined);
+    if (i < 0) return;
+    this.records.splice(i, 1)[0]!.release();
+    if (++this.recordsDropped === 1) {
+      this.transcript.record({ actor: this.actor, peer: this.peer, channel: 'tcp', dir: 'event', text: `evidence limit: only the last ${MAX_RECORDS} connections' records are kept` });
+    }
+  }
+
+  /** Over the connection limit: the client is told so (in TLS on the implicit-TLS port) and the connection closed. */
+  private overLimit(): boolean {
+    return this.sockets.size >= this.maxConnections;
+  }
+
+  private refuse(socket: net.Socket, rec: ConnectionRecord): void {
+    this.transcript.record({ actor: this.actor, peer: this.peer, channel: 'tcp', dir: 'event', text: `${this.maxConnections} connections open: refused with BYE`, conn: rec.conn });
+    socket.end('* BYE too many connections\r\n');
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
   private accept(raw: net.Socket, listener: ListenerKind): ConnectionRecord {
     raw.on('error', () => undefined); // errors are recorded by the session; never crash on a reset
     raw.setNoDelay(true);
-    const rec = new ConnectionRecord(`${this.prefix}-${++this.counter}`, listener, this.remoteKey(raw));
-    this.records.push(rec);
+    const rec = new ConnectionRecord(`${this.prefix}-${++this.counter}`, listener, this.remoteKey(raw), this.evidence);
+    rec.refused = this.overLimit();
+    this.keep(rec);
     this.sockets.add(raw);
     this.byRemote.set(rec.remote, rec);
     raw.once('close', () => {
@@ -227,10 +270,15 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
       backend: this.backend,
       starttlsOffered: this.starttlsOffered,
       idleTimeoutMs: this.idleTimeoutMs,
+      preAuthTimeoutMs: this.preAuthTimeoutMs,
       limits: this.limits,
       upgrade: (plain, session) => this.upgrade(plain, session),
       sessionClosed: (session) => this.live.delete(session),
     };
+    if (rec.refused) {
+      this.refuse(socket, rec);
+      return;
+    }
     const session = new ImapSession(host, rec, socket, tlsInfo);
     this.live.add(session);
     void session.run();
@@ -284,11 +332,13 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
           const p = this.pending.get(key);
           this.pending.delete(key);
           p?.reject(new Error(text));
+          sock.destroy();
         });
         this.upgradeServer = up;
       }
       if (this.options.listen.implicitTls) {
         const srv = tls.createServer(opts);
+        srv.maxConnections = 2 * this.maxConnections; // beyond the refused ones, dropped outright: descriptors stay bounded
         srv.on('connection', (raw: net.Socket) => this.accept(raw, 'implicit-tls'));
         srv.on('secureConnection', (sock: tls.TLSSocket) => {
           sock.on('error', () => undefined);
@@ -306,6 +356,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
           const text = `${err.code ?? 'TLS_ERROR'}: ${err.message}`;
           if (rec) rec.tlsError = text;
           this.tlsEvent(rec, `TLS handshake failed: ${text}`);
+          sock.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout
         });
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -321,6 +372,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
         const rec = this.accept(raw, 'plain');
         this.startSession(rec, raw);
       });
+      srv.maxConnections = 2 * this.maxConnections;
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
         srv.listen(this.options.ports?.imap ?? 0, host, () => resolve());

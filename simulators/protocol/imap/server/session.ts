@@ -16,6 +16,18 @@ import { COMMANDS } from './commands';
 
 export type Status = 'OK' | 'NO' | 'BAD';
 
+/**
+ * What all connections of one server may keep of their clients' bytes for evidence, together: a hostile
+ * client (or seventy announcing huge literals) must not exhaust memory through the evidence.
+ */
+export class EvidenceBudget {
+  used = 0;
+  constructor(
+    readonly total = 64 * 1024 * 1024,
+    readonly perConnection = 8 * 1024 * 1024,
+  ) {}
+}
+
 /** Per-connection evidence kept by the server. */
 export class ConnectionRecord {
   readonly openedAt = new Date();
@@ -28,26 +40,44 @@ export class ConnectionRecord {
   pipelinedAfterStartTls: Buffer | undefined;
   /** identity of the last successful authentication */
   user: string | undefined;
+  /** over the server's connection limit: told BYE and closed */
+  refused = false;
+  /** client bytes received but not kept, the evidence budget being spent */
+  droppedClientBytes = 0;
   private readonly chunks: Buffer[] = [];
   private size = 0;
-  static readonly MAX_CLIENT_BYTES = 8 * 1024 * 1024;
 
   constructor(
     readonly conn: string,
     readonly listener: ListenerKind,
     readonly remote: string,
+    private readonly budget: EvidenceBudget = new EvidenceBudget(),
   ) {}
 
-  /** Every plaintext byte the server received from the client (after TLS decryption), capped at 8 MiB. */
+  /** The plaintext bytes the server received from the client (after TLS decryption), as far as the budget allowed. */
   get clientBytes(): Buffer {
     return Buffer.concat(this.chunks);
   }
 
-  addClientBytes(b: Buffer): void {
-    if (this.size >= ConnectionRecord.MAX_CLIENT_BYTES) return;
-    const take = b.subarray(0, ConnectionRecord.MAX_CLIENT_BYTES - this.size);
-    this.chunks.push(Buffer.from(take));
-    this.size += take.length;
+  /** Keeps what the budget allows; true when this is the first chunk not kept in full. */
+  addClientBytes(b: Buffer): boolean {
+    const room = Math.max(0, Math.min(this.budget.perConnection - this.size, this.budget.total - this.budget.used));
+    const take = b.subarray(0, room);
+    if (take.length > 0) {
+      this.chunks.push(Buffer.from(take));
+      this.size += take.length;
+      this.budget.used += take.length;
+    }
+    const first = this.droppedClientBytes === 0 && take.length < b.length;
+    this.droppedClientBytes += b.length - take.length;
+    return first;
+  }
+
+  /** Gives the bytes back to the budget (the record is no longer kept). */
+  release(): void {
+    this.budget.used -= this.size;
+    this.size = 0;
+    this.chunks.length = 0;
   }
 }
 
@@ -58,7 +88,10 @@ export interface SessionHost {
   readonly transcript: TranscriptSink;
   readonly backend: ImapBackend;
   readonly starttlsOffered: boolean;
+  /** RFC 9051 §5.4 autologout once authenticated (at least 30 minutes by default) */
   readonly idleTimeoutMs: number;
+  /** a connection must authenticate within this, counted from its start whatever it sends (slow clients) */
+  readonly preAuthTimeoutMs: number;
   readonly limits: { maxLine: number; maxLiteral: number };
   /** Hands the plain socket to the TLS server and resolves with the TLS socket once the handshake is done. */
   upgrade(socket: Socket, session: ImapSession): Promise<{ socket: TLSSocket; tls: TlsInfo }>;
@@ -92,7 +125,23 @@ export class ImapSession implements SessionInfo {
     }
     this.reader = this.newReader();
     this.attach(socket);
-    socket.setTimeout(host.idleTimeoutMs, () => {
+    this.armIdleTimeout(socket);
+    this.preAuthTimer = setTimeout(() => {
+      if (this.state !== 'not-authenticated') return;
+      this.event('imap', `not authenticated within ${host.preAuthTimeoutMs} ms: closing`);
+      this.untagged('BYE autologout: not authenticated in time');
+      this.close();
+    }, host.preAuthTimeoutMs);
+    this.preAuthTimer.unref();
+  }
+
+  private readonly preAuthTimer: NodeJS.Timeout;
+
+  /** The idle timer: short before authentication, RFC 9051 §5.4 after it. */
+  private armIdleTimeout(socket: Socket): void {
+    const ms = this.state === 'not-authenticated' ? Math.min(this.host.preAuthTimeoutMs, this.host.idleTimeoutMs) : this.host.idleTimeoutMs;
+    socket.setTimeout(ms, () => {
+      this.event('imap', `idle for ${ms} ms: closing`);
       this.untagged('BYE autologout: idle for too long');
       this.close();
     });
@@ -120,7 +169,7 @@ export class ImapSession implements SessionInfo {
 
   private attach(socket: Socket): void {
     const onData = (b: Buffer): void => {
-      this.record.addClientBytes(b);
+      if (this.record.addClientBytes(b)) this.event('imap', 'evidence limit reached: later client bytes of this connection are counted, not kept');
       this.reader.push(b);
     };
     const onEnd = (): void => this.reader.end();
@@ -166,7 +215,28 @@ export class ImapSession implements SessionInfo {
         if (this.corked === sock) this.flush();
       });
     }
-    this.socket.write(buf);
+    // backpressure: a client that does not read its replies is not read either, so nothing piles up
+    const sock = this.socket;
+    if (!sock.write(buf) && !sock.isPaused()) {
+      sock.pause();
+      sock.once('drain', () => sock.resume());
+    }
+  }
+
+  /** Waits until the replies written so far have left (the client reads) before the next command. */
+  private drained(): Promise<void> {
+    const sock = this.socket;
+    if (!sock.writableNeedDrain || sock.destroyed) return Promise.resolve();
+    this.flush();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        sock.removeListener('drain', done);
+        sock.removeListener('close', done);
+        resolve();
+      };
+      sock.once('drain', done);
+      sock.once('close', done);
+    });
   }
 
   private corked: Socket | undefined;
@@ -211,6 +281,8 @@ export class ImapSession implements SessionInfo {
     this.user = user;
     this.state = 'authenticated';
     this.record.user = user.identity;
+    clearTimeout(this.preAuthTimer);
+    this.armIdleTimeout(this.socket);
   }
 
   /**
@@ -270,6 +342,7 @@ export class ImapSession implements SessionInfo {
   private onClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.preAuthTimer);
     this.record.closedAt = new Date();
     this.reader.end();
     this.event('tcp', 'connection closed');
@@ -327,10 +400,7 @@ export class ImapSession implements SessionInfo {
     this.record.tls = result.tls;
     this.reader = this.newReader();
     this.attach(result.socket);
-    result.socket.setTimeout(this.host.idleTimeoutMs, () => {
-      this.untagged('BYE autologout: idle for too long');
-      this.close();
-    });
+    this.armIdleTimeout(result.socket);
     if (this.pendingReplay) {
       const b = this.pendingReplay;
       this.pendingReplay = undefined;
@@ -371,6 +441,7 @@ export class ImapSession implements SessionInfo {
         this.untagged(`OK [${this.capabilityCode()}] ${g.text ?? `${this.host.actor} ready`}`);
       }
       while (!this.closing) {
+        await this.drained();
         const r = await this.reader.readCommand();
         if (r === null) break;
         if (r.kind === 'error') {

@@ -113,6 +113,9 @@ function lex(segments: readonly Segment[]): Token[] {
   return out;
 }
 
+/** How deep parenthesised lists may nest (real commands use a few levels; recursion must stay bounded). */
+export const MAX_NESTING = 64;
+
 /** Parses one framed command; throws ImapSyntaxError (with the tag once it is known). */
 export function parseCommand(segments: readonly Segment[]): ParsedCommand {
   let tokens: Token[];
@@ -143,7 +146,7 @@ export function parseCommand(segments: readonly Segment[]): ParsedCommand {
   let pos = 3;
   const err = (msg: string): ImapSyntaxError => new ImapSyntaxError(msg, tag);
 
-  const value = (): ImapValue => {
+  const value = (depth: number): ImapValue => {
     const tk = tokens[pos];
     if (tk === undefined) throw err('unexpected end of command');
     pos++;
@@ -155,13 +158,14 @@ export function parseCommand(segments: readonly Segment[]): ParsedCommand {
       case 'literal':
         return { type: 'string', value: tk.v, literal: true };
       case '(': {
+        if (depth >= MAX_NESTING) throw err(`parenthesised lists nested deeper than ${MAX_NESTING} levels`);
         const items: ImapValue[] = [];
         if (tokens[pos]?.t === ')') {
           pos++;
           return { type: 'list', items };
         }
         for (;;) {
-          items.push(value());
+          items.push(value(depth + 1));
           const n = tokens[pos];
           if (n === undefined) throw err("unterminated list: missing ')'");
           pos++;
@@ -182,7 +186,7 @@ export function parseCommand(segments: readonly Segment[]): ParsedCommand {
     if (tokens[pos]!.t !== 'sp') throw err('expected SP between arguments');
     pos++;
     if (pos >= tokens.length) throw err('trailing space');
-    args.push(value());
+    args.push(value(0));
   }
   return { tag, name, args };
 }

@@ -34,6 +34,11 @@ export const append: CommandSpec = {
       s.tagged(cmd.tag, 'NO', folder.text, folder.code ?? 'TRYCREATE');
       return;
     }
+    const over = folder.overQuota(message.value.length, flags);
+    if (over) {
+      s.tagged(cmd.tag, 'NO', over, 'OVERQUOTA');
+      return;
+    }
     folder.append(message.value, flags, date);
     if (s.view?.folder === folder) s.flushArrivals();
     s.tagged(cmd.tag, 'OK', 'APPEND completed');

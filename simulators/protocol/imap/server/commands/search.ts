@@ -3,7 +3,7 @@ import type { MailFolder, StoredMessage } from '../mailstore';
 import { parseImapDate } from '../response';
 import { inSequenceSet, parseSequenceSet } from '../sequence';
 import type { ImapSession } from '../session';
-import { ImapSyntaxError, text, type ImapValue, type ParsedCommand } from '../tokenizer';
+import { ImapSyntaxError, MAX_NESTING, text, type ImapValue, type ParsedCommand } from '../tokenizer';
 import { SELECTED, type CommandSpec } from './types';
 
 interface Ctx {
@@ -37,6 +37,8 @@ class Criteria {
   constructor(
     private readonly cmd: ParsedCommand,
     private readonly args: readonly ImapValue[],
+    /** how deep this key list sits in NOT, OR and parentheses */
+    private readonly depth = 0,
   ) {}
 
   private fail(msg: string): never {
@@ -68,12 +70,14 @@ class Criteria {
     return (seq, m, c) => preds.every((p) => p(seq, m, c));
   }
 
-  private key(): Pred {
+  private key(depth = this.depth): Pred {
+    // NOT and OR recurse here and their predicates recurse again on every message: bound both
+    if (depth > MAX_NESTING) this.fail(`search keys nested deeper than ${MAX_NESTING} levels`);
     const v = this.args[this.pos++];
     if (v === undefined) this.fail('missing search key');
     if (v.type === 'list') {
       if (v.items.length === 0) this.fail('empty parenthesised search key');
-      return new Criteria(this.cmd, v.items).all();
+      return new Criteria(this.cmd, v.items, depth + 1).all();
     }
     if (v.type !== 'atom') this.fail('a search key must be an atom');
     const k = v.value.toUpperCase();
@@ -151,12 +155,12 @@ class Criteria {
         return (_s, m, c) => inSequenceSet(set, m.uid, c.maxUid);
       }
       case 'NOT': {
-        const p = this.key();
+        const p = this.key(depth + 1);
         return (s, m, c) => !p(s, m, c);
       }
       case 'OR': {
-        const a = this.key();
-        const b = this.key();
+        const a = this.key(depth + 1);
+        const b = this.key(depth + 1);
         return (s, m, c) => a(s, m, c) || b(s, m, c);
       }
       default: {

@@ -37,6 +37,11 @@ export function runStore(s: ImapSession, cmd: ParsedCommand, args: readonly Imap
   }
   const chosen = selectEntries(view.entries(), set, byUid, view.exists);
   if (typeof chosen === 'string') throw new ImapSyntaxError(chosen, cmd.tag);
+  const over = m[1] === '-' ? undefined : view.folder.tooManyKeywords(flags);
+  if (over) {
+    s.tagged(cmd.tag, 'NO', over, 'LIMIT');
+    return;
+  }
   for (const { seq, msg } of chosen) {
     if (m[1] === '') msg.flags = new Set(flags);
     else for (const f of flags) m[1] === '+' ? msg.flags.add(f) : msg.flags.delete(f);

@@ -1,0 +1,3 @@
+import { slice } from './slice';
+
+slice(['imap', 'smtp', 'smpp']);
