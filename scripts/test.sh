@@ -8,7 +8,9 @@ rm -rf "$out"
 mkdir -p "$out"
 
 npx tsc -p tsconfig.json
-node --test --test-concurrency=2 dist/tests/ | tee "$out/unit.tap"
+# the test files by name (Node 22+ no longer takes a folder) and TAP (no longer Node 24's default reporter)
+shopt -s globstar
+node --test --test-concurrency=2 --test-reporter=tap dist/tests/**/*.test.js | tee "$out/unit.tap"
 node dist/harness/cli/main.js requirements > /dev/null
 node dist/harness/cli/main.js run --out "$out/run"
 node dist/harness/cli/main.js selftest --out "$out/selftest"

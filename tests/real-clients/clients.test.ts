@@ -7,12 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simulate } from '../cli/cli';
-import { curl, curlAppend, fetchmail, leafOnly, mbsync, missing, recorded, tempDir, type ClientCertificate, type Fetched, type Login, type Ready, type Recorded } from './tools';
+import { curl, fetchmail, leafOnly, mbsync, missing, recorded, tempDir, type ClientCertificate, type Fetched, type Login, type Ready, type Recorded } from './tools';
 
 /** An account of the simulator and what only its mailbox holds. */
 interface Account {
@@ -34,12 +33,12 @@ interface Served {
   leaf: ClientCertificate;
 }
 
-async function served(role: 'evvm-server' | 'message-storage', accounts: (ready: Record<string, unknown>, dir: string) => Promise<{ alice: Account; bob: Account }>): Promise<Served> {
+async function served(role: 'evvm-server' | 'message-storage', accounts: (ready: Record<string, unknown>) => Promise<{ alice: Account; bob: Account }>): Promise<Served> {
   const { ready: raw, child } = await simulate(role);
   const ready = raw as unknown as Ready;
   const dir = await tempDir();
   const chain = { cert: ready.trust.clientCert, key: ready.trust.clientKey };
-  return { ready, child, dir, ...(await accounts(raw, dir)), chain, leaf: { cert: await leafOnly(chain.cert, dir), key: chain.key } };
+  return { ready, child, dir, ...(await accounts(raw)), chain, leaf: { cert: await leafOnly(chain.cert, dir), key: chain.key } };
 }
 
 /** The EVVM Server's demo mailboxes each hold a voicemail whose Message-ID names the mailbox. */
@@ -54,20 +53,15 @@ function evvmServer(): Promise<Served> {
   });
 }
 
-/** The Message Storage Server starts with empty mailboxes: each account gets a message of its own, by curl's APPEND. */
+/** The Message Storage Server's users each hold a marker message; the ready line names its Message-ID. */
 function messageStorage(): Promise<Served> {
-  return served('message-storage', async (raw, dir) => {
-    const ready = raw as unknown as Ready;
-    const accounts = raw.accounts as Array<{ name: string; username: string; password: string }>;
-    const account = async (name: string): Promise<Account> => {
+  return served('message-storage', async (raw) => {
+    const accounts = raw.accounts as Array<{ name: string; username: string; password: string; messageId: string }>;
+    const account = (name: string): Account => {
       const a = accounts.find((x) => x.name === name)!;
-      const id = `${name}-${randomUUID()}@real-clients.test`;
-      const message = `From: <tester@op.example>\r\nTo: <${a.username}>\r\nSubject: marker\r\nMessage-ID: <${id}>\r\n\r\nfor ${name} only\r\n`;
-      const code = await curlAppend({ ready, user: a.username, password: a.password, certificate: { cert: ready.trust.clientCert, key: ready.trust.clientKey } }, message, dir);
-      assert.equal(code, 0, `curl APPEND to ${name}'s INBOX`);
-      return { user: a.username, password: a.password, marker: new RegExp(`^Message-ID: <${id}>`, 'm') };
+      return { user: a.username, password: a.password, marker: new RegExp(`^Message-ID: ${a.messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm') };
     };
-    return { alice: await account('alice'), bob: await account('bob') };
+    return { alice: account('alice'), bob: account('bob') };
   });
 }
 

@@ -100,13 +100,6 @@ export async function curl(login: Login, uid = 1): Promise<Fetched> {
   return { code: r.code, messages: r.code === 0 && r.stdout ? [r.stdout] : [] };
 }
 
-/** curl appending a message to INBOX (IMAP APPEND); resolves with curl's exit status. */
-export async function curlAppend(login: Login, message: string, dir: string): Promise<number> {
-  const file = path.join(dir, 'append.eml');
-  await writeFile(file, message);
-  return (await run('curl', [...curlArgs(login), '-T', file, curlUrl(login, 'INBOX')])).code;
-}
-
 /** Double quotes for a fetchmail or mbsync configuration string. */
 function quoted(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
