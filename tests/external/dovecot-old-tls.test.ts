@@ -9,13 +9,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { generateTestPki, DEFAULT_LEAVES, writePki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
-import { DOVECOT, startDovecot, stopAllDovecots, type DovecotOptions } from './dovecot';
+import { DOVECOT, dovecotWorkspace, startDovecot, stopAllDovecots, type DovecotOptions } from './dovecot';
 import { runCli, writeIutProfile, type CliResult } from './helpers';
 
 const SKIP = DOVECOT ? false : 'dovecot is not installed (apt-get install dovecot-imapd); the external-IUT interop tests need it';
@@ -32,6 +30,7 @@ interface Outcome {
 let dir: string;
 let pki: TestPki;
 let pkiDir: string;
+let remove: (() => Promise<void>) | undefined;
 const pw = (): string => randomBytes(12).toString('base64url');
 /** A Message-ID only that user's INBOX holds: the profile names it, so a login proves whose mailbox opened. */
 const markerId = (name: string): string => `<marker-${name}-${randomBytes(6).toString('hex')}@dovecot.test>`;
@@ -45,17 +44,13 @@ const markers = Object.fromEntries(
 
 before(async () => {
   if (SKIP_ROOT) return;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-dovecot-tls-'));
-  await chmod(dir, 0o755); // dovecot's own users (dovenull, dovecot) must traverse it
-  pki = await generateTestPki({ leaves: DEFAULT_LEAVES });
-  pkiDir = path.join(dir, 'pki');
-  await writePki(pki, pkiDir, { includeKeys: true });
+  ({ dir, pki, pkiDir, remove } = await dovecotWorkspace('evvm-dovecot-tls-'));
   startRuns();
 });
 
 after(async () => {
   await stopAllDovecots();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await remove?.();
 });
 
 /** The profile a vendor writes for dovecot in `role`; secrets go to the environment. */

@@ -9,13 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { generateTestPki, DEFAULT_LEAVES, writePki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
-import { DOVECOT, startDovecot, stopAllDovecots, type DovecotOptions, type DovecotUser, type RunningDovecot } from './dovecot';
+import { DOVECOT, dovecotWorkspace, startDovecot, stopAllDovecots, type DovecotOptions, type DovecotUser, type RunningDovecot } from './dovecot';
 import { EVVM_SERVER_REQUIREMENTS, MSS_REQUIREMENTS, readVerdicts, runCli, writeIutProfile, type IutAccountSpec, type IutProfileSpec, type Verdicts } from './helpers';
 
 const SKIP = DOVECOT ? false : 'dovecot is not installed (apt-get install dovecot-imapd); the external-IUT interop tests need it';
@@ -94,6 +91,7 @@ const EXPECTED: Record<Role, Record<Config, Expectation>> = {
 let dir: string;
 let pki: TestPki;
 let pkiDir: string;
+let remove: (() => Promise<void>) | undefined;
 const pw = (): string => randomBytes(12).toString('base64url');
 
 /** A message whose Message-ID marks one mailbox: the vendor stores it and names it in the profile. */
@@ -232,18 +230,13 @@ function startRuns(): void {
 
 before(async () => {
   if (SKIP_ROOT) return;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-dovecot-'));
-  await chmod(dir, 0o755); // dovecot's own users (dovenull, dovecot) must traverse it
-  // a PKI of the IUT's own (not the harness's): the profile names its CA and client certificates
-  pki = await generateTestPki({ leaves: DEFAULT_LEAVES });
-  pkiDir = path.join(dir, 'pki');
-  await writePki(pki, pkiDir, { includeKeys: true });
+  ({ dir, pki, pkiDir, remove } = await dovecotWorkspace('evvm-dovecot-'));
   startRuns();
 });
 
 after(async () => {
   await stopAllDovecots();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await remove?.();
 });
 
 for (const role of ROLES) {

@@ -11,10 +11,31 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { generateTestPki, DEFAULT_LEAVES, writePki } from '../../simulators/crypto/pki';
+import type { TestPki } from '../../simulators/crypto/pki/types';
 
 export const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
+
+/** A test's folder for its dovecots, with a PKI of the IUT's own (not the harness's) written in `pkiDir`. */
+export interface DovecotWorkspace {
+  dir: string;
+  pki: TestPki;
+  pkiDir: string;
+  remove(): Promise<void>;
+}
+
+export async function dovecotWorkspace(prefix: string): Promise<DovecotWorkspace> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o755); // dovecot's own users (dovenull, dovecot) must traverse it
+  const pki = await generateTestPki({ leaves: DEFAULT_LEAVES });
+  const pkiDir = path.join(dir, 'pki');
+  await writePki(pki, pkiDir, { includeKeys: true });
+  return { dir, pki, pkiDir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
 
 export interface DovecotUser {
   /** the login name; ':' is looked up as '_' (auth_username_translation), so tel: and sip: URIs work */
