@@ -148,6 +148,8 @@ export class SingleVersionTlsServer {
       const done = { protocol: s.getProtocol() ?? 'unknown', cipher: c.standardName ?? c.name };
       this.seen.handshakes.push(done);
       this.note(`handshake completed: ${done.protocol} ${done.cipher}`);
+      // the first bytes the client sends inside TLS settle what is observed: the session ends there
+      s.once('data', () => setImmediate(() => s.destroy()));
       s.on('data', (d: Buffer) => {
         this.seen.applicationBytes += d.length;
         this.note(`${d.length} byte(s) of application data from the client`);

@@ -208,15 +208,29 @@ function handshake(plain: net.Socket, req: TlsVersionProbeRequest, timeoutMs: nu
   });
 }
 
-/** Says something harmless in the protocol and counts what the server sends back within a short wait. */
+/**
+ * Says something harmless in the protocol and counts what the server sends back: until its answer is
+ * complete (the tagged line, the last EHLO line, a whole PDU), the connection closes, or a short wait ends.
+ */
 function applicationData(s: tls.TLSSocket, application: TlsApplication): Promise<number> {
   return new Promise((resolve) => {
     let bytes = 0;
-    s.on('data', (d: Buffer) => (bytes += d.length));
+    let tail = Buffer.alloc(0); // enough of the end to see whether the answer is complete
+    s.on('data', (d: Buffer) => {
+      bytes += d.length;
+      tail = Buffer.concat([tail, d]).subarray(-4096);
+      if (answered(tail, application)) resolve(bytes);
+    });
     s.once('close', () => resolve(bytes));
     setTimeout(() => resolve(bytes), LISTEN_MS);
     if (application === 'imap') s.write('P1 NOOP\r\n');
     else if (application === 'smtp') s.write(EHLO + '\r\n');
     else s.write(ENQUIRE_LINK);
   });
+}
+
+function answered(received: Buffer, application: TlsApplication): boolean {
+  if (application === 'imap') return /^P1 /m.test(received.toString('latin1'));
+  if (application === 'smtp') return /^\d{3} .*\r\n/m.test(received.toString('latin1'));
+  return received.length >= 16 && received.length >= received.readUInt32BE(0);
 }
