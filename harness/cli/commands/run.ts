@@ -15,6 +15,7 @@ import { loadIut } from '../../profile/sections/iut';
 import { EXIT, UsageError, interactive } from '../usage';
 import { withFleet, writeContainerLogs } from '../../topology/containers/lifecycle';
 import type { FleetInfo } from '../../topology/containers/names';
+import { defaultParallel, parseParallel, PARALLEL_HELP } from './parallel';
 
 export interface RunOptions {
   topology: string;
@@ -24,6 +25,8 @@ export interface RunOptions {
   out: string;
   keepPki?: boolean;
   baseline?: string;
+  /** worker processes; undefined: one per core where the topology allows it */
+  parallel?: number;
 }
 
 export function validateFaults(faults: readonly string[]): void {
@@ -77,6 +80,7 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
     .option('--out <dir>', 'output folder', 'reports/latest')
     .option('--keep-pki', "keep the run's test PKI (test keys included) in DIR/pki")
     .option('--baseline <file>', 'a previous conformance.json; a requirement that regressed exits 1')
+    .option('--parallel <n>', PARALLEL_HELP, parseParallel)
     .action(async (opts: RunOptions) => {
       setStatus(await runCommand(opts));
     });
@@ -92,12 +96,25 @@ async function selection(tags: string): Promise<void> {
   }
 }
 
+/**
+ * Parallel workers each start their own embedded simulators. The containers are one fleet per run, begun
+ * per scenario, and an implementation under test is one set of mailboxes: scenarios of different workers
+ * would share them, so those runs take one scenario at a time.
+ */
+function workersFor(opts: RunOptions, externalIut: boolean): number {
+  const shared = opts.topology === 'containers' ? 'the containers topology' : externalIut ? 'a profile naming an implementation under test' : undefined;
+  if (!shared) return opts.parallel ?? defaultParallel();
+  if ((opts.parallel ?? 1) > 1) throw new UsageError(`--parallel ${opts.parallel}: ${shared} runs one scenario at a time (its roles are shared by every scenario)`);
+  return 1;
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
+  const parallel = workersFor(opts, profile?.iut !== undefined);
   if (opts.tags) await selection(opts.tags);
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
@@ -113,6 +130,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       ...(opts.profile ? { profilePath: opts.profile } : {}),
       messagesFile: messages,
       progress: interactive(),
+      parallel,
     });
   let containerLogs: Record<string, string[]> | undefined;
   let outcome: Awaited<ReturnType<typeof suite>>;
