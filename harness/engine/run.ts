@@ -44,7 +44,7 @@ export interface SuiteResult {
 
 /** The run's PKI and a fresh set of demo accounts, ready for worker processes. */
 export async function openHandover(): Promise<Handover> {
-  return Handover.open(await sharedTestPki(), demoAccounts(randomUUID().slice(0, 8)));
+  return Handover.open(sharedTestPki(), demoAccounts(randomUUID().slice(0, 8)));
 }
 
 /** Steps compiled to dist/steps, or the TypeScript sources when run through a loader (tsx). */
@@ -101,6 +101,7 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
     { cwd: root, stdout: options.progress ? process.stderr : quiet, stderr: process.stderr, env: { ...process.env, ...handover?.env() } },
     collector.onMessage,
   );
+  await handover?.ready; // a PKI that could not be made is the run's error, not only its scenarios'
   await handover?.adoptWorkerSecrets();
   const catalogue = loadCatalogue();
   const results = collector.results;

@@ -4,7 +4,7 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import { demoAccounts, type TestAccount } from '../../harness/topology/accounts';
 import { loadProfile, type Profile } from '../../harness/profile/profile';
 import { registerSecret } from '../../harness/evidence/secrets';
-import { handedOver } from '../../harness/engine/handover';
+import { handedOverAccounts, handedOverPki } from '../../harness/engine/handover';
 
 /**
  * What every scenario of a run shares and is costly or pointless to make per scenario: the test PKI,
@@ -16,14 +16,14 @@ let accounts: TestAccount[] | undefined;
 const profiles = new Map<string, Profile>();
 
 export async function runPki(): Promise<TestPki> {
-  const pki = handedOver()?.pki ?? (await sharedTestPki());
+  const pki = await (handedOverPki() ?? sharedTestPki());
   for (const c of pki.leaves.values()) registerSecret(c.keyPem);
   return pki;
 }
 
 export function runAccounts(): TestAccount[] {
   if (!accounts) {
-    accounts = handedOver()?.accounts ?? demoAccounts(randomUUID().slice(0, 8));
+    accounts = handedOverAccounts() ?? demoAccounts(randomUUID().slice(0, 8));
     for (const a of accounts) registerSecret(a.password);
   }
   return accounts;
