@@ -64,9 +64,16 @@ function serve(): void {
  */
 export class FaultPool {
   private readonly children: ChildProcess[];
+  /** why a worker ended before it was asked to, if one did */
+  private ended?: string;
 
   constructor(workers: number, handover: Handover) {
-    this.children = Array.from({ length: workers }, () => fork(__filename, [], { env: { ...process.env, ...handover.env() }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    this.children = Array.from({ length: workers }, () => {
+      const child = fork(__filename, [], { env: { ...process.env, ...handover.env() }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      child.on('exit', (code, signal) => (this.ended ??= `a selftest worker ended (${signal ?? `exit ${code}`}) before its fault runs were done`));
+      child.on('error', (err) => (this.ended ??= `a selftest worker failed: ${err.message}`));
+      return child;
+    });
   }
 
   /**
@@ -78,6 +85,7 @@ export class FaultPool {
     let next = 0;
     let finished = 0;
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(new Error(this.ended));
       if (runs.length === 0) return resolve(results);
       const give = (child: ChildProcess): void => {
         if (next < runs.length) child.send({ index: next, run: runs[next++] });
@@ -91,8 +99,8 @@ export class FaultPool {
           if (++finished === runs.length) return resolve(results);
           give(child);
         });
-        child.on('exit', (code, signal) => {
-          if (finished < runs.length) reject(new Error(`a selftest worker ended (${signal ?? `exit ${code}`}) before its fault runs were done`));
+        child.on('exit', () => {
+          if (finished < runs.length) reject(new Error(this.ended));
         });
         give(child);
       }

@@ -9,7 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { exportPki, importPki, type PkiTransfer } from '../../simulators/crypto/pki/transfer';
@@ -31,11 +31,20 @@ type AccountTransfer = Omit<TestAccount, 'voicemail'> & { voicemail: { messageId
 
 /** The coordinator's side: the directory workers read from and hand secrets back to. */
 export class Handover {
+  /** Ctrl-C or a kill ends the run too: the test keys go with it, then the signal does what it would have */
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(this.dir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
+
   private constructor(
     readonly dir: string,
     /** settles when the PKI is written (or its failure is) */
     readonly ready: Promise<void>,
-  ) {}
+  ) {
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
 
   /** Hands over the accounts now and the PKI (its S/MIME part included, which workers cannot issue without CA keys) once made. */
   static async open(pki: Promise<TestPki>, accounts: readonly TestAccount[]): Promise<Handover> {
@@ -65,6 +74,8 @@ export class Handover {
   }
 
   async close(): Promise<void> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
     await this.ready.catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
