@@ -48,6 +48,7 @@ export class Handover {
 
   /** Hands over the accounts now and the PKI (its S/MIME part included, which workers cannot issue without CA keys) once made. */
   static async open(pki: Promise<TestPki>, accounts: readonly TestAccount[]): Promise<Handover> {
+    pki.catch(() => undefined); // it may fail while the directory is made; writePki reports it
     const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-handover-')); // mkdtemp makes it 0700
     for (const a of accounts) registerSecret(a.password);
     const transfer: AccountTransfer[] = accounts.map((a) => ({ ...a, voicemail: { messageId: a.voicemail.messageId, raw: a.voicemail.raw.toString('base64') } }));
