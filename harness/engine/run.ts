@@ -60,8 +60,8 @@ function stepGlob(): string {
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const workers = options.parallel ?? 1;
   if (workers > 1 && options.topology !== 'embedded') throw new Error('parallel workers run the embedded topology only');
-  // one PKI and one set of accounts for the whole run, made here and handed to every worker
   if (workers <= 1 || options.handover) return runCucumberSuite(options, workers, options.handover);
+  // one PKI and one set of accounts for the whole run, made here and handed to every worker
   const handover = await openHandover();
   try {
     return await runCucumberSuite(options, workers, handover);
