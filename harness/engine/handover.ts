@@ -3,8 +3,9 @@
  * workers) run the support code in child processes, yet a run has one test PKI and one set of demo
  * accounts: the coordinator makes them once and hands them over in a private directory (0700, its files
  * 0600, removed when the run ends), named by an environment variable. The PKI is written when its keys
- * are made, while the workers load, and a worker's first scenario waits for it. Each worker hands back,
- * in the same directory, the secrets it registered, so the coordinator's report writer scrubs them too.
+ * are made, while the workers load, and a worker's first scenario waits for it (its S/MIME part, made
+ * after, only a scenario that needs it). Each worker hands back, in the same directory, the secrets it
+ * registered, so the coordinator's report writer scrubs them too.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { HarnessError } from './outcomes';
 export const HANDOVER_ENV = 'EVVM_RUN_HANDOVER';
 const ACCOUNTS_FILE = 'accounts.json';
 const PKI_FILE = 'pki.json';
+const SMIME_FILE = 'smime.json';
 /** written instead of the PKI when making it failed: the workers' scenarios end in error, not in a wait */
 const FAILED_FILE = 'pki-failed';
 const SECRETS_PREFIX = 'secrets-';
@@ -84,13 +86,19 @@ export class Handover {
 
 async function writePki(dir: string, made: Promise<TestPki>): Promise<void> {
   const pki = await made;
-  const transfer = exportPki(pki, await smimePkiFor(pki));
+  // the TLS part first: every scenario needs it; the S/MIME part follows while the first scenarios run
+  await handOver(dir, PKI_FILE, exportPki(pki));
+  await handOver(dir, SMIME_FILE, exportPki(pki, await smimePkiFor(pki)).smime);
+}
+
+async function handOver(dir: string, file: string, part: PkiTransfer | PkiTransfer['smime']): Promise<void> {
   // every key handed over is a secret here too, whether or not a worker ends up using it
-  for (const c of [...transfer.tls.credentials, ...(transfer.smime?.credentials ?? [])]) registerSecret(c.keyPem);
+  const credentials = part && 'tls' in part ? part.tls.credentials : (part?.credentials ?? []);
+  for (const c of credentials) registerSecret(c.keyPem);
   // written whole, then renamed: a worker never reads half a file
-  const partial = path.join(dir, `${PKI_FILE}.partial`);
-  await writeFile(partial, JSON.stringify(transfer), { mode: 0o600 });
-  await rename(partial, path.join(dir, PKI_FILE));
+  const partial = path.join(dir, `${file}.partial`);
+  await writeFile(partial, JSON.stringify(part), { mode: 0o600 });
+  await rename(partial, path.join(dir, file));
 }
 
 function handoverDir(): string | undefined {
@@ -120,13 +128,19 @@ export function handedOverPki(): Promise<TestPki> | undefined {
 }
 
 async function awaitPki(dir: string): Promise<TestPki> {
+  const tls = JSON.parse(await handedOverFile(dir, PKI_FILE)) as PkiTransfer;
+  return importPki(tls, handedOverFile(dir, SMIME_FILE).then((text) => JSON.parse(text) as NonNullable<PkiTransfer['smime']>));
+}
+
+/** A file the coordinator writes once its keys are made, waited for. */
+async function handedOverFile(dir: string, file: string): Promise<string> {
   const deadline = Date.now() + PKI_WAIT_MS;
-  while (!existsSync(path.join(dir, PKI_FILE))) {
+  while (!existsSync(path.join(dir, file))) {
     if (existsSync(path.join(dir, FAILED_FILE))) throw new HarnessError(`the run's test PKI could not be made: ${readFileSync(path.join(dir, FAILED_FILE), 'utf8')}`);
     if (Date.now() > deadline) throw new HarnessError(`the run's test PKI was not handed over within ${PKI_WAIT_MS / 1000} s`);
     await sleep(20);
   }
-  return importPki(JSON.parse(await readFile(path.join(dir, PKI_FILE), 'utf8')) as PkiTransfer);
+  return readFile(path.join(dir, file), 'utf8');
 }
 
 /** Hands the secrets this worker registered back to the coordinator (the whole set, replacing the last). */
