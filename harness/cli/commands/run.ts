@@ -15,7 +15,7 @@ import { loadIut } from '../../profile/sections/iut';
 import { EXIT, UsageError, interactive } from '../usage';
 import { withFleet, writeContainerLogs } from '../../topology/containers/lifecycle';
 import type { FleetInfo } from '../../topology/containers/names';
-import { defaultParallel, parseParallel, PARALLEL_HELP } from './parallel';
+import { parseParallel, PARALLEL_HELP } from './parallel';
 
 export interface RunOptions {
   topology: string;
@@ -25,7 +25,7 @@ export interface RunOptions {
   out: string;
   keepPki?: boolean;
   baseline?: string;
-  /** worker processes; undefined: one per core where the topology allows it */
+  /** worker processes; undefined: 1 */
   parallel?: number;
 }
 
@@ -103,7 +103,7 @@ async function selection(tags: string): Promise<void> {
  */
 function workersFor(opts: RunOptions, externalIut: boolean): number {
   const shared = opts.topology === 'containers' ? 'the containers topology' : externalIut ? 'a profile naming an implementation under test' : undefined;
-  if (!shared) return opts.parallel ?? defaultParallel();
+  if (!shared) return opts.parallel ?? 1;
   if ((opts.parallel ?? 1) > 1) throw new UsageError(`--parallel ${opts.parallel}: ${shared} runs one scenario at a time (its roles are shared by every scenario)`);
   return 1;
 }
