@@ -29,11 +29,21 @@ export class ScenarioCollector {
   private readonly pickles = new Map<string, Pickle>();
   private readonly testCases = new Map<string, { pickleId: string; steps: Map<string, string | undefined> }>();
   private readonly started = new Map<string, Started>();
-  readonly results: ScenarioResult[] = [];
+  /** results keyed by their pickle's place in the run, so parallel workers finishing out of order change nothing */
+  private readonly finished: Array<{ order: number; result: ScenarioResult }> = [];
+  private readonly order = new Map<string, number>();
   readonly problems: string[] = [];
 
+  /** The scenario results in the order cucumber planned them (the features' order), however they finished. */
+  get results(): ScenarioResult[] {
+    return [...this.finished].sort((a, b) => a.order - b.order).map((f) => f.result);
+  }
+
   onMessage = (envelope: Envelope): void => {
-    if (envelope.pickle) this.pickles.set(envelope.pickle.id, envelope.pickle);
+    if (envelope.pickle) {
+      this.pickles.set(envelope.pickle.id, envelope.pickle);
+      this.order.set(envelope.pickle.id, this.order.size);
+    }
     else if (envelope.testCase) {
       const steps = new Map(envelope.testCase.testSteps.map((s) => [s.id, s.pickleStepId]));
       this.testCases.set(envelope.testCase.id, { pickleId: envelope.testCase.pickleId, steps });
@@ -99,7 +109,7 @@ export class ScenarioCollector {
     const outcome = s.outcome ?? (status === 'passed' ? { outcome: 'pass' as const } : { outcome: 'error' as const, reason: `scenario ended ${status} without an outcome` });
     // undefined, ambiguous or pending steps are defects of the suite, never a verdict on the IUT
     const fixed = ['undefined', 'ambiguous', 'pending'].includes(status) ? { outcome: 'error' as const, reason: `step definitions ${status}` } : outcome;
-    this.results.push({
+    this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result: {
       name: s.pickle.name,
       uri: s.pickle.uri,
       line: s.pickle.location?.line ?? 0,
@@ -113,7 +123,7 @@ export class ScenarioCollector {
       steps: s.steps,
       checks: s.checks,
       transcript: s.transcript,
-    });
+    } });
     if (!polarity) this.problems.push(`scenario "${s.pickle.name}" (${s.pickle.uri}) has no @positive/@negative tag`);
   }
 }

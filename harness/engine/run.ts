@@ -11,6 +11,9 @@ import { FEATURE_PATHS } from './select';
 import { rollUpRequirement, summarise } from './rollup';
 import { HARNESS_VERSION } from '../version';
 import type { FleetInfo } from '../topology/containers/names';
+import { Handover } from './handover';
+import { sharedTestPki } from '../../simulators/crypto/pki/shared';
+import { demoAccounts } from '../topology/accounts';
 
 export interface SuiteOptions {
   /** cucumber tag expression selecting scenarios */
@@ -26,6 +29,10 @@ export interface SuiteOptions {
   progress?: boolean;
   /** reuse support code between runs in one process (selftest) */
   support?: ISupportCodeLibrary;
+  /** scenarios at once, each worker a process with its own simulators (embedded topology); 1 or omitted: in this process */
+  parallel?: number;
+  /** the run's PKI and accounts as handed to parallel workers, when the caller shares them between runs (selftest) */
+  handover?: Handover;
 }
 
 export interface SuiteResult {
@@ -35,14 +42,35 @@ export interface SuiteResult {
   problems: string[];
 }
 
+/** The run's PKI and a fresh set of demo accounts, ready for worker processes. */
+export async function openHandover(): Promise<Handover> {
+  return Handover.open(sharedTestPki(), demoAccounts(randomUUID().slice(0, 8)));
+}
+
 /** Steps compiled to dist/steps, or the TypeScript sources when run through a loader (tsx). */
 function stepGlob(): string {
   const compiled = __filename.endsWith('.js');
   return path.resolve(__dirname, '../../steps', compiled ? '**/*.js' : '**/*.ts');
 }
 
-/** Runs the feature suite in-process with cucumber's API and rolls the outcome up per requirement. */
+/**
+ * Runs the feature suite with cucumber's API, in this process or in `parallel` worker processes, and rolls
+ * the outcome up per requirement.
+ */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const workers = options.parallel ?? 1;
+  if (workers > 1 && options.topology !== 'embedded') throw new Error('parallel workers run the embedded topology only');
+  if (workers <= 1 || options.handover) return runCucumberSuite(options, workers, options.handover);
+  // one PKI and one set of accounts for the whole run, made here and handed to every worker
+  const handover = await openHandover();
+  try {
+    return await runCucumberSuite(options, workers, handover);
+  } finally {
+    await handover.close();
+  }
+}
+
+async function runCucumberSuite(options: SuiteOptions, workers: number, handover: Handover | undefined): Promise<SuiteResult> {
   const root = projectRoot();
   const startedAt = new Date().toISOString();
   const collector = new ScenarioCollector();
@@ -60,7 +88,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       dryRun: false,
       failFast: false,
       filterStacktraces: true,
-      parallel: 0,
+      parallel: workers > 1 ? workers : 0,
       retry: 0,
       retryTagFilter: '',
       strict: true,
@@ -70,11 +98,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   };
   const result = await runCucumber(
     config,
-    { cwd: root, stdout: options.progress ? process.stderr : quiet, stderr: process.stderr, env: process.env },
+    { cwd: root, stdout: options.progress ? process.stderr : quiet, stderr: process.stderr, env: { ...process.env, ...handover?.env() } },
     collector.onMessage,
   );
+  await handover?.ready; // a PKI that could not be made is the run's error, not only its scenarios'
+  await handover?.adoptWorkerSecrets();
   const catalogue = loadCatalogue();
-  const requirements = catalogue.map((req) => rollUpRequirement(req, collector.results));
+  const results = collector.results;
+  const requirements = catalogue.map((req) => rollUpRequirement(req, results));
   const report: RunReport = {
     schemaVersion: 1,
     harness: { name: 'evvm-conformance', version: HARNESS_VERSION },

@@ -8,6 +8,7 @@ import { loadIut } from '../../harness/profile/sections/iut';
 import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
 import { iutNotReached, notApplicableBeforeRun } from '../../harness/engine/applicability';
 import { isRequirementId } from '../../harness/catalogue';
+import { handBackSecrets } from '../../harness/engine/handover';
 import { runAccounts, runPki, runProfile } from './run-context';
 
 // A step that waits longer than this is stuck on an IUT: cucumber's timeout is classified inconclusive.
@@ -50,4 +51,6 @@ After(async function (this: EvvmWorld, { result, error }) {
   this.attach(JSON.stringify(outcome), MEDIA.outcome);
   this.attach(JSON.stringify(this.transcript.entries()), MEDIA.transcript);
   this.attach(JSON.stringify(this.conditions.records), MEDIA.checks);
+  // a parallel worker's secrets (made by its scenarios) must reach the coordinator's report writer
+  handBackSecrets();
 });

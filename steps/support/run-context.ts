@@ -4,24 +4,26 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import { demoAccounts, type TestAccount } from '../../harness/topology/accounts';
 import { loadProfile, type Profile } from '../../harness/profile/profile';
 import { registerSecret } from '../../harness/evidence/secrets';
+import { handedOverAccounts, handedOverPki } from '../../harness/engine/handover';
 
 /**
  * What every scenario of a run shares and is costly or pointless to make per scenario: the test PKI,
  * the demo accounts (random passwords, registered as secrets) and parsed profiles. It lives as long as
- * the process, so selftest's repeated runs reuse it.
+ * the process, so selftest's repeated runs reuse it. In a parallel worker the PKI and accounts are the
+ * ones the coordinator made for the run (harness/engine/handover.ts).
  */
 let accounts: TestAccount[] | undefined;
 const profiles = new Map<string, Profile>();
 
 export async function runPki(): Promise<TestPki> {
-  const pki = await sharedTestPki();
+  const pki = await (handedOverPki() ?? sharedTestPki());
   for (const c of pki.leaves.values()) registerSecret(c.keyPem);
   return pki;
 }
 
 export function runAccounts(): TestAccount[] {
   if (!accounts) {
-    accounts = demoAccounts(randomUUID().slice(0, 8));
+    accounts = handedOverAccounts() ?? demoAccounts(randomUUID().slice(0, 8));
     for (const a of accounts) registerSecret(a.password);
   }
   return accounts;

@@ -8,6 +8,7 @@ import { isKnownFault, FAULTS } from '../../../simulators/faults';
 import { REDACTED } from '../../evidence/transcript';
 import { EXIT, UsageError, interactive } from '../usage';
 import type { FleetInfo } from '../../topology/containers/names';
+import { parseParallel, PARALLEL_HELP } from './parallel';
 
 export interface RunOptions {
   topology: string;
@@ -17,6 +18,8 @@ export interface RunOptions {
   out: string;
   keepPki?: boolean;
   baseline?: string;
+  /** worker processes; undefined: 1 */
+  parallel?: number;
 }
 
 export function validateFaults(faults: readonly string[]): void {
@@ -70,6 +73,7 @@ export function registerRunCommand(program: Command, setStatus: (s: number) => v
     .option('--out <dir>', 'output folder', 'reports/latest')
     .option('--keep-pki', "keep the run's test PKI (test keys included) in DIR/pki")
     .option('--baseline <file>', 'a previous conformance.json; a requirement that regressed exits 1')
+    .option('--parallel <n>', PARALLEL_HELP, parseParallel)
     .action(async (opts: RunOptions) => {
       setStatus(await runCommand(opts));
     });
@@ -91,6 +95,18 @@ function containers(): typeof import('../../topology/containers/lifecycle') {
   return require('../../topology/containers/lifecycle') as typeof import('../../topology/containers/lifecycle');
 }
 
+/**
+ * Parallel workers each start their own embedded simulators. The containers are one fleet per run, begun
+ * per scenario, and an implementation under test is one set of mailboxes: scenarios of different workers
+ * would share them, so those runs take one scenario at a time.
+ */
+function workersFor(opts: RunOptions, externalIut: boolean): number {
+  const shared = opts.topology === 'containers' ? 'the containers topology' : externalIut ? 'a profile naming an implementation under test' : undefined;
+  if (!shared) return opts.parallel ?? 1;
+  if ((opts.parallel ?? 1) > 1) throw new UsageError(`--parallel ${opts.parallel}: ${shared} runs one scenario at a time (its roles are shared by every scenario)`);
+  return 1;
+}
+
 export async function runCommand(opts: RunOptions): Promise<number> {
   // Loaded here, not at the top: every command registers this one, and `--version`, `--help`, `simulate`
   // must not pay for cucumber, the simulators and the report writers (require: this build is CommonJS).
@@ -104,6 +120,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
   if (profile?.iut) loadIut(profile, opts.profile!); // its files and secrets too
   if (profile?.iut && opts.topology === 'containers') throw new UsageError('a profile naming an implementation under test (iut:) runs in the embedded topology');
+  const parallel = workersFor(opts, profile?.iut !== undefined);
   if (opts.tags) await selection(opts.tags);
   const baseline = opts.baseline ? await readJsonReport(opts.baseline).catch((e: Error) => {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
@@ -119,6 +136,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       ...(opts.profile ? { profilePath: opts.profile } : {}),
       messagesFile: messages,
       progress: interactive(),
+      parallel,
     });
   let containerLogs: Record<string, string[]> | undefined;
   let outcome: Awaited<ReturnType<typeof suite>>;

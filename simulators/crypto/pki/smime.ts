@@ -191,8 +191,10 @@ export function smimePkiFor(pki: TestPki): Promise<SmimePki> {
 }
 
 /** Makes `smime` the hierarchy of `pki` in this process (a PKI handed over by the harness, transfer.ts). */
-export function adoptSmimePki(pki: TestPki, smime: SmimePki): void {
-  perPki.set(pki, Promise.resolve(smime));
+export function adoptSmimePki(pki: TestPki, smime: SmimePki | Promise<SmimePki>): void {
+  const adopted = Promise.resolve(smime);
+  adopted.catch(() => undefined); // still being handed over: its failure is reported to whoever asks for it
+  perPki.set(pki, adopted);
 }
 
 /** The S/MIME hierarchy of `pki` if something in this process asked for it (writePki adds it then). */

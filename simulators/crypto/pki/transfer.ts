@@ -46,9 +46,19 @@ class ImportedSmimePki extends LeavesAndTwins<SmimeFlaw> implements SmimePki {
   }
 }
 
-/** The PKI as the harness generated it; its S/MIME part is what `smimePkiFor` answers from then on. */
-export function importPki(t: PkiTransfer): TestPki {
+type SmimeTransfer = NonNullable<PkiTransfer['smime']>;
+
+function importSmime(t: SmimeTransfer): SmimePki {
+  return new ImportedSmimePki(t.trustAnchorPem, t.issuingCaPem, t.crls, t.untrustedRootPem, t.credentials, t.specs);
+}
+
+/**
+ * The PKI as the harness generated it; its S/MIME part is what `smimePkiFor` answers from then on.
+ * `laterSmime` is an S/MIME part still being made (a parallel run hands it over after the TLS part).
+ */
+export function importPki(t: PkiTransfer, laterSmime?: Promise<SmimeTransfer>): TestPki {
   const pki = new ImportedTestPki(t.tls.rootPem, t.tls.intermediatePem, t.tls.crls, t.tls.untrustedRootPem, t.tls.credentials);
-  if (t.smime) adoptSmimePki(pki, new ImportedSmimePki(t.smime.trustAnchorPem, t.smime.issuingCaPem, t.smime.crls, t.smime.untrustedRootPem, t.smime.credentials, t.smime.specs));
+  if (t.smime) adoptSmimePki(pki, importSmime(t.smime));
+  else if (laterSmime) adoptSmimePki(pki, laterSmime.then(importSmime));
   return pki;
 }
