@@ -9,6 +9,7 @@ import type { TestAccount } from '../harness/topology/accounts';
 import type { InboxView } from '../simulators/protocol/imap/client/outcome-client';
 import { checkMailbox, type MailboxOwner } from './support/mailbox';
 import { checkInjectionNotExecuted } from './support/starttls';
+import { transportNotDeclared } from './support/declared';
 import { clauseState } from './support/state';
 import { IDENTIFIER_KINDS } from '../harness/topology/accounts';
 
@@ -68,7 +69,9 @@ When('the EVVM Client logs in as the {identifierKind} of {string} with the passw
 });
 
 When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+  if (transportNotDeclared(this, 'evvmServer', transport)) return 'skipped';
   this.retrieval = await this.retrieveFromEvvmServer(transport, this.identifier('MSISDN', mailbox), this.account(mailbox).password);
+  return undefined;
 });
 
 When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
@@ -109,11 +112,15 @@ Given('a rogue IMAP server presents a certificate that is {serverFlaw}', async f
 });
 
 Given('a man in the middle strips STARTTLS between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   this.adversary = await this.topology.starttlsStripper(true);
+  return undefined;
 });
 
 Given('a man in the middle strips STARTTLS but passes LOGINDISABLED between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   this.adversary = await this.topology.starttlsStripper(false);
+  return undefined;
 });
 
 Then(/^no credential (?:reached the rogue server|crossed the man in the middle)$/, async function (this: EvvmWorld) {
@@ -275,8 +282,10 @@ Then('the EVVM Server recorded why it refused the client certificate', async fun
 // --- STARTTLS and LOGINDISABLED (STD-02, STD-03) ---
 
 When("a test client connects to the EVVM Server's STARTTLS port", async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   await this.openTestClient('starttls', 'valid');
   this.capabilitiesBeforeTls = await this.testClient!.capabilities();
+  return undefined;
 });
 
 When('the test client upgrades with STARTTLS', async function (this: EvvmWorld) {
