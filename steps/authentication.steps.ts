@@ -29,6 +29,21 @@ async function testClientInbox(w: EvvmWorld): Promise<InboxView> {
   return w.login?.status === 'OK' ? w.testClient!.inbox() : { status: 'closed', messageIds: [] };
 }
 
+/** Implicit TLS when the EVVM Server declares it (STD-04), else STARTTLS: these scenarios need TLS, not a transport. */
+const tlsTransport = (w: EvvmWorld): Transport => (w.profile.capabilities.evvmServer.transports.includes('implicit-tls') ? 'implicit-tls' : 'starttls');
+
+/**
+ * Opens the test client with TLS up on a declared transport. With a valid certificate a failed STARTTLS
+ * upgrade is a failure (a refusal on no connection would pass by accident); with a flawed one it is the answer.
+ */
+async function openTlsSession(w: EvvmWorld, certificate: EvvmWorld['clientCertificate']): Promise<void> {
+  const transport = tlsTransport(w);
+  await w.openTestClient(transport, certificate);
+  if (transport !== 'starttls' || !w.testClient!.client) return;
+  const failed = await w.testClient!.starttls();
+  if (certificate === 'valid') w.check('StarttlsUpgrade', failed === undefined, failed ?? 'TLS established with STARTTLS');
+}
+
 const loginShown = (w: EvvmWorld): string => `authentication ${w.login?.status ?? 'not tried'} "${w.login?.text ?? ''}"`;
 
 Given('the EVVM Server serves the mailboxes {string} and {string}, each holding a voicemail', async function (this: EvvmWorld, a: string, b: string) {
@@ -65,7 +80,7 @@ Given('the EVVM Server declares the mailbox namespace of identifiers', function 
 // --- the EVVM Client (imapflow) ---
 
 When('the EVVM Client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  this.retrieval = await this.retrieveFromEvvmServer('implicit-tls', this.identifier(kind, mailbox), this.account(owner).password);
+  this.retrieval = await this.retrieveFromEvvmServer(tlsTransport(this), this.identifier(kind, mailbox), this.account(owner).password);
 });
 
 When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
@@ -139,7 +154,7 @@ Then('no LOGIN command crossed the man in the middle', async function (this: Evv
 // --- test clients (harness equipment) ---
 
 When('a test client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
 });
 
@@ -149,59 +164,59 @@ const identifierSessions = (w: EvvmWorld) => clauseState(w, 'authentication', ()
 When('a test client logs in by each identifier of {string} with the password of {string}', async function (this: EvvmWorld, mailbox: string, owner: string) {
   for (const kind of IDENTIFIER_KINDS) {
     const identifier = this.identifier(kind, mailbox);
-    await this.openTestClient('implicit-tls', 'valid');
+    await openTlsSession(this, 'valid');
     this.login = await this.testClient!.login(identifier, this.account(owner).password);
     identifierSessions(this).push({ identifier, how: `logged in as ${identifier}: ${loginShown(this)}`, loggedIn: this.login.status === 'OK', view: await testClientInbox(this) });
   }
 });
 
 When('a test client logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
 });
 
 When('a test client logs in as the unassociated identifier {string} with the password of {string}', async function (this: EvvmWorld, identifier: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.login(identifier, this.account(owner).password);
 });
 
 When('a test client authenticates with SASL {mechanism} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, mechanism: 'PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate(mechanism, { authcid: this.identifier(kind, mailbox), password: this.account(owner).password });
 });
 
 When('a test client authenticates with SASL PLAIN as the {identifierKind} of {string} acting as the {identifierKind} of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, asKind: IdentifierKind, asMailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate('PLAIN', { authcid: this.identifier(kind, mailbox), password: this.account(mailbox).password, authzid: this.identifier(asKind, asMailbox) });
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
 });
 
 When('a test client presents a client certificate that is {clientFlaw} and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, cert: EvvmWorld['clientCertificate'], kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', cert);
+  await openTlsSession(this, cert);
   this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
 });
 
 When('a test client presents a valid client certificate and authenticates with SASL EXTERNAL', async function (this: EvvmWorld) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate('EXTERNAL', { authcid: '' });
 });
 
 When('a test client presents a valid client certificate and authenticates with the SASL mechanism {string}', async function (this: EvvmWorld, mechanism: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticateOther(mechanism);
 });
 
 Given('a test client presenting the EVVM Client certificate has logged in as the {identifierKind} of {string} and logged out', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   const login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password);
   this.check('LoginBeforeLogout', login.status === 'OK', `login answered ${login.status} ${login.text}`);
   await this.testClient!.logout();
@@ -209,7 +224,7 @@ Given('a test client presenting the EVVM Client certificate has logged in as the
 });
 
 When('it connects again with the same certificate and no credentials', async function (this: EvvmWorld) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = { status: 'none', text: 'no credentials sent' };
 });
 
