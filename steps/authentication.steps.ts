@@ -4,7 +4,8 @@ import type { IdentifierKind } from '../harness/topology/accounts';
 import type { Transport } from '../harness/topology/roles';
 import type { CertificateFlaw } from '../simulators/crypto/pki/types';
 import { findCredentials } from '../harness/evidence/credentials';
-import { quote } from '../harness/equipment/test-client';
+import { quote, type LoginAttempt } from '../harness/equipment/test-client';
+import type { MechanismName } from '../simulators/protocol/sasl/types';
 import type { TestAccount } from '../harness/topology/accounts';
 import type { InboxView } from '../simulators/protocol/imap/client/outcome-client';
 import { checkMailbox, type MailboxOwner } from './support/mailbox';
@@ -42,6 +43,25 @@ async function openTlsSession(w: EvvmWorld, certificate: EvvmWorld['clientCertif
   if (transport !== 'starttls' || !w.testClient!.client) return;
   const failed = await w.testClient!.starttls();
   if (certificate === 'valid') w.check('StarttlsUpgrade', failed === undefined, failed ?? 'TLS established with STARTTLS');
+}
+
+/** Mechanisms that carry a password, in the order the test client prefers them when LOGIN is not declared. */
+const PASSWORD_MECHANISMS: MechanismName[] = ['PLAIN', 'SCRAM-SHA-256', 'CRAM-MD5', 'LOGIN'];
+
+/** LOGIN when the EVVM Server declares it, else a declared SASL mechanism that carries a password. */
+const passwordMethod = (w: EvvmWorld): 'LOGIN' | MechanismName | undefined =>
+  w.profile.capabilities.evvmServer.loginCommand ? 'LOGIN' : PASSWORD_MECHANISMS.find((m) => w.profile.capabilities.evvmServer.sasl.includes(m));
+
+/** Not applicable, decided before connecting, when the EVVM Server declares no way to log in with a password. */
+function noPasswordMethod(w: EvvmWorld): 'skipped' | undefined {
+  if (passwordMethod(w)) return undefined;
+  return w.notApplicable('the EVVM Server declares neither the LOGIN command nor a SASL mechanism that carries a password (capabilities.evvmServer)');
+}
+
+/** Logs the test client in with a password by the declared method: a refusal of an undeclared one would prove nothing. */
+function passwordLogin(w: EvvmWorld, identifier: string, password: string): Promise<LoginAttempt> {
+  const method = passwordMethod(w)!;
+  return method === 'LOGIN' ? w.testClient!.login(identifier, password) : w.testClient!.authenticate(method, { authcid: identifier, password });
 }
 
 const loginShown = (w: EvvmWorld): string => `authentication ${w.login?.status ?? 'not tried'} "${w.login?.text ?? ''}"`;
@@ -154,30 +174,38 @@ Then('no LOGIN command crossed the man in the middle', async function (this: Evv
 // --- test clients (harness equipment) ---
 
 When('a test client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 /** One session per identifier of a mailbox: what each login showed, and the INBOX it opened. */
 const identifierSessions = (w: EvvmWorld) => clauseState(w, 'authentication', () => [] as Array<{ identifier: string; how: string; loggedIn: boolean; view: InboxView }>);
 
 When('a test client logs in by each identifier of {string} with the password of {string}', async function (this: EvvmWorld, mailbox: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   for (const kind of IDENTIFIER_KINDS) {
     const identifier = this.identifier(kind, mailbox);
     await openTlsSession(this, 'valid');
-    this.login = await this.testClient!.login(identifier, this.account(owner).password);
+    this.login = await passwordLogin(this, identifier, this.account(owner).password);
     identifierSessions(this).push({ identifier, how: `logged in as ${identifier}: ${loginShown(this)}`, loggedIn: this.login.status === 'OK', view: await testClientInbox(this) });
   }
+  return undefined;
 });
 
 When('a test client logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  return undefined;
 });
 
 When('a test client logs in as the unassociated identifier {string} with the password of {string}', async function (this: EvvmWorld, identifier: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  this.login = await this.testClient!.login(identifier, this.account(owner).password);
+  this.login = await passwordLogin(this, identifier, this.account(owner).password);
+  return undefined;
 });
 
 When('a test client authenticates with SASL {mechanism} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, mechanism: 'PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
@@ -191,18 +219,24 @@ When('a test client authenticates with SASL PLAIN as the {identifierKind} of {st
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  return undefined;
 });
 
 When('a test client presents a client certificate that is {clientFlaw} and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, cert: EvvmWorld['clientCertificate'], kind: IdentifierKind, mailbox: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, cert);
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 When('a test client presents a valid client certificate and authenticates with SASL EXTERNAL', async function (this: EvvmWorld) {
@@ -216,11 +250,13 @@ When('a test client presents a valid client certificate and authenticates with t
 });
 
 Given('a test client presenting the EVVM Client certificate has logged in as the {identifierKind} of {string} and logged out', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   await openTlsSession(this, 'valid');
-  const login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password);
+  const login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password);
   this.check('LoginBeforeLogout', login.status === 'OK', `login answered ${login.status} ${login.text}`);
   await this.testClient!.logout();
   this.testClient!.close();
+  return undefined;
 });
 
 When('it connects again with the same certificate and no credentials', async function (this: EvvmWorld) {
@@ -314,8 +350,11 @@ Then('the capabilities before TLS include {string} and {string}', function (this
 });
 
 Then('the capabilities after TLS do not include {string}', async function (this: EvvmWorld, cap: string) {
+  // a server without LOGIN keeps LOGINDISABLED after TLS, rightly (RFC 9051 §7.2.2)
+  if (cap === 'LOGINDISABLED' && !this.profile.capabilities.evvmServer.loginCommand) return this.notApplicable('the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand): LOGINDISABLED stays after TLS');
   const caps = await this.testClient!.capabilities();
   this.check('CapabilitiesAfterTls', caps.length > 0 && !caps.includes(cap), `CAPABILITY after TLS: ${caps.join(' ')}`);
+  return undefined;
 });
 
 Then('the test client can log in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
@@ -324,10 +363,12 @@ Then('the test client can log in as the {identifierKind} of {string} with the pa
 });
 
 When('the test client authenticates by {authMethod} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, method: 'LOGIN' | 'AUTHENTICATE PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
-  // LOGIN and AUTHENTICATE PLAIN are base IMAP (RFC 3501, RFC 9051): judged without a declaration
+  // AUTHENTICATE PLAIN is base IMAP (RFC 3501 §6.1.1, RFC 9051): judged without a declaration; LOGIN may be disabled
+  if (method === 'LOGIN' && !this.profile.capabilities.evvmServer.loginCommand) return this.notApplicable('the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand)');
   const id = this.identifier(kind, mailbox);
   const password = this.account(owner).password;
   this.login = method === 'LOGIN' ? await this.testClient!.login(id, password) : await this.testClient!.authenticate('PLAIN', { authcid: id, password });
+  return undefined;
 });
 
 When('the test client pipelines a LOGIN as the {identifierKind} of {string} right behind STARTTLS', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
