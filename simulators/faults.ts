@@ -17,6 +17,7 @@ export const FAULTS = {
   'evvm-server:plaintext-auth-before-tls': 'LOGIN and AUTHENTICATE PLAIN are accepted before TLS',
   'evvm-server:starttls-injection': 'commands pipelined behind STARTTLS are executed after the handshake',
   'evvm-server:accept-legacy-tls': 'TLS 1.0 and TLS 1.1 handshakes complete on the IMAP ports (STD-07)',
+  'evvm-server:another-users-mailbox': "a login by any identifier opens another mailbox's INBOX, not the one the identifier belongs to",
   // SMTP interworking (IF-2, IF-6, IF-7, IF-8): the EVVM Server's SMTP interfaces, Forwarding Gateway, Non-OMA VM Service
   'evvm-server:fgw-accept-any-peer': 'the EVVM Server accepts a Forwarding Gateway whatever certificate it presents (none, untrusted, expired, another host), in both directions',
   'evvm-server:nonoma-accept-any-peer': 'the EVVM Server accepts a Non-OMA Standard VM Service whatever certificate it presents, in both directions',
@@ -75,6 +76,7 @@ export const FAULTS = {
   'message-storage:any-client-ca': 'client certificates from any CA are accepted',
   'message-storage:accept-unknown-psk': 'an unknown PSK identity is served with the key of a provisioned one',
   'message-storage:accept-legacy-tls': 'TLS 1.0 and TLS 1.1 handshakes complete, PSK-TLS included (STD-07)',
+  'message-storage:another-users-mailbox': "a successful LOGIN or AUTHENTICATE opens another subscriber's INBOX, not the authenticated user's",
   'evvm-server:mss-skip-server-cert-check': "the EVVM Server does not verify the Message Storage Server's certificate",
   'evvm-server:mss-no-client-certificate': 'the EVVM Server presents no client certificate to the Message Storage Server',
   'evvm-server:mss-offer-legacy-tls': 'the EVVM Server offers TLS 1.0 and TLS 1.1 to the Message Storage Server (STD-07)',

@@ -4,11 +4,13 @@ import type { IdentifierKind } from '../harness/topology/accounts';
 import type { Transport } from '../harness/topology/roles';
 import type { CertificateFlaw } from '../simulators/crypto/pki/types';
 import { findCredentials } from '../harness/evidence/credentials';
-import { quote } from '../harness/equipment/test-client';
+import { quote, type LoginAttempt } from '../harness/equipment/test-client';
+import type { MechanismName } from '../simulators/protocol/sasl/types';
 import type { TestAccount } from '../harness/topology/accounts';
 import type { InboxView } from '../simulators/protocol/imap/client/outcome-client';
 import { checkMailbox, type MailboxOwner } from './support/mailbox';
 import { checkInjectionNotExecuted } from './support/starttls';
+import { transportNotDeclared } from './support/declared';
 import { clauseState } from './support/state';
 import { IDENTIFIER_KINDS } from '../harness/topology/accounts';
 
@@ -26,6 +28,40 @@ function checkOwnMailbox(w: EvvmWorld, condition: string, mailbox: string, sessi
 /** The test client's session: the INBOX it opens, when it logged in. */
 async function testClientInbox(w: EvvmWorld): Promise<InboxView> {
   return w.login?.status === 'OK' ? w.testClient!.inbox() : { status: 'closed', messageIds: [] };
+}
+
+/** Implicit TLS when the EVVM Server declares it (STD-04), else STARTTLS: these scenarios need TLS, not a transport. */
+const tlsTransport = (w: EvvmWorld): Transport => (w.profile.capabilities.evvmServer.transports.includes('implicit-tls') ? 'implicit-tls' : 'starttls');
+
+/**
+ * Opens the test client with TLS up on a declared transport. With a valid certificate a failed STARTTLS
+ * upgrade is a failure (a refusal on no connection would pass by accident); with a flawed one it is the answer.
+ */
+async function openTlsSession(w: EvvmWorld, certificate: EvvmWorld['clientCertificate']): Promise<void> {
+  const transport = tlsTransport(w);
+  await w.openTestClient(transport, certificate);
+  if (transport !== 'starttls' || !w.testClient!.client) return;
+  const failed = await w.testClient!.starttls();
+  if (certificate === 'valid') w.check('StarttlsUpgrade', failed === undefined, failed ?? 'TLS established with STARTTLS');
+}
+
+/** Mechanisms that carry a password, in the order the test client prefers them when LOGIN is not declared. */
+const PASSWORD_MECHANISMS: MechanismName[] = ['PLAIN', 'SCRAM-SHA-256', 'CRAM-MD5', 'LOGIN'];
+
+/** LOGIN when the EVVM Server declares it, else a declared SASL mechanism that carries a password. */
+const passwordMethod = (w: EvvmWorld): 'LOGIN' | MechanismName | undefined =>
+  w.profile.capabilities.evvmServer.loginCommand ? 'LOGIN' : PASSWORD_MECHANISMS.find((m) => w.profile.capabilities.evvmServer.sasl.includes(m));
+
+/** Not applicable, decided before connecting, when the EVVM Server declares no way to log in with a password. */
+function noPasswordMethod(w: EvvmWorld): 'skipped' | undefined {
+  if (passwordMethod(w)) return undefined;
+  return w.notApplicable('the EVVM Server declares neither the LOGIN command nor a SASL mechanism that carries a password (capabilities.evvmServer)');
+}
+
+/** Logs the test client in with a password by the declared method: a refusal of an undeclared one would prove nothing. */
+function passwordLogin(w: EvvmWorld, identifier: string, password: string): Promise<LoginAttempt> {
+  const method = passwordMethod(w)!;
+  return method === 'LOGIN' ? w.testClient!.login(identifier, password) : w.testClient!.authenticate(method, { authcid: identifier, password });
 }
 
 const loginShown = (w: EvvmWorld): string => `authentication ${w.login?.status ?? 'not tried'} "${w.login?.text ?? ''}"`;
@@ -64,11 +100,13 @@ Given('the EVVM Server declares the mailbox namespace of identifiers', function 
 // --- the EVVM Client (imapflow) ---
 
 When('the EVVM Client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  this.retrieval = await this.retrieveFromEvvmServer('implicit-tls', this.identifier(kind, mailbox), this.account(owner).password);
+  this.retrieval = await this.retrieveFromEvvmServer(tlsTransport(this), this.identifier(kind, mailbox), this.account(owner).password);
 });
 
 When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+  if (transportNotDeclared(this, 'evvmServer', transport)) return 'skipped';
   this.retrieval = await this.retrieveFromEvvmServer(transport, this.identifier('MSISDN', mailbox), this.account(mailbox).password);
+  return undefined;
 });
 
 When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
@@ -109,11 +147,15 @@ Given('a rogue IMAP server presents a certificate that is {serverFlaw}', async f
 });
 
 Given('a man in the middle strips STARTTLS between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   this.adversary = await this.topology.starttlsStripper(true);
+  return undefined;
 });
 
 Given('a man in the middle strips STARTTLS but passes LOGINDISABLED between the EVVM Client and the EVVM Server', async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   this.adversary = await this.topology.starttlsStripper(false);
+  return undefined;
 });
 
 Then(/^no credential (?:reached the rogue server|crossed the man in the middle)$/, async function (this: EvvmWorld) {
@@ -132,77 +174,93 @@ Then('no LOGIN command crossed the man in the middle', async function (this: Evv
 // --- test clients (harness equipment) ---
 
 When('a test client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 /** One session per identifier of a mailbox: what each login showed, and the INBOX it opened. */
 const identifierSessions = (w: EvvmWorld) => clauseState(w, 'authentication', () => [] as Array<{ identifier: string; how: string; loggedIn: boolean; view: InboxView }>);
 
 When('a test client logs in by each identifier of {string} with the password of {string}', async function (this: EvvmWorld, mailbox: string, owner: string) {
+  if (noPasswordMethod(this)) return 'skipped';
   for (const kind of IDENTIFIER_KINDS) {
     const identifier = this.identifier(kind, mailbox);
-    await this.openTestClient('implicit-tls', 'valid');
-    this.login = await this.testClient!.login(identifier, this.account(owner).password);
+    await openTlsSession(this, 'valid');
+    this.login = await passwordLogin(this, identifier, this.account(owner).password);
     identifierSessions(this).push({ identifier, how: `logged in as ${identifier}: ${loginShown(this)}`, loggedIn: this.login.status === 'OK', view: await testClientInbox(this) });
   }
+  return undefined;
 });
 
 When('a test client logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  return undefined;
 });
 
 When('a test client logs in as the unassociated identifier {string} with the password of {string}', async function (this: EvvmWorld, identifier: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  this.login = await this.testClient!.login(identifier, this.account(owner).password);
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  this.login = await passwordLogin(this, identifier, this.account(owner).password);
+  return undefined;
 });
 
 When('a test client authenticates with SASL {mechanism} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, mechanism: 'PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate(mechanism, { authcid: this.identifier(kind, mailbox), password: this.account(owner).password });
 });
 
 When('a test client authenticates with SASL PLAIN as the {identifierKind} of {string} acting as the {identifierKind} of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, asKind: IdentifierKind, asMailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate('PLAIN', { authcid: this.identifier(kind, mailbox), password: this.account(mailbox).password, authzid: this.identifier(asKind, asMailbox) });
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 When('a test client presents a valid client certificate and logs in as the {identifierKind} of {string} with a wrong password', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password + 'x');
+  return undefined;
 });
 
 When('a test client presents a client certificate that is {clientFlaw} and logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, cert: EvvmWorld['clientCertificate'], kind: IdentifierKind, mailbox: string, owner: string) {
-  await this.openTestClient('implicit-tls', cert);
-  this.login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(owner).password);
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, cert);
+  this.login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+  return undefined;
 });
 
 When('a test client presents a valid client certificate and authenticates with SASL EXTERNAL', async function (this: EvvmWorld) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticate('EXTERNAL', { authcid: '' });
 });
 
 When('a test client presents a valid client certificate and authenticates with the SASL mechanism {string}', async function (this: EvvmWorld, mechanism: string) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = await this.testClient!.authenticateOther(mechanism);
 });
 
 Given('a test client presenting the EVVM Client certificate has logged in as the {identifierKind} of {string} and logged out', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
-  await this.openTestClient('implicit-tls', 'valid');
-  const login = await this.testClient!.login(this.identifier(kind, mailbox), this.account(mailbox).password);
+  if (noPasswordMethod(this)) return 'skipped';
+  await openTlsSession(this, 'valid');
+  const login = await passwordLogin(this, this.identifier(kind, mailbox), this.account(mailbox).password);
   this.check('LoginBeforeLogout', login.status === 'OK', `login answered ${login.status} ${login.text}`);
   await this.testClient!.logout();
   this.testClient!.close();
+  return undefined;
 });
 
 When('it connects again with the same certificate and no credentials', async function (this: EvvmWorld) {
-  await this.openTestClient('implicit-tls', 'valid');
+  await openTlsSession(this, 'valid');
   this.login = { status: 'none', text: 'no credentials sent' };
 });
 
@@ -275,8 +333,10 @@ Then('the EVVM Server recorded why it refused the client certificate', async fun
 // --- STARTTLS and LOGINDISABLED (STD-02, STD-03) ---
 
 When("a test client connects to the EVVM Server's STARTTLS port", async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'evvmServer', 'starttls')) return 'skipped';
   await this.openTestClient('starttls', 'valid');
   this.capabilitiesBeforeTls = await this.testClient!.capabilities();
+  return undefined;
 });
 
 When('the test client upgrades with STARTTLS', async function (this: EvvmWorld) {
@@ -290,8 +350,11 @@ Then('the capabilities before TLS include {string} and {string}', function (this
 });
 
 Then('the capabilities after TLS do not include {string}', async function (this: EvvmWorld, cap: string) {
+  // a server without LOGIN keeps LOGINDISABLED after TLS, rightly (RFC 9051 §7.2.2)
+  if (cap === 'LOGINDISABLED' && !this.profile.capabilities.evvmServer.loginCommand) return this.notApplicable('the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand): LOGINDISABLED stays after TLS');
   const caps = await this.testClient!.capabilities();
   this.check('CapabilitiesAfterTls', caps.length > 0 && !caps.includes(cap), `CAPABILITY after TLS: ${caps.join(' ')}`);
+  return undefined;
 });
 
 Then('the test client can log in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
@@ -300,10 +363,12 @@ Then('the test client can log in as the {identifierKind} of {string} with the pa
 });
 
 When('the test client authenticates by {authMethod} as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, method: 'LOGIN' | 'AUTHENTICATE PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
-  // LOGIN and AUTHENTICATE PLAIN are base IMAP (RFC 3501, RFC 9051): judged without a declaration
+  // AUTHENTICATE PLAIN is base IMAP (RFC 3501 §6.1.1, RFC 9051): judged without a declaration; LOGIN may be disabled
+  if (method === 'LOGIN' && !this.profile.capabilities.evvmServer.loginCommand) return this.notApplicable('the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand)');
   const id = this.identifier(kind, mailbox);
   const password = this.account(owner).password;
   this.login = method === 'LOGIN' ? await this.testClient!.login(id, password) : await this.testClient!.authenticate('PLAIN', { authcid: id, password });
+  return undefined;
 });
 
 When('the test client pipelines a LOGIN as the {identifierKind} of {string} right behind STARTTLS', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {

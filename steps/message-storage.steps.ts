@@ -11,6 +11,7 @@ import type { MessageStorageRole, MssAccount, RogueMessageStorage } from '../har
 import type { StoreResult } from '../simulators/evvm-server/message-storage-client';
 import { checkMailbox, type MailboxOwner } from './support/mailbox';
 import { checkInjectionNotExecuted } from './support/starttls';
+import { transportNotDeclared } from './support/declared';
 
 // Steps of features/message-storage (CPM-MS-AUTH-01..06, STD-02/03 on the Message Storage Server) and of
 // EVVM-AUTH-05: the harness plays the CPM client and the EVVM Server; the Message Storage Server is the
@@ -216,7 +217,7 @@ When('a CPM client authenticates to the Message Storage Server with the unsuppor
 });
 
 When('a CPM client logs in to the Message Storage Server over {transport} as {string}', async function (this: EvvmWorld, transport: Transport, name: string) {
-  if (!caps(this).transports.includes(transport)) return this.notApplicable(`the Message Storage Server does not declare ${transport}`);
+  if (transportNotDeclared(this, 'messageStorage', transport)) return 'skipped';
   const account = (await mss(this)).account(name);
   const client = await connect(this, { transport });
   state(this).owner = name;
@@ -270,14 +271,16 @@ When('a CPM client presenting a client certificate that is {clientFlaw} logs in 
 });
 
 When('a CPM client connects to the Message Storage Server over {transport}', async function (this: EvvmWorld, transport: Transport) {
-  if (!caps(this).transports.includes(transport)) return this.notApplicable(`the Message Storage Server does not declare ${transport}`);
+  if (transportNotDeclared(this, 'messageStorage', transport)) return 'skipped';
   await connect(this, { transport });
   return undefined;
 });
 
 When("a CPM client connects to the Message Storage Server's STARTTLS port", async function (this: EvvmWorld) {
+  if (transportNotDeclared(this, 'messageStorage', 'starttls')) return 'skipped';
   const client = await connect(this, { transport: 'starttls', clear: true });
   state(this).capabilitiesBeforeTls = await client.capabilities();
+  return undefined;
 });
 
 When('the CPM client upgrades with STARTTLS', async function (this: EvvmWorld) {

@@ -91,7 +91,9 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   }
 
   private success(session: SessionInfo, mb: Mailbox, identity: string): ImapUser {
-    const user: ImapUser = { account: mb.key, identity };
+    // FAULT evvm-server:another-users-mailbox (EVVM-AUTH-01): the session lands in another mailbox than its identifier's.
+    const opened = this.faults.has('evvm-server:another-users-mailbox') ? (this.directory.all().find((other) => other !== mb) ?? mb) : mb;
+    const user: ImapUser = { account: opened.key, identity };
     const cert = session.tls?.peerCertificate;
     // FAULT login-survives-logout: remember the certificate so that later connections are PREAUTH.
     if (cert && this.faults.has('evvm-server:login-survives-logout')) this.remembered.set(cert.fingerprint256, user);

@@ -86,6 +86,14 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     return 'invalid-credentials';
   }
 
+  /** The subscriber whose mailbox a session authenticated as `s` opens. */
+  private mailboxOf(s: Subscriber): Subscriber {
+    // FAULT message-storage:another-users-mailbox (CPM-MS-AUTH-02): the session lands in another subscriber's mailbox
+    // (every positive login of CPM-MS-AUTH-01..06 shows it).
+    if (!this.faults.has('message-storage:another-users-mailbox')) return s;
+    return this.subscribers.all().find((other) => other !== s) ?? s;
+  }
+
   // ---- ImapBackend ----
 
   capabilities(session: SessionInfo, base: readonly string[]): string[] {
@@ -125,7 +133,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     if (this.checkPassword(username, password, 'LOGIN') !== 'ok') return fail(FAILED, 'AUTHENTICATIONFAILED');
     const s = this.subscriber(username)!;
     this.record(session, { method: 'LOGIN', identity: s.username, outcome: 'success', text: 'LOGIN completed' });
-    return { ok: true, user: { account: s.key, identity: s.username } };
+    return { ok: true, user: { account: this.mailboxOf(s).key, identity: s.username } };
   }
 
   startAuthentication(session: SessionInfo, mechanism: string) {
@@ -164,7 +172,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     const user = step.authzid ? this.subscribers.byUsername(step.authzid) : own;
     if (!user) return fail(own.username, 'not authorized to act as that user', 'AUTHORIZATIONFAILED');
     this.record(session, { method, identity: user.username, outcome: 'success', text: 'AUTHENTICATE completed' });
-    return { ok: true, user: { account: user.key, identity: user.username } };
+    return { ok: true, user: { account: this.mailboxOf(user).key, identity: user.username } };
   }
 
   folder(_session: SessionInfo, user: ImapUser, name: string): MailFolder | Refusal {
