@@ -18,7 +18,9 @@ export function slice(names: readonly string[]): void {
       assert.equal(r.crashes, 0, `${summary(r)}: ${findings}`);
       assert.equal(r.stalls, 0, `${summary(r)}: ${findings}`);
       assert.equal(r.stderrBytes, 0, `${summary(r)}: ${findings}`);
-      assert.ok(r.rssGrowthMiB < 64, summary(r));
+      // what stays after a collection: RSS here also counts the test process's transient heap peaks,
+      // which `npm run fuzz` keeps small with its own young-generation size
+      assert.ok(r.retainedGrowthMiB < 64, summary(r));
     });
   }
 }
