@@ -19,7 +19,7 @@ const RUN_LABEL = 'org.evvm-conformance.run';
 interface Report {
   summary: { verdict: string };
   run: { topology: string };
-  requirements: Array<{ id: string; verdict: string; scenarios: Array<{ name: string; outcome: string }> }>;
+  requirements: Array<{ id: string; verdict: string; scenarios: Array<{ name: string; uri: string; outcome: string; reason?: string }> }>;
 }
 
 const read = async (dir: string): Promise<Report> => JSON.parse(await readFile(path.join(dir, 'conformance.json'), 'utf8')) as Report;
@@ -44,10 +44,16 @@ test('every requirement gets the same verdict in containers as embedded; nothing
   t.diagnostic(`wall time: containers ${(containersMs / 1000).toFixed(1)} s, embedded ${(embeddedMs / 1000).toFixed(1)} s, ratio ${(containersMs / embeddedMs).toFixed(2)}`);
   const [embedded, containers] = [await read(embeddedOut), await read(out)];
   assert.equal(containers.run.topology, 'containers');
+  // STD-07's client-side scenarios need a one-version stand-in the containers' network cannot reach: the
+  // containers run says so per scenario, and the embedded run judges those clients
+  const embeddedOnly = (s: { uri: string; outcome: string; reason?: string }): boolean =>
+    s.uri.startsWith('features/tls/') && s.outcome === 'not-applicable' && /^the containers topology has no single-version stand-in/.test(s.reason ?? '');
+  const skipped = new Set(containers.requirements.flatMap((q) => q.scenarios.filter(embeddedOnly).map((s) => s.name)));
+  assert.ok(skipped.size <= 19, `${skipped.size} scenarios embedded-only`);
   for (const req of embedded.requirements) {
     const other = containers.requirements.find((q) => q.id === req.id)!;
     assert.equal(other.verdict, req.verdict, `${req.id}: embedded ${req.verdict}, containers ${other.verdict}`);
-    const outcomes = (rep: typeof req): string[] => rep.scenarios.map((s) => `${s.name}: ${s.outcome}`).sort();
+    const outcomes = (rep: typeof req): string[] => rep.scenarios.filter((s) => !skipped.has(s.name)).map((s) => `${s.name}: ${s.outcome}`).sort();
     assert.deepEqual(outcomes(other), outcomes(req), req.id);
   }
   // each role's container wrote its log into the evidence
