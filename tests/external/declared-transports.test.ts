@@ -12,9 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { simulate } from '../cli/cli';
-import { Transcript } from '../../harness/evidence/transcript';
-import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
-import { EVVM_SERVER_REQUIREMENTS, runCli } from './helpers';
+import { EVVM_SERVER_REQUIREMENTS, firstMessageId, runCli } from './helpers';
 
 interface Ready {
   endpoints: { imaps: string; imap: string };
@@ -31,19 +29,6 @@ let child: ChildProcess | undefined;
 const env: Record<string, string> = {};
 /** writes a profile for the running simulator that declares only `transport`, naming only that port */
 let declaring: (transport: 'implicit-tls' | 'starttls') => Promise<string>;
-
-/** The Message-ID of the voicemail in a mailbox, as the vendor who provisioned it names it in the profile. */
-async function messageId(port: number, tlsOptions: { ca: string; cert: string; key: string }, user: string, password: string): Promise<string> {
-  const c = await RawImapClient.connect({ host: '127.0.0.1', port, tls: 'implicit', tlsOptions: { ...tlsOptions, servername: 'evvm-server.op.example' }, transcript: new Transcript() });
-  try {
-    await c.login(user, password);
-    await c.select('INBOX');
-    const r = await c.command('FETCH 1 (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])');
-    return /<[^>\s]+>/.exec(r.untagged.join('\n'))![0];
-  } finally {
-    c.close();
-  }
-}
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-implicit-only-'));
@@ -62,7 +47,7 @@ before(async () => {
       identifiers: { MSISDN: a.identifiers[0], 'SIP URI': a.identifiers[1], 'e-mail alias': a.identifiers[2] },
       passwordEnv: `EVVM_${a.name.toUpperCase()}`,
       blocked: a.blocked,
-      ...(a.blocked ? {} : { messageId: await messageId(imaps, { ca: ca!, cert: cert!, key: key! }, a.identifiers[0]!, a.password) }),
+      ...(a.blocked ? {} : { messageId: await firstMessageId(imaps, { ca: ca!, cert: cert!, key: key! }, a.identifiers[0]!, a.password) }),
     });
   }
   declaring = async (transport) => {

@@ -11,9 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { simulate } from '../cli/cli';
-import { Transcript } from '../../harness/evidence/transcript';
-import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
-import { runCli } from './helpers';
+import { firstMessageId, runCli } from './helpers';
 
 interface Ready {
   endpoints: { imaps: string; imap: string };
@@ -25,19 +23,6 @@ let dir: string;
 let child: ChildProcess | undefined;
 let profile: string;
 const env: Record<string, string> = {};
-
-/** The Message-ID of the voicemail in a mailbox: what a vendor names in the profile (it provisioned it). */
-async function messageId(port: number, ca: string, cert: string, key: string, user: string, password: string): Promise<string> {
-  const c = await RawImapClient.connect({ host: '127.0.0.1', port, tls: 'implicit', tlsOptions: { ca, cert, key, servername: 'evvm-server.op.example' }, transcript: new Transcript() });
-  try {
-    await c.login(user, password);
-    await c.select('INBOX');
-    const r = await c.command('FETCH 1 (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])');
-    return /<[^>\s]+>/.exec(r.untagged.join('\n'))![0];
-  } finally {
-    c.close();
-  }
-}
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-server-iut-'));
@@ -55,7 +40,7 @@ before(async () => {
       identifiers: { MSISDN: a.identifiers[0], 'SIP URI': a.identifiers[1], 'e-mail alias': a.identifiers[2] },
       passwordEnv: `EVVM_${a.name.toUpperCase()}`,
       blocked: a.blocked,
-      ...(a.blocked ? {} : { messageId: await messageId(imaps, ca!, cert!, key!, a.identifiers[0]!, a.password) }),
+      ...(a.blocked ? {} : { messageId: await firstMessageId(imaps, { ca: ca!, cert: cert!, key: key! }, a.identifiers[0]!, a.password) }),
     });
   }
   profile = path.join(dir, 'evvm-server.yaml');

@@ -6,6 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { cli, type CliResult } from '../cli/cli';
+import { Transcript } from '../../harness/evidence/transcript';
+import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
 
 export type { CliResult };
 
@@ -116,4 +118,17 @@ export async function readVerdicts(out: string, r: CliResult, requirements: read
     reasons[q.id] = q.reason;
   }
   return { exit: r.code, summary: report.summary.verdict, verdicts, reasons };
+}
+
+/** The Message-ID of the first message in a mailbox of `simulate evvm-server`: what a vendor who provisioned it names in the profile. */
+export async function firstMessageId(port: number, tlsOptions: { ca: string; cert: string; key: string }, user: string, password: string): Promise<string> {
+  const c = await RawImapClient.connect({ host: '127.0.0.1', port, tls: 'implicit', tlsOptions: { ...tlsOptions, servername: 'evvm-server.op.example' }, transcript: new Transcript() });
+  try {
+    await c.login(user, password);
+    await c.select('INBOX');
+    const r = await c.command('FETCH 1 (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])');
+    return /<[^>\s]+>/.exec(r.untagged.join('\n'))![0];
+  } finally {
+    c.close();
+  }
 }
