@@ -51,7 +51,9 @@ export async function startMss(o: { policy?: Partial<MessageStorageServerOptions
         ...('certificate' in c ? (c.certificate ? { certificate: c.certificate } : {}) : { certificate: { chainPem: device.chainPem, keyPem: device.keyPem } }),
         ...(c.psk ? { psk: c.psk } : {}),
         transcript,
-        timeoutMs: 3000,
+        // a hang guard: the server answers in milliseconds, but a loaded CI runner (the Dovecot matrix beside
+        // these tests) once took longer than 3 s for a handshake and LOGIN
+        timeoutMs: c.timeoutMs ?? 15_000,
       }),
   };
 }

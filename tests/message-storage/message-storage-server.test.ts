@@ -156,7 +156,8 @@ describe('Message Storage Server, conformant', () => {
     assert.match(got, /BAD/);
     const c = await mss.client();
     try {
-      assert.equal((await c.login(BOB.username, BOB.password)).status, 'OK');
+      const login = await c.login(BOB.username, BOB.password);
+      assert.equal(login.status, 'OK', login.text);
     } finally {
       c.close();
     }
