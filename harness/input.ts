@@ -69,7 +69,8 @@ export class YamlError extends Error {
 /**
  * Parses YAML as data: the core schema without the optional known tags (no !!binary, !!set, !!omap,
  * !!timestamp; !!js/function was never known), and an unknown tag, which
- * the `yaml` package only warns about and then reads as a string, is an error. Duplicate keys are found
+ * the `yaml` package only warns about and then reads as a string, is an error, and so is a collection or
+ * an alias as a map key (the package would stringify it, warning on stderr). Duplicate keys are found
  * here in one pass: the package's own check compares each key with every earlier one (quadratic).
  * Every problem is in `doc.errors` with its line; the catalogue reads them there, others call parseYaml.
  */
@@ -86,8 +87,13 @@ export function yamlDocument(text: string, options: { lineCounter?: LineCounter 
     Map(_, map) {
       const seen = new Set<unknown>();
       for (const { key } of map.items) {
-        const id = isScalar(key) ? key.value : key;
-        if (seen.has(id)) problem([(key as Node).range?.[0] ?? 0, (key as Node).range?.[1] ?? 0], 'DUPLICATE_KEY', `Map keys must be unique: ${String(id)}`);
+        // a mapping or sequence as a key has no place in data (the package would stringify it, with a warning on stderr)
+        if (!isScalar(key)) {
+          problem([(key as Node | null)?.range?.[0] ?? 0, (key as Node | null)?.range?.[1] ?? 0], 'NON_STRING_KEY', 'a map key must be a plain value, not a collection or an alias');
+          continue;
+        }
+        const id = key.value;
+        if (seen.has(id)) problem([key.range?.[0] ?? 0, key.range?.[1] ?? 0], 'DUPLICATE_KEY', `Map keys must be unique: ${String(id)}`);
         seen.add(id);
       }
     },

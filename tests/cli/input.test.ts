@@ -85,6 +85,12 @@ describe('profiles with many keys', () => {
   it('a duplicate key is one line with its position', () => {
     assert.throws(() => parseProfile('name: a\nname: b\n', 'p.yaml'), oneLine(/^p\.yaml: not valid YAML \(Map keys must be unique: name at line 2, column 1\)$/));
   });
+
+  it('a collection as a map key is one line, not a warning on stderr (fuzz seed 129948521)', () => {
+    for (const text of ['name: a\n? { transports: [implicit-tls, starttls] }\n: x\n', 'name: a\n[a, b]: 1\n']) {
+      assert.throws(() => parseProfile(text, 'p.yaml'), oneLine(/^p\.yaml: not valid YAML \(a map key must be a plain value, not a collection or an alias/));
+    }
+  });
 });
 
 describe('YAML tags', () => {
