@@ -21,7 +21,7 @@ const PARTIES: Record<string, Party> = {
 defineParameterType({ name: 'party', regexp: /Forwarding Gateway|Non-OMA VM Service|peer EVVM Server|EVVM Server/, transformer: (s: string): Party => PARTIES[s]! });
 
 const PEER_CERTS: Record<string, PeerCertificate> = {
-  'valid but issued to another host': 'another-host',
+  'issued for another host': 'another-host',
   missing: 'missing',
   'issued by an untrusted CA': 'untrusted-ca',
   expired: 'expired',
@@ -29,7 +29,7 @@ const PEER_CERTS: Record<string, PeerCertificate> = {
 };
 defineParameterType({ name: 'peerCertificate', regexp: new RegExp(Object.keys(PEER_CERTS).join('|')), transformer: (s: string) => PEER_CERTS[s]! });
 
-const SERVER_FLAWS: Record<string, ServerCertificateFlaw> = { 'valid but issued to another host': 'another-host', 'issued by an untrusted CA': 'untrusted-ca', expired: 'expired' };
+const SERVER_FLAWS: Record<string, ServerCertificateFlaw> = { 'issued for another host': 'another-host', 'issued by an untrusted CA': 'untrusted-ca', expired: 'expired' };
 defineParameterType({ name: 'impostorFlaw', regexp: new RegExp(Object.keys(SERVER_FLAWS).join('|')), transformer: (s: string) => SERVER_FLAWS[s]! });
 
 interface Sent {

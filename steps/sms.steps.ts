@@ -8,7 +8,7 @@ import type { ClientVvmState } from '../simulators/evvm-client/sms/vvm-sms-clien
 import { CREDENTIAL_FIELDS } from '../simulators/protocol/vvm-sms/fields';
 import { notificationKeys, splitNotification } from '../simulators/protocol/vvm-sms/parse';
 import { redactVvmSecrets } from '../simulators/protocol/vvm-sms/encode';
-import { registerSecret } from '../harness/evidence/secrets';
+import { registerSecret } from '../evidence/secrets';
 
 // Steps of features/sms-notification (EVVM-SMS-C01..C09, candidates): thin glue in the spec's words;
 // the roles of harness/topology/embedded/sms.ts do the work, and every When waits for the SMS path to

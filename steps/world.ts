@@ -1,5 +1,5 @@
 import { World, type IWorldOptions, setWorldConstructor } from '@cucumber/cucumber';
-import { Transcript } from '../harness/evidence/transcript';
+import { Transcript } from '../evidence/transcript';
 import { Conditions } from '../harness/evidence/checks';
 import type { Topology } from '../harness/topology/roles';
 import type { Profile } from '../harness/profile/profile';

@@ -41,7 +41,7 @@ Feature: EVVM-AUTH-06 Mutual authentication between the EVVM Server and the EVVM
       | flaw                             |
       | issued by an untrusted CA        |
       | expired                          |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: The EVVM Server takes no forwarding result from a gateway whose certificate is <flaw>
@@ -56,7 +56,7 @@ Feature: EVVM-AUTH-06 Mutual authentication between the EVVM Server and the EVVM
       | issued by an untrusted CA        |
       | expired                          |
       | revoked                          |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: The Forwarding Gateway takes no voicemail from a sender whose certificate is <flaw>
@@ -69,4 +69,4 @@ Feature: EVVM-AUTH-06 Mutual authentication between the EVVM Server and the EVVM
       | missing                          |
       | issued by an untrusted CA        |
       | expired                          |
-      | valid but issued to another host |
+      | issued for another host          |

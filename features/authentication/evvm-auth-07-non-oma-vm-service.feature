@@ -40,7 +40,7 @@ Feature: EVVM-AUTH-07 Mutual authentication between the EVVM Server and the EVVM
       | flaw                             |
       | issued by an untrusted CA        |
       | expired                          |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: A Non-OMA VM Service whose certificate is <flaw> cannot deliver into a mailbox
@@ -55,7 +55,7 @@ Feature: EVVM-AUTH-07 Mutual authentication between the EVVM Server and the EVVM
       | issued by an untrusted CA        |
       | expired                          |
       | revoked                          |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: The Non-OMA VM Service takes no voicemail from a sender whose certificate is <flaw>
@@ -67,7 +67,7 @@ Feature: EVVM-AUTH-07 Mutual authentication between the EVVM Server and the EVVM
       | flaw                             |
       | missing                          |
       | issued by an untrusted CA        |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: The Non-OMA VM Service delivers nothing to an impostor EVVM Server whose certificate is <flaw>
@@ -80,4 +80,4 @@ Feature: EVVM-AUTH-07 Mutual authentication between the EVVM Server and the EVVM
     Examples:
       | flaw                             |
       | issued by an untrusted CA        |
-      | valid but issued to another host |
+      | issued for another host          |

@@ -41,7 +41,7 @@ Feature: EVVM-AUTH-08 Mutual authentication between EVVM Servers
       | flaw                             |
       | issued by an untrusted CA        |
       | expired                          |
-      | valid but issued to another host |
+      | issued for another host          |
 
   @negative
   Scenario Outline: A peer EVVM Server whose certificate is <flaw> cannot deliver into a mailbox
@@ -56,4 +56,4 @@ Feature: EVVM-AUTH-08 Mutual authentication between EVVM Servers
       | issued by an untrusted CA        |
       | expired                          |
       | revoked                          |
-      | valid but issued to another host |
+      | issued for another host          |

@@ -1,5 +1,5 @@
 import type { Envelope, Pickle, TestStepResult } from '@cucumber/messages';
-import type { TranscriptEntry } from '../evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type { CheckRecord, Polarity, ScenarioOutcome, ScenarioResult, StepResult } from '../report/model';
 import { isRequirementId } from '../catalogue';
 import { MEDIA } from './outcomes';

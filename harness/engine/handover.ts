@@ -16,7 +16,7 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import { exportPki, importPki, type PkiTransfer } from '../../simulators/crypto/pki/transfer';
 import { smimePkiFor } from '../../simulators/crypto/pki/smime';
 import type { TestAccount } from '../topology/accounts';
-import { registerSecret, runSecrets } from '../evidence/secrets';
+import { registerSecret, runSecrets } from '../../evidence/secrets';
 import { HarnessError } from './outcomes';
 
 export const HANDOVER_ENV = 'EVVM_RUN_HANDOVER';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls, { type SecureVersion } from 'node:tls';
-import type { TranscriptSink } from '../evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import { onlyVersion } from '../../simulators/crypto/tls-versions';
 import type { TlsApplication } from './tls-version-probe';
 

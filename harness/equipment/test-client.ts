@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { TranscriptSink } from '../evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { Endpoint, Transport } from '../topology/roles';
 import { OutcomeImapClient, reason, type Attempt } from '../../simulators/protocol/imap/client/outcome-client';
 

@@ -1,5 +1,5 @@
 import type { CheckRecord } from '../report/model';
-import type { TranscriptSink } from './transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import { CheckFailure } from '../engine/outcomes';
 
 /**

@@ -7,7 +7,7 @@
  * page's own script and style (by hash) is a second fence, should an escaping bug ever slip through.
  */
 import { createHash } from 'node:crypto';
-import type { TranscriptEntry } from '../evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type { RequirementResult, RequirementVerdict, RunReport, ScenarioResult } from './model';
 import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, countPolarity, formatDuration, formatSource, notApplicableRun } from './format';

@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from '../evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type { Strength, RequirementSource } from '../catalogue/types';
 
 /** Per requirement, rolled up from its scenarios (design.md "Verdicts"). */

@@ -6,7 +6,7 @@
  * so a `recv` is drawn only when no matching `send` exists: that is the case when the other end is an
  * external IUT, whose messages the harness only sees arriving.
  */
-import type { TranscriptEntry } from '../evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import { escapeAttr, escapeText, truncate, visible } from './escape';
 
 const COL = 190;

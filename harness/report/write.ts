@@ -11,7 +11,7 @@
  * the report then looks damaged, which is the right failure for a secret that weak.
  */
 import { readFile } from 'node:fs/promises';
-import { REDACTED } from '../evidence/transcript';
+import { REDACTED } from '../../evidence/transcript';
 import type { RunReport } from './model';
 import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, plainCopy } from './format';

@@ -1,4 +1,4 @@
-import type { TranscriptSink } from '../evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
 import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types';

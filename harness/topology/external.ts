@@ -7,7 +7,7 @@
  * reported not applicable.
  */
 import net from 'node:net';
-import type { Transcript } from '../evidence/transcript';
+import type { Transcript } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
 import type { Iut, IutAccount, Pem } from '../profile/sections/iut';
 import type { TestPki, CertificateFlaw } from '../../simulators/crypto/pki/types';

@@ -1,4 +1,4 @@
-import type { TranscriptSink } from '../evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { TestAccount } from './accounts';

@@ -1,5 +1,5 @@
 /** How `simulate` and the embedded topology read an IMAP server role's options from a profile. */
-import type { TranscriptSink } from '../evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { ImapServerPolicy } from '../../simulators/protocol/imap/server/role-backend';

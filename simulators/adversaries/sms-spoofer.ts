@@ -7,7 +7,7 @@
  *  - over the air, as a fake base station: the SMS reaches the handset without any SMSC, with any
  *    originator and bearer; only the EVVM Client's own checks remain (EVVM-SMS-C01..C06).
  */
-import { nullSink, type TranscriptSink } from '../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../evidence/transcript';
 import { NPI, TON } from '../protocol/smpp/constants';
 import type { Esme, SubmitOutcome } from '../protocol/smpp/esme';
 import { redactVvmSecrets } from '../protocol/vvm-sms/encode';

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import type { TranscriptSink } from '../../harness/evidence/transcript';
-import { nullSink } from '../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
+import { nullSink } from '../../evidence/transcript';
 
 export interface StripperOptions {
   /** the genuine server's plain (STARTTLS) port */

@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { ConnectionOptions } from 'node:tls';
-import type { TranscriptSink } from '../../harness/evidence/transcript';
-import { nullSink } from '../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
+import { nullSink } from '../../evidence/transcript';
 import { RawImapClient } from '../protocol/imap/client/raw-client';
 import { tlsVersionFloor } from '../crypto/tls-versions';
 

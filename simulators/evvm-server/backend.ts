@@ -3,7 +3,7 @@
  * refusal texts (VVM-01), TLS-before-authentication (STD-02/03), client certificates (EVVM-AUTH-04).
  * Every fault switch is checked here, next to the rule it breaks.
  */
-import type { TranscriptSink } from '../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
 import { mailboxName } from '../protocol/imap/server/commands/types';

@@ -5,7 +5,7 @@
  * the service provider requires TLS, LOGINDISABLED and no password-exposing authentication before it
  * (RFC 2595 §3.2, RFC 9051 §6.2.2: STD-02/03). Every fault switch is checked here, next to its rule.
  */
-import type { TranscriptSink } from '../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import type { AuthResult, Greeting, ImapBackend, ImapUser, Refusal, SessionInfo } from '../protocol/imap/server/backend';
 import type { MailFolder } from '../protocol/imap/server/mailstore';
 import { ImapRoleBackend, judgeTlsClient, pskAuthenticated, refuse, validClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from '../protocol/imap/server/role-backend';

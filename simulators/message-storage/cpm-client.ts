@@ -5,7 +5,7 @@
  * an unreachable server, which proves nothing.
  */
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
-import type { TranscriptSink } from '../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../evidence/transcript';
 import { NetworkError, TimeoutError } from '../protocol/imap/client/errors';
 import { OutcomeImapClient, reason } from '../protocol/imap/client/outcome-client';
 import { PSK_CIPHERS } from '../protocol/imap/server/server';

@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { nullSink, type Transcript, type TranscriptSink } from '../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../evidence/transcript';
 import { isKnownFault } from '../faults';
 import type { Activity } from '../protocol/smpp/activity';
 import { SmppConnection } from '../protocol/smpp/connection';
@@ -56,10 +56,6 @@ export interface SmscOptions {
 }
 
 export const SMSC_FAULT_PREFIX = 'smsc:';
-
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
-}
 
 export class Smsc {
   readonly actor: string;
@@ -128,7 +124,7 @@ export class Smsc {
 
   addAccount(spec: SmscAccountSpec): void {
     this.accounts.add(spec);
-    if (hasSecret(this.transcript)) this.transcript.secret(spec.password);
+    this.transcript.secret(spec.password);
   }
 
   setFault(name: string, on: boolean): void {

@@ -3,7 +3,7 @@ import { EvvmWorld } from '../world';
 import { EmbeddedTopology } from '../../harness/topology/embedded';
 import { ExternalTopology } from '../../harness/topology/external';
 import { ContainersTopology, fleetLink } from '../../harness/topology/containers/topology';
-import { runSecrets } from '../../harness/evidence/secrets';
+import { runSecrets } from '../../evidence/secrets';
 import { loadIut } from '../../harness/profile/sections/iut';
 import { classifyFailure, MEDIA, type Outcome } from '../../harness/engine/outcomes';
 import { iutNotReached, notApplicableBeforeRun } from '../../harness/engine/applicability';

@@ -3,7 +3,7 @@ import { sharedTestPki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { demoAccounts, type TestAccount } from '../../harness/topology/accounts';
 import { loadProfile, type Profile } from '../../harness/profile/profile';
-import { registerSecret } from '../../harness/evidence/secrets';
+import { registerSecret } from '../../evidence/secrets';
 import { handedOverAccounts, handedOverPki } from '../../harness/engine/handover';
 
 /**

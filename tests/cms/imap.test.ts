@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { sharedTestPki, type TestPki } from '../../simulators/crypto/pki';
 import { smimePkiFor, type SmimePki } from '../../simulators/crypto/pki/smime';
 import { EvvmServer } from '../../simulators/evvm-server';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { DrivenHost, POOL_PORTS } from '../../harness/simulate/driven';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { loadProfile, type Profile } from '../../harness/profile/profile';
 import { demoAccounts, type TestAccount } from '../../harness/topology/accounts';
 import type { ContainerRole, FleetInfo } from '../../harness/topology/containers/names';

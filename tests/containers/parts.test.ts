@@ -9,7 +9,7 @@ import { Tunnel } from '../../harness/topology/containers/tunnel';
 import { ControlClient } from '../../harness/topology/containers/control-client';
 import { ControlServer } from '../../harness/control/control-server';
 import { DrivenHost } from '../../harness/simulate/driven';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { loadProfile } from '../../harness/profile/profile';
 import { freePorts } from './free-ports';

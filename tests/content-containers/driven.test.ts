@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspectProtection } from '../../simulators/crypto/cms';
 import type { StoreAttack } from '../../simulators/evvm-server/content';
-import type { TranscriptEntry } from '../../harness/evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type { ContentRetrieval, LeftVoicemail } from '../../harness/topology/embedded/content';
 import { InProcessFleet } from '../containers/in-process-fleet';
 

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { cli, type CliResult } from '../cli/cli';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
 
 export type { CliResult };

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { parseProfile, ProfileError } from '../../harness/profile/profile';
 import { loadIut } from '../../harness/profile/sections/iut';
-import { runSecrets } from '../../harness/evidence/secrets';
+import { runSecrets } from '../../evidence/secrets';
 import { projectRoot } from '../../harness/paths';
 import { runCli } from './helpers';
 

@@ -10,7 +10,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simulate } from '../cli/cli';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { CpmClient } from '../../simulators/message-storage/cpm-client';
 import { MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type IutProfileSpec } from './helpers';
 

@@ -4,7 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { sharedTestPki, type TestPki } from '../../simulators/crypto/pki';
 import { EvvmServer } from '../../simulators/evvm-server';
 import { RawImapClient, TlsError, type RawImapClientOptions } from '../../simulators/protocol/imap/client';

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { sharedTestPki, type TestPki } from '../../simulators/crypto/pki';
 import { SaslClientError } from '../../simulators/protocol/sasl/client';
 import {

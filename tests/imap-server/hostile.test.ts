@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { ImapServer, SimpleBackend } from '../../simulators/protocol/imap/server';
 import { FOLDER_QUOTA } from '../../simulators/protocol/imap/server/mailstore';
 import { ALICE, startServer } from './helpers/fixtures';
@@ -176,7 +176,7 @@ describe('IMAP connections are bounded', () => {
     let fetches = 0;
     const backend = new SimpleBackend({ accounts: [{ username: 'u', password: 'p' }], requireTls: false });
     backend.inbox('u')!.append(Buffer.from(`Subject: big\r\n\r\n${'z'.repeat(1024 * 1024)}\r\n`));
-    const { server, port } = await plainServer({ backend, transcript: { record: (e) => void (e.dir === 'recv' && /FETCH/.test(e.text) && fetches++) } });
+    const { server, port } = await plainServer({ backend, transcript: { record: (e) => void (e.dir === "recv" && /FETCH/.test(e.text) && fetches++), secret: () => undefined } });
     const c = await RawImap.plain(port);
     await c.line();
     await c.command('a', 'LOGIN u p');

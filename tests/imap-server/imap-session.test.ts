@@ -1,7 +1,7 @@
 /** The IMAP core on real sockets: malformed input, states, AUTHENTICATE framing, STARTTLS, redaction. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TranscriptEntry, TranscriptSink } from '../../harness/evidence/transcript';
+import type { TranscriptEntry, TranscriptSink } from '../../evidence/transcript';
 import { ImapServer, SimpleBackend } from '../../simulators/protocol/imap/server';
 import { RawImap } from './helpers/raw-client';
 import { ALICE, b64, startServer } from './helpers/fixtures';
@@ -101,7 +101,7 @@ describe('IMAP core: an exception in a handler becomes BAD internal error', () =
       }
     }
     const entries: TranscriptEntry[] = [];
-    const sink: TranscriptSink = { record: (e) => entries.push({ ...e, t: 0, seq: entries.length }) };
+    const sink: TranscriptSink = { record: (e) => entries.push({ ...e, t: 0, seq: entries.length }), secret: () => undefined };
     const server = new ImapServer({
       actor: 'Test IMAP Server',
       listen: { plain: true },

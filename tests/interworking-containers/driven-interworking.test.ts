@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SIGNATURE_INVALID_FLAG } from '../../simulators/evvm-server/interworking';
-import type { Transcript } from '../../harness/evidence/transcript';
+import type { Transcript } from '../../evidence/transcript';
 import type { TestAccount } from '../../harness/topology/accounts';
 import type { ContainerRole } from '../../harness/topology/containers/names';
 import { fleetLink, type ContainersTopology } from '../../harness/topology/containers/topology';

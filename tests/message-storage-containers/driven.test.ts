@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TranscriptEntry } from '../../harness/evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type { ContainerRole } from '../../harness/topology/containers/names';
 import { mssCredentials } from '../../harness/topology/embedded/message-storage';
 import { CpmClient } from '../../simulators/message-storage/cpm-client';

@@ -1,5 +1,5 @@
 /** A Message Storage Server on 127.0.0.1:0 with the project's test PKI, two users, and a transcript. */
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { MessageStorageServer, type MessageStorageServerOptions } from '../../simulators/message-storage';

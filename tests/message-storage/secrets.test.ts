@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runSuite } from '../../harness/engine/run';
 import { writeReports } from '../../harness/report';
-import { runSecrets } from '../../harness/evidence/secrets';
+import { runSecrets } from '../../evidence/secrets';
 import { runAccounts } from '../../steps/support/run-context';
 import { mssCredentials } from '../../harness/topology/embedded/message-storage';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findCredentials } from '../../harness/evidence/credentials';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { MessageStorageLink, messageIdOf, type StorageTarget } from '../../simulators/evvm-server/message-storage-client';
 import { ImapServer } from '../../simulators/protocol/imap/server/server';
 import { SimpleBackend } from '../../simulators/protocol/imap/server/simple-backend';

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TranscriptEntry } from '../../harness/evidence/transcript';
+import type { TranscriptEntry } from '../../evidence/transcript';
 import type {
   RequirementResult,
   RequirementVerdict,

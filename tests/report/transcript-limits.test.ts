@@ -1,7 +1,7 @@
 /** The transcript keeps a bounded number of entries and characters, and says what it did not keep (issue 12, item 11). */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { REDACTED, Transcript } from '../../harness/evidence/transcript';
+import { REDACTED, Transcript } from '../../evidence/transcript';
 
 it('keeps at most maxEntries entries and counts the rest in one closing note', () => {
   const t = new Transcript({ maxEntries: 100 });

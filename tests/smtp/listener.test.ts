@@ -8,7 +8,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
 import { sharedTestPki, type TestPki } from '../../simulators/crypto/pki';
-import { Transcript } from '../../harness/evidence/transcript';
+import { Transcript } from '../../evidence/transcript';
 import { deliver, type DeliveryRequest } from '../../simulators/protocol/smtp/client';
 import { SmtpListener, type ReceivedMessage } from '../../simulators/protocol/smtp/server';
 import type { LinkPolicy, SmtpEndpoint, SmtpTransport } from '../../simulators/protocol/smtp/types';

@@ -7,7 +7,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { registerSecret } from '../../evidence/secrets';
+import { registerSecret } from '../../../evidence/secrets';
 import { INPUT_LIMITS, InputFileError, readInputFile } from '../../input';
 import type { Profile } from '../profile';
 

@@ -11,8 +11,8 @@ import { importPki, type PkiTransfer } from '../../../simulators/crypto/pki/tran
 import { Activity } from '../../../simulators/protocol/smpp/activity';
 import { isKnownFault } from '../../../simulators/faults';
 import { ControlError, ControlServer, type Handler } from '../../control/control-server';
-import { Transcript, type TranscriptEntry } from '../../evidence/transcript';
-import { registerSecret } from '../../evidence/secrets';
+import { Transcript, type TranscriptEntry } from '../../../evidence/transcript';
+import { registerSecret } from '../../../evidence/secrets';
 import type { Profile } from '../../profile/profile';
 import type { TestAccount } from '../../topology/accounts';
 import { parseBody } from '../body';

@@ -7,7 +7,6 @@
  * private network; ports in answers are the container's published ones.
  */
 import { z } from 'zod';
-import { registerSecret } from '../../evidence/secrets';
 import { CERTIFICATE_FLAWS } from '../../../simulators/crypto/pki';
 import type { CertificateFlaw } from '../../../simulators/crypto/pki/types';
 import { MessageStorageServer } from '../../../simulators/message-storage/message-storage-server';
@@ -38,14 +37,8 @@ const Target = z.object({
   timeoutMs: z.number().int().positive().optional(),
 });
 
-/** A secret the harness handed over: scrubbed from this process's output and from the scenario's transcript. */
-function keep(scope: Scope, value: string | Buffer | undefined): void {
-  registerSecret(value);
-  scope.transcript.secret(value);
-}
-
 function keepAccount(scope: Scope, a: MssAccount): void {
-  for (const s of [a.password, a.tuiPin, a.sip?.password]) keep(scope, s);
+  for (const s of [a.password, a.tuiPin, a.sip?.password]) scope.transcript.secret(s);
 }
 
 /** zod's optional fields as the exact optional properties MssAccount has */
@@ -73,7 +66,7 @@ registerDrivenRoutes('message-storage', (scope) => ({
     const { accounts, psk } = parseBody(Credentials, b);
     const creds = { accounts: accounts.map(mssAccount), psk };
     for (const a of creds.accounts) keepAccount(s, a);
-    keep(s, creds.psk);
+    s.transcript.secret(creds.psk);
     const { server, ports } = await s.once('message-storage', async () => {
       const { pki, profile, accounts: testAccounts } = s.run;
       const server = new MessageStorageServer(messageStorageConfig({ pki, profile, accounts: testAccounts, faults: s.faults, transcript: s.transcript }, creds));
@@ -101,7 +94,7 @@ registerDrivenRoutes('evvm-server', (scope) => {
     'POST /evvm-server-storage/deposit-and-store': async (b) => {
       const s = scope();
       const { name, target } = parseBody(z.object({ name: z.string(), target: Target }), b);
-      keep(s, target.account.password);
+      s.transcript.secret(target.account.password);
       return depositAndStore(await storage(s), s.run.accounts, name, storageTarget(target));
     },
   };
@@ -113,7 +106,7 @@ registerDrivenRoutes('adversaries', (scope) => ({
   'POST /message-storage-rogue/start': async (b) => {
     const { flaw, account } = parseBody(z.object({ flaw: z.enum(CERTIFICATE_FLAWS as [CertificateFlaw, ...CertificateFlaw[]]), account: z.object({ username: z.string(), password: Secret }) }), b);
     const s = scope();
-    keep(s, account.password);
+    s.transcript.secret(account.password);
     const rogue = rogueMessageStorageServer(s.run.pki, flaw, account, s.transcript);
     const ports = await rogue.start();
     s.onEnd(() => rogue.stop());

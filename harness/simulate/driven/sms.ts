@@ -19,7 +19,6 @@ import { CONTAINER_ROLES } from '../../topology/containers/names';
 import { EVVM_SERVER_NAME } from '../../topology/embedded';
 import {
   evvmServerSmsOptions,
-  keepSecret,
   mailboxOf,
   provisionedImap,
   smscOptions,
@@ -68,7 +67,7 @@ registerDrivenRoutes('smsc', (scope) => ({
   'POST /smsc/start': async (b) => {
     const { accounts } = parseBody(z.object({ accounts: z.array(Account) }), b);
     const s = scope();
-    for (const a of accounts) keepSecret(s.transcript, a.password);
+    for (const a of accounts) s.transcript.secret(a.password);
     const { smsc, ports } = await smscs.start(s, async () => {
       const smsc = new Smsc(smscOptions({ pki: s.run.pki, accounts, faults: s.faults, transcript: s.transcript, activity: s.activity }));
       const local = await smsc.start();
@@ -87,7 +86,7 @@ registerDrivenRoutes('smsc', (scope) => ({
   'POST /smsc/account': async (b) => {
     const { account } = parseBody(z.object({ account: Account }), b);
     const s = scope();
-    keepSecret(s.transcript, account.password);
+    s.transcript.secret(account.password);
     (await smscs.of(s)).smsc.addAccount(account);
     return { ok: true };
   },
@@ -108,7 +107,7 @@ registerDrivenRoutes('evvm-server', (scope) => ({
   'POST /evvm-server-sms/start': async (b) => {
     const { smsc, credentials } = parseBody(z.object({ smsc: SmscPorts, credentials: Credentials }), b);
     const s = scope();
-    keepSecret(s.transcript, credentials.password);
+    s.transcript.secret(credentials.password);
     const { sms } = await serverSms.start(s, async () => {
       const { server, ports } = await drivenEvvmServer(s);
       // evvm-server.op.example is this container's alias: the pool port is where devices reach the listener
@@ -225,7 +224,7 @@ registerDrivenRoutes('evvm-client', (scope) => ({
       b,
     );
     const s = scope();
-    keepSecret(s.transcript, credentials.password);
+    s.transcript.secret(credentials.password);
     const devices = await devicesOf(s);
     let d = devices.byName.get(name);
     if (!d) {
@@ -296,7 +295,7 @@ registerDrivenRoutes('adversaries', (scope) => ({
   'POST /sms-spoofer/start': async (b) => {
     const { credentials, smsc } = parseBody(z.object({ credentials: Credentials, smsc: z.object({ port: Port }) }), b);
     const s = scope();
-    keepSecret(s.transcript, credentials.password);
+    s.transcript.secret(credentials.password);
     const spoofer = await spoofers.start(s, async () => {
       const spoofer = new SmsSpoofer({ smsc: { host: s.peer('smsc'), port: smsc.port }, credentials, transcript: s.transcript, activity: s.activity });
       await spoofer.start();

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../../cli/usage';
-import { REDACTED } from '../../evidence/transcript';
+import { REDACTED } from '../../../evidence/transcript';
 import type { Fleet } from './fleet';
 import type { ContainersInfo } from '../../report/model';
 import { closeFleetLink } from './topology';

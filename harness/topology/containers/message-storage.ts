@@ -10,8 +10,6 @@
  * topology) and handed to the container that needs them; the sync parts of the roles are computed from
  * what the containers answered at start and from that harness-side material.
  */
-import { registerSecret } from '../../evidence/secrets';
-import type { TranscriptSink } from '../../evidence/transcript';
 import type { CertificateFlaw } from '../../../simulators/crypto/pki/types';
 import type { StorageTarget, StoreResult } from '../../../simulators/evvm-server/message-storage-client';
 import { registerContainerRole, type ContainersContext } from '../registry';
@@ -28,21 +26,15 @@ import {
 } from '../embedded/message-storage';
 import type { ContainerRole } from './names';
 
-/** A secret the scenario handles: scrubbed from its transcript (the sink is the scenario's Transcript). */
-function keepOut(transcript: TranscriptSink & { secret?(value: string | Buffer | undefined): void }, value: string | Buffer | undefined): void {
-  registerSecret(value);
-  transcript.secret?.(value);
-}
-
 function secrets(ctx: ContainersContext, a: MssAccount): void {
-  for (const s of [a.password, a.tuiPin, a.sip?.password]) keepOut(ctx.transcript, s);
+  for (const s of [a.password, a.tuiPin, a.sip?.password]) ctx.transcript.secret(s);
 }
 
 /** The run's Message Storage credentials, kept out of this scenario's transcript. */
 function credentials(ctx: ContainersContext): MssCredentials {
   const creds = mssCredentials(ctx.accounts);
   for (const a of creds.accounts) secrets(ctx, a);
-  keepOut(ctx.transcript, creds.psk);
+  ctx.transcript.secret(creds.psk);
   return creds;
 }
 

@@ -10,7 +10,7 @@ import { exportPki } from '../../../simulators/crypto/pki/transfer';
 import { smimePkiFor } from '../../../simulators/crypto/pki/smime';
 import type { Retrieval, ServerTarget, ClientAccount } from '../../../simulators/evvm-client/evvm-client';
 import { HarnessError } from '../../engine/outcomes';
-import type { Transcript, TranscriptEntry } from '../../evidence/transcript';
+import type { Transcript, TranscriptEntry } from '../../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
 import { accountNamed, type TestAccount } from '../accounts';
 import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } from '../embedded';

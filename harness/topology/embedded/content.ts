@@ -31,10 +31,10 @@ import { EvvmContentClient, type ContentReport, type OpenedRetrieval, type Voice
 import type { ClientAccount, Retrieval, ServerTarget } from '../../../simulators/evvm-client/evvm-client';
 import type { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
-import type { TranscriptSink } from '../../evidence/transcript';
+import type { TranscriptSink } from '../../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
 import type { Topology } from '../roles';
-import { registerSecret } from '../../evidence/secrets';
+import { registerSecret } from '../../../evidence/secrets';
 import { HarnessError, InconclusiveError } from '../../engine/outcomes';
 import type { TestAccount } from '../accounts';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';

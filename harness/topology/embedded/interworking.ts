@@ -27,8 +27,8 @@ import { vpimEntity, vpimMessage } from '../../../simulators/protocol/smtp/vpim'
 import { reEncode as reEncodeMime } from '../../../simulators/protocol/smtp/re-encode';
 import { clientCaPem } from '../../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
-import type { TranscriptSink } from '../../evidence/transcript';
-import { registerSecret } from '../../evidence/secrets';
+import type { TranscriptSink } from '../../../evidence/transcript';
+import { registerSecret } from '../../../evidence/secrets';
 import type { Profile } from '../../profile/profile';
 import { resolveTrustAnchors } from '../../profile/sections/interworking';
 import type { TestAccount } from '../accounts';

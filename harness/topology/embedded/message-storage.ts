@@ -7,8 +7,8 @@
  * the harness's view of the store and of the rogue, the EVVM Server's storage link) is exported from here.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import type { TranscriptSink } from '../../evidence/transcript';
-import { registerSecret } from '../../evidence/secrets';
+import type { TranscriptSink } from '../../../evidence/transcript';
+import { registerSecret } from '../../../evidence/secrets';
 import type { Profile } from '../../profile/profile';
 import type { TestAccount } from '../accounts';
 import type { CapturingServer, Endpoint, Transport } from '../roles';

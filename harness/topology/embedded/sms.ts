@@ -24,8 +24,7 @@ import { renderShortMessage } from '../../../simulators/protocol/vvm-sms/render'
 import { Smsc, msisdnAddress, shortCodeAddress, type SmscAccountSpec, type SmscObservations, type SmscOptions } from '../../../simulators/smsc';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import { HarnessError } from '../../engine/outcomes';
-import { registerSecret } from '../../evidence/secrets';
-import type { Transcript, TranscriptSink } from '../../evidence/transcript';
+import type { TranscriptSink } from '../../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
 import { voicemailFor, type TestAccount } from '../accounts';
 import type { EvvmServerRole, Topology, Transport } from '../roles';
@@ -150,20 +149,10 @@ export interface SmsCredentials {
 
 type SmsPolicy = Profile['policy']['sms'];
 
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
-}
-
-/** Keeps a secret this process was handed or made out of its evidence. */
-export function keepSecret(transcript: TranscriptSink, value: string): void {
-  registerSecret(value);
-  if (hasSecret(transcript)) transcript.secret(value);
-}
-
 /** SMPP passwords are at most 8 characters; random per scenario, registered as secrets. */
 function smppPassword(transcript: TranscriptSink): string {
   const p = randomBytes(6).toString('base64url');
-  keepSecret(transcript, p);
+  transcript.secret(p);
   return p;
 }
 

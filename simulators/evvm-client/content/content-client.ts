@@ -5,7 +5,7 @@
  * voicemail exactly as the EVVM Server served it and anyone can re-check it with `openssl cms`.
  */
 import { createHash } from 'node:crypto';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import type { ClientAccount, Retrieval, ServerTarget } from '../evvm-client';
 import type { ContentPolicy, DecryptionKey, TrustStore } from '../../crypto/cms';
 import { openVoicemail } from './open';

@@ -5,7 +5,7 @@
  * sets to this handset's MSISDN. A fake base station can also put an SMS straight on the radio
  * (injectOverTheAir): then nothing but the client's own checks stands between it and the SMS.
  */
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { DATA_CODING, ESM_CLASS, STATUS } from '../../protocol/smpp/constants';
 import type { Esme, SubmitOutcome } from '../../protocol/smpp/esme';
 import { messageOctets, type ShortMessageBody } from '../../protocol/smpp/pdu';

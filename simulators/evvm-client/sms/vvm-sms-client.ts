@@ -13,7 +13,7 @@
  * It also sends the MO commands Activate, Deactivate and STATUS to the server's number (dn).
  */
 import { isIP } from 'node:net';
-import { nullSink, type Transcript, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import type { SubmitOutcome } from '../../protocol/smpp/esme';
 import { redactVvmSecrets } from '../../protocol/vvm-sms/encode';
 import { encodeMo } from '../../protocol/vvm-sms/mo';
@@ -99,10 +99,6 @@ interface Account {
   port: number;
   username: string;
   password: string;
-}
-
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
 }
 
 /** The simulation's network: every name resolves to loopback; no other address is reachable. */
@@ -204,7 +200,7 @@ export class VvmSmsClient {
     }
     const n = parsed.notification;
     record.event = n.event;
-    if (n.event === 'STATUS' && n.password && hasSecret(this.transcript)) this.transcript.secret(n.password);
+    if (n.event === 'STATUS') this.transcript.secret(n.password);
     this.note(`accepted ${n.event}${n.event === 'SYNC' ? ` ev=${n.ev}` : ` st=${n.st}`} from "${sms.originator}"`);
     record.action = n.event === 'SYNC' ? await this.onSync(n) : await this.onStatus(n);
   }

@@ -9,7 +9,7 @@
  * signer); the EVVM Server does not vouch for the caller's signature either: the recipient's client
  * verifies it. Fault switches each break one rule, next to it.
  */
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import {
   contentTypeOf,
   decode,

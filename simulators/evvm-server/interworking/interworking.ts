@@ -11,7 +11,7 @@
  * Faults live next to the rule each one breaks.
  */
 import { EventEmitter } from 'node:events';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import type { EvvmServer, DepositEvent } from '../evvm-server';
 import type { EvvmServerFault } from '../faults';
 import { deliver, type DeliveryResult } from '../../protocol/smtp/client';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { RawImapClient } from '../../protocol/imap/client/raw-client';
 import { astring } from '../../protocol/imap/client/encoding';
 import { TimeoutError } from '../../protocol/imap/client/errors';

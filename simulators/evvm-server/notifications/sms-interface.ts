@@ -9,7 +9,7 @@
  * the subscriber whose MSISDN the network presents (C08), the bind path authenticated (C09).
  */
 import type { ConnectionOptions } from 'node:tls';
-import { nullSink, type Transcript, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import type { Activity } from '../../protocol/smpp/activity';
 import { DATA_CODING, ESM_CLASS, NPI, SHORT_MESSAGE_MAX, STATUS, TLV, TON } from '../../protocol/smpp/constants';
 import { Esme } from '../../protocol/smpp/esme';
@@ -84,10 +84,6 @@ export interface EvvmServerSmsObservations {
   subscribers: SubscriberView[];
 }
 
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
-}
-
 /** The seven digits a loose comparison looks at (Android's PhoneNumberUtils.compare did the same). */
 const LOOSE_DIGITS = 7;
 
@@ -108,10 +104,8 @@ export class EvvmServerSms {
     this.transcript = options.transcript ?? nullSink;
     this.prefix = options.prefix ?? '//VVM';
     this.subscribers = new SubscriberTable(options.subscribers, options.portAddressing ? (options.defaultPort ?? 0) : 0);
-    if (hasSecret(this.transcript)) {
-      this.transcript.secret(options.smsc.password);
-      for (const s of options.subscribers) this.transcript.secret(s.password);
-    }
+    this.transcript.secret(options.smsc.password);
+    for (const s of options.subscribers) this.transcript.secret(s.password);
     options.server.onDeposit((event) => this.deposited(event));
   }
 

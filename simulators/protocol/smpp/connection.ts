@@ -9,7 +9,7 @@
  * thousands of PDUs per second possible on a small machine.
  */
 import type { Socket } from 'node:net';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { COMMAND_IDS, STATUS, statusName } from './constants';
 import { PduFramer, type FramingFault } from './framing';
 import { decodePdu, describePdu, encodeHeaderOnly, encodePdu, isRequest, PduDecodeError, responseOf, type Pdu, type ShortMessageBody } from './pdu';

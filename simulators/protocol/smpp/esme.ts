@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { SmppConnection, type ResponseCallback } from './connection';
 import { INTERFACE_VERSION_34, STATUS, statusName } from './constants';
 import { shortMessageDefaults, type BindCommand, type Pdu, type ShortMessageBody, type ShortMessagePdu } from './pdu';

@@ -5,7 +5,7 @@
  * to the EVVM Server presenting its own client certificate and judging the server's by the same policy.
  * What it does with a message, which clients it lets through anyway, and its faults stay in each role.
  */
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { deliver, type DeliveryRequest, type DeliveryResult } from './client';
 import { SmtpListener, type InboundSession, type ReceivedMessage, type Refusal } from './server';
 import type { LinkPolicy, PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from './types';

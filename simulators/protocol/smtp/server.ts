@@ -11,7 +11,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
-import { nullSink, type TranscriptSink } from '../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { describeJudgement, judgePeer } from './peer';
 import type { LinkPolicy, PeerJudgement, SmtpTransport } from './types';
 

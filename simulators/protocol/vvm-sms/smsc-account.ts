@@ -5,7 +5,7 @@
  * refusal means, stays with each caller. VVM text shows in the transcript with its secrets redacted.
  */
 import type { ConnectionOptions } from 'node:tls';
-import type { TranscriptSink } from '../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../evidence/transcript';
 import type { Activity } from '../smpp/activity';
 import { DATA_CODING, ESM_CLASS, NPI, STATUS, TON } from '../smpp/constants';
 import { Esme, type EsmeOptions, type SubmitOutcome } from '../smpp/esme';

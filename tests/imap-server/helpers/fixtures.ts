@@ -1,5 +1,5 @@
 /** Shared fixtures: two mailboxes with three identifiers each, a voicemail, and an EVVM Server factory. */
-import { Transcript } from '../../../harness/evidence/transcript';
+import { Transcript } from '../../../evidence/transcript';
 import { EvvmServer, type EvvmServerOptions } from '../../../simulators/evvm-server';
 import type { TestPkiFiles } from './pki';
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as tls from 'node:tls';
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import type { PeerCertificateInfo, ResponseUnit, TlsInfo } from './types';
 
 export const MAX_TRANSCRIPT_LINE = 4096;

@@ -5,7 +5,7 @@
  * with its own TLS set-up and its own extra flows.
  */
 import type { ConnectionOptions } from 'node:tls';
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import type { MechanismName, SaslClientCredentials } from '../../sasl/types';
 import { TimeoutError } from './errors';
 import { RawImapClient } from './raw-client';

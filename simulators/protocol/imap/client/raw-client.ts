@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { nullSink, type TranscriptSink, type Channel, type Direction } from '../../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink, type Channel, type Direction } from '../../../../evidence/transcript';
 import type { MechanismName, SaslClientCredentials, SaslClientMechanism } from '../../sasl/types';
 import { ConnectionClosedError, ImapClientError, NetworkError, ProtocolError, TimeoutError, TlsError, isTlsCode, nodeCode, toTlsError, type TimeoutPhase, type TlsPhase } from './errors';
 import { describeTls, lineShown, rawShown, registerSecret, tlsShown, unitShown } from './evidence';

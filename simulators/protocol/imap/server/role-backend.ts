@@ -4,7 +4,7 @@
  * of the client after a handshake. Each role keeps its own rules (VVM texts, CPM subscriptions, PSK
  * identities) and its fault switches; this module holds only what is the same rule in both.
  */
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import type { MechanismName } from '../../sasl/types';
 import type { Refusal, SessionInfo } from './backend';
 

@@ -3,7 +3,7 @@
  * the IMAP core: listener and TLS options, secrets kept out of the transcript, fault switches, and what
  * they report of each connection. A role adds its accounts, its backend and its out-of-band interfaces.
  */
-import { nullSink, type Transcript, type TranscriptSink } from '../../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../../evidence/transcript';
 import type { FaultSet } from '../../../fault-set';
 import type { ImapBackend, TlsInfo } from './backend';
 import { requestsClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from './role-backend';
@@ -84,10 +84,6 @@ export function connectionObservation(c: ConnectionRecord): ImapConnectionObserv
   return o;
 }
 
-function hasSecret(sink: TranscriptSink): sink is TranscriptSink & Pick<Transcript, 'secret'> {
-  return typeof (sink as Partial<Transcript>).secret === 'function';
-}
-
 /** An IMAP server role: the IMAP core with the role's backend, fault switches and observations. */
 export abstract class ImapServerRole<F extends string> {
   readonly actor: string;
@@ -132,7 +128,7 @@ export abstract class ImapServerRole<F extends string> {
 
   /** Keeps a password, PIN or key out of the transcript (redacted wherever it would appear). */
   protected secret(value: string | Buffer | undefined): void {
-    if (value !== undefined && hasSecret(this.transcript)) this.transcript.secret(value);
+    this.transcript.secret(value);
   }
 
   start(): Promise<{ imaps?: number; imap?: number }> {

@@ -8,7 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { nullSink, type TranscriptSink } from '../../../../harness/evidence/transcript';
+import { nullSink, type TranscriptSink } from '../../../../evidence/transcript';
 import { tlsVersionFloor } from '../../../crypto/tls-versions';
 import type { ImapBackend, ListenerKind, PeerCertificateInfo, TlsInfo } from './backend';
 import { MAX_LINE, MAX_LITERAL } from './framing';

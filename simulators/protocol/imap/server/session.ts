@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import type { AuthResult, ImapBackend, ImapUser, ListenerKind, SessionInfo, SessionState, TlsInfo } from './backend';
 import { CommandReader, type FramingError, type LineResult } from './framing';
 import type { FolderView } from './mailstore';

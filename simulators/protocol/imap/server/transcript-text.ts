@@ -5,7 +5,7 @@
  */
 import type { Segment } from './framing';
 import { TRANSCRIPT_LITERAL_MAX } from './response';
-import { REDACTED } from '../../../../harness/evidence/transcript';
+import { REDACTED } from '../../../../evidence/transcript';
 
 const PRINTABLE = /^[\x20-\x7e\t]*$/;
 

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { tlsVersionFloor } from '../../../crypto/tls-versions';
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import type { SmtpEndpoint, TlsCredential } from '../types';
 
 export interface SmtpReply {

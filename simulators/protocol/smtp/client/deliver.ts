@@ -4,7 +4,7 @@
  * policy BEFORE anything else is sent, optional AUTH, then MAIL/RCPT/DATA. It never throws for what the
  * other end does: the result says how far it got and why it stopped.
  */
-import type { TranscriptSink } from '../../../../harness/evidence/transcript';
+import type { TranscriptSink } from '../../../../evidence/transcript';
 import { describeJudgement, judgePeer } from '../peer';
 import type { LinkPolicy, PeerJudgement, SmtpEndpoint, TlsCredential } from '../types';
 import { SmtpConnection, type SmtpReply } from './connection';

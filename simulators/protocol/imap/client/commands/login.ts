@@ -2,7 +2,7 @@
  * LOGIN (RFC 3501 §6.2.3). The raw client does not refuse to send it in the clear or under LOGINDISABLED:
  * that is what negative scenarios need. sentCredentialCommands() records whether the channel was TLS.
  */
-import { REDACTED } from '../../../../../harness/evidence/transcript';
+import { REDACTED } from '../../../../../evidence/transcript';
 import type { RawImapClient } from '../raw-client';
 import { astring } from '../encoding';
 import type { CommandResult } from '../types';

@@ -5,6 +5,8 @@
  * Secrets never reach an entry: callers register them with `secret()` and every text is scrubbed before
  * it is stored (plain, base64 and hex forms), so a protocol layer that forgets to redact still leaks nothing.
  */
+import { registerSecret } from './secrets';
+
 export type Channel = 'tcp' | 'tls' | 'imap' | 'smtp' | 'smpp' | 'sms' | 'cms' | 'check' | 'note';
 export type Direction = 'send' | 'recv' | 'event';
 
@@ -25,9 +27,13 @@ export interface TranscriptEntry {
   container?: string;
 }
 
-/** What protocol code needs: somewhere to write. Simulators accept this, not the class. */
+/**
+ * What protocol code needs: somewhere to write, and a way to name what must never be written (a
+ * password a simulator learns, a PSK it is handed). Simulators accept this, not the class.
+ */
 export interface TranscriptSink {
   record(entry: Omit<TranscriptEntry, 't' | 'seq'>): void;
+  secret(value: string | Buffer | undefined): void;
 }
 
 export const REDACTED = '«redacted»';
@@ -55,9 +61,10 @@ export class Transcript implements TranscriptSink {
     this.limits = { maxEntries: limits.maxEntries ?? 200_000, maxText: limits.maxText ?? 64 * 1024 };
   }
 
-  /** Registers a value that must never appear in evidence (passwords, PSKs, keys). */
+  /** Registers a value that must never appear in evidence (passwords, PSKs, keys), here and in the run's reports. */
   secret(value: string | Buffer | undefined): void {
     if (value === undefined) return;
+    registerSecret(value);
     const s = Buffer.isBuffer(value) ? value.toString('utf8') : value;
     if (s.length < 3) return; // scrubbing one or two characters would shred every line
     this.secrets.add(s);
@@ -113,4 +120,4 @@ export class Transcript implements TranscriptSink {
 }
 
 /** A sink that drops everything, for simulators started without a scenario (benchmarks, `simulate`). */
-export const nullSink: TranscriptSink = { record: () => undefined };
+export const nullSink: TranscriptSink = { record: () => undefined, secret: () => undefined };
