@@ -4,8 +4,11 @@ import { clauseState } from './support/state';
 import type { AlgorithmSuite, PartKind } from '../simulators/crypto/cms';
 import type { SmimeFlaw } from '../simulators/crypto/pki/smime';
 import type { StoreAttack } from '../simulators/evvm-server/content';
-import type { ContentProblemCode } from '../simulators/evvm-client/content';
-import { CALLER_IDENTITY, type ContentRetrieval, type LeftVoicemail } from '../harness/topology/embedded/content';
+import type { ContentProblemCode, ContentReport } from '../simulators/evvm-client/content';
+import type { ContentRetrieval, LeftVoicemail } from '../harness/roles/content';
+import { servedAsStored, storedEnvelopedWholeForOwner, storedPartsEnvelopedForOwner } from '../harness/conditions/content/stored';
+import { clientPlaysVoicemail, clientReportsInsteadOfPlaying, clientReportsNotEncrypted, clientReportsTampering, clientReportsUnsigned, decryptedByteForByte, deviceKeyProvisioned, otherKeyCannotDecrypt, voicemailServedOverImap } from '../harness/conditions/content/opened';
+import { clientRejectsForNonRepudiation, nonRepudiableSignature, signedByEvvmServerForCaller, signedByOriginator, signatureVerifiesContentAndHeaders } from '../harness/conditions/content/signatures';
 
 // Steps of features/content-security (EVVM-CONT-01..04): thin glue; the content role does the work.
 
@@ -55,22 +58,17 @@ function parts(list: string): PartKind[] {
   return list.split(',').map((s) => s.trim()) as PartKind[];
 }
 
-/** What the scenario is about to check was actually produced: a missing retrieval is a harness bug, not a fail. */
-function opened(w: EvvmWorld): ContentRetrieval {
-  const o = content(w).opened;
-  if (!o) throw new Error('no voicemail was retrieved in this scenario');
-  return o;
+/** What the scenario is about to judge was actually produced: a missing retrieval is a harness bug, not a fail. */
+function produced<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`no voicemail was ${what} in this scenario`);
+  return value;
 }
+const left = (w: EvvmWorld): LeftVoicemail => produced(content(w).left, 'left');
 
-function left(w: EvvmWorld): LeftVoicemail {
-  const l = content(w).left;
-  if (!l) throw new Error('no voicemail was left in this scenario');
-  return l;
-}
-
-function served(w: EvvmWorld): NonNullable<ContentRetrieval['report']> {
-  const o = opened(w);
-  w.check('VoicemailServedOverImap', o.report !== undefined, o.report ? `the EVVM Client fetched UID ${o.retrieval.voicemails.find((v) => o.served !== undefined && v.raw.equals(o.served))?.uid ?? '?'} over IMAP` : `the voicemail was not served: ${o.retrieval.error ?? 'not in the mailbox'}`, { loggedIn: o.retrieval.loggedIn, messages: o.retrieval.voicemails.length });
+/** The EVVM Client's report on the voicemail it fetched over IMAP (judged served first). */
+function served(w: EvvmWorld): ContentReport {
+  const o = produced(content(w).opened, 'retrieved');
+  w.verify(voicemailServedOverImap, o);
   return o.report!;
 }
 
@@ -79,8 +77,7 @@ function served(w: EvvmWorld): NonNullable<ContentRetrieval['report']> {
 Given('the EVVM Server protects voicemail for the mailbox {string}, whose device holds the decryption key', async function (this: EvvmWorld, mailbox: string) {
   const role = await this.topology.role('content');
   await this.topology.evvmServer();
-  const devices = role.deviceCertificates(mailbox);
-  this.check('DeviceKeyProvisioned', devices.length > 0, `the device of "${mailbox}" holds ${devices.map((d) => d.leaf).join(', ')}`);
+  this.verify(deviceKeyProvisioned, mailbox, role.deviceCertificates(mailbox));
 });
 
 Given(/^the service provider's policy (encrypts whole voicemails|signs voicemails but does not encrypt them|encrypts the .+ part\(s\) of voicemails) with the (modern|classic) algorithms$/, async function (this: EvvmWorld, what: string, suite: AlgorithmSuite) {
@@ -148,113 +145,64 @@ When('the voicemail of {string} is retrieved over IMAP and opened with the devic
 
 Then('the EVVM Server stored the voicemail enveloped whole for the device of {string} only', async function (this: EvvmWorld, mailbox: string) {
   const role = await this.topology.role('content');
-  const layout = role.inspect(left(this).stored);
-  const mine = role.deviceCertificates(mailbox).map((d) => d.serialHex);
-  const recipients = layout.envelopes.flatMap((e) => e.recipients.map((r) => r.serialHex ?? r.keyIdHex ?? '?'));
-  const ok = layout.top === 'envelope' && layout.envelopes.length === 1 && layout.clearParts.length === 0 && recipients.length > 0 && recipients.every((r) => mine.includes(r));
-  this.check('StoredEnvelopedWholeForOwner', ok, ok ? `the stored voicemail is one ${layout.envelopes[0]!.type === 'authEnveloped' ? 'AuthEnvelopedData' : 'EnvelopedData'} (${layout.envelopes[0]!.contentEncryption}) for ${mine.join(', ')} only` : `stored as ${layout.top}, recipients ${recipients.join(', ') || 'none'} (owner: ${mine.join(', ')}), ${layout.clearParts.length} part(s) in clear`, { top: layout.top, envelopes: layout.envelopes.map((e) => ({ at: e.at, type: e.type, contentEncryption: e.contentEncryption, recipients: e.recipients.map((r) => ({ serial: r.serialHex, keyManagement: r.keyManagement })) })), clearParts: layout.clearParts });
+  this.verify(storedEnvelopedWholeForOwner, role.inspect(left(this).stored), role.deviceCertificates(mailbox).map((d) => d.serialHex));
 });
 
 Then(/^the EVVM Server stored the (.+) part\(s\) enveloped for the device of "([^"]+)" only and the rest in clear$/, async function (this: EvvmWorld, partList: string, mailbox: string) {
   const role = await this.topology.role('content');
-  const layout = role.inspect(left(this).stored);
-  const chosen = parts(partList);
-  const mine = role.deviceCertificates(mailbox).map((d) => d.serialHex);
-  const recipients = layout.envelopes.flatMap((e) => e.recipients.map((r) => r.serialHex ?? r.keyIdHex ?? '?'));
-  const clearChosen = layout.clearParts.filter((p) => (chosen as string[]).includes(p.kind));
-  const clearOthers = layout.clearParts.filter((p) => !(chosen as string[]).includes(p.kind) && p.kind !== 'other');
-  const expectedOthers = (['audio', 'transcription'] as const).filter((k) => !chosen.includes(k)).length;
-  const ok =
-    layout.top !== 'envelope' && layout.envelopes.length === chosen.length && clearChosen.length === 0 && clearOthers.length === expectedOthers && recipients.length > 0 && recipients.every((r) => mine.includes(r));
-  this.check(
-    'StoredPartsEnvelopedForOwner',
-    ok,
-    ok
-      ? `${layout.envelopes.length} part(s) enveloped for ${mine.join(', ')} only; in clear: headers${clearOthers.map((p) => `, ${p.kind}`).join('')}`
-      : `stored as ${layout.top} with ${layout.envelopes.length} envelope(s) (recipients ${recipients.join(', ') || 'none'}), in clear: ${layout.clearParts.map((p) => p.kind).join(', ') || 'nothing'}`,
-    { top: layout.top, envelopes: layout.envelopes.map((e) => ({ at: e.at, type: e.type, recipients: e.recipients.map((r) => r.serialHex) })), clearParts: layout.clearParts },
-  );
+  this.verify(storedPartsEnvelopedForOwner, role.inspect(left(this).stored), parts(partList), role.deviceCertificates(mailbox).map((d) => d.serialHex));
 });
 
 Then('the voicemail was served over IMAP exactly as stored', function (this: EvvmWorld) {
-  const o = opened(this);
-  const same = o.served !== undefined && o.served.equals(left(this).stored);
-  this.check('ServedAsStored', same, same ? `the IMAP FETCH returned the ${o.served!.length} stored bytes unchanged` : `served ${o.served?.length ?? 0} bytes, stored ${left(this).stored.length}`);
+  this.verify(servedAsStored, produced(content(this).opened, 'retrieved').served, left(this).stored);
 });
 
 // --- what the EVVM Client did ---
 
 Then('the EVVM Client of {string} decrypts the voicemail to what the caller left, byte for byte', function (this: EvvmWorld, _mailbox: string) {
-  const r = served(this);
-  const l = left(this);
-  const same = r.voicemail !== undefined && r.voicemail.equals(l.deposited);
-  const audio = r.readable.audio !== undefined && r.readable.audio.equals(l.audio);
-  this.check('DecryptedByteForByte', same && audio, same && audio ? `the decrypted voicemail (${r.voicemail!.length} bytes) and its audio (${l.audio.length} bytes) equal what the caller left` : `not the deposited voicemail: ${r.voicemail ? 'content differs' : 'nothing played'}${audio ? '' : ', audio differs or unreadable'} (${r.problems.map((p) => p.code).join(', ') || 'no problem reported'})`);
+  this.verify(decryptedByteForByte, served(this), left(this));
 });
 
 Then('the EVVM Client of {string} plays the voicemail', function (this: EvvmWorld, _mailbox: string) {
-  const r = served(this);
-  this.check('ClientPlaysVoicemail', r.verdict === 'play', r.verdict === 'play' ? 'every check passed: the voicemail is played' : `reported instead of played: ${r.problems.map((p) => `${p.code}: ${p.detail}`).join('; ')}`);
+  this.verify(clientPlaysVoicemail, served(this));
 });
 
 Then('the EVVM Client of {string} verifies the signature over the voicemail and its headers', function (this: EvvmWorld, _mailbox: string) {
-  const r = served(this);
-  const s = r.signatures[0];
-  const headers = ['From', 'Date', 'Message-Context', 'Content-Duration'];
-  const ok = s !== undefined && s.digestMatches && s.signatureValid && s.trusted && headers.every((h) => s.securedHeaders.includes(h)) && !r.problems.some((p) => ['integrity', 'signature-invalid', 'header-altered', 'unsigned'].includes(p.code));
-  this.check('SignatureVerifiesContentAndHeaders', ok, ok ? `signature by ${s!.signer?.subject} verifies; it secures ${s!.securedHeaders.join(', ')}` : s ? `signature: digest ${s.digestMatches}, valid ${s.signatureValid}, trusted ${s.trusted}, secures ${s.securedHeaders.join(', ') || 'no header'}; problems: ${r.problems.map((p) => p.code).join(', ')}` : `no signature: ${r.problems.map((p) => p.code).join(', ')}`, s ? { signature: s } : undefined);
+  this.verify(signatureVerifiesContentAndHeaders, served(this));
 });
 
 Then('the EVVM Client of {string} verifies the voicemail as signed by the EVVM Server on behalf of the caller', function (this: EvvmWorld, _mailbox: string) {
-  const r = served(this);
-  const s = r.signatures[0];
-  const ok = s !== undefined && s.signedBy === 'evvm-server' && s.signatureValid && s.digestMatches && s.originator === CALLER_IDENTITY;
-  this.check('SignedByEvvmServerForCaller', ok, ok ? `signed by the EVVM Server (${s!.signer?.san.join(' ')}), not by the caller ${s!.originator}: the caller had no key, the server vouches for the deposit (open question 7)` : s ? `signature by ${s.signer?.subject ?? 'unknown'} [${s.signedBy ?? '?'}], valid ${s.signatureValid}` : `no signature: ${r.problems.map((p) => p.code).join(', ')}`, s ? { signature: s } : undefined);
+  this.verify(signedByEvvmServerForCaller, served(this));
 });
 
 Then('the EVVM Client of {string} verifies the voicemail as signed by the caller itself', function (this: EvvmWorld, _mailbox: string) {
-  const r = served(this);
-  const s = r.signatures[0];
-  const ok = s !== undefined && s.signedBy === 'originator' && s.signatureValid && s.digestMatches && s.originator === CALLER_IDENTITY;
-  this.check('SignedByOriginator', ok, ok ? `signed by the caller ${s!.originator} itself (${s!.signer?.san.join(' ')})` : s ? `signature by ${s.signer?.subject ?? 'unknown'} [${s.signedBy ?? '?'}] for originator ${s.originator ?? '?'}` : `no signature: ${r.problems.map((p) => p.code).join(', ')}`, s ? { signature: s } : undefined);
+  this.verify(signedByOriginator, served(this));
 });
 
 Then('the signature has a signing time, a trusted chain, no revocation and the non-repudiation key usage', function (this: EvvmWorld) {
-  const r = served(this);
-  const s = r.signatures[0];
-  const ok = s !== undefined && s.signingTime !== undefined && s.trusted && s.revocation.length > 0 && s.revocation.every((x) => x.status === 'good') && s.keyUsage.includes('nonRepudiation') && !r.problems.some((p) => p.code === 'signing-time' || p.code === 'no-non-repudiation');
-  this.check('NonRepudiableSignature', ok, ok ? `signed at ${s!.signingTime}; chain ${s!.chain.join(' <- ')}; revocation ${s!.revocation.map((x) => x.status).join('/')}; key usage ${s!.keyUsage.join(', ')}` : s ? `signing time ${s.signingTime ?? 'missing'}, trusted ${s.trusted}, revocation ${s.revocation.map((x) => x.status).join('/') || 'unchecked'}, key usage ${s.keyUsage.join(', ')}; problems: ${r.problems.map((p) => p.code).join(', ')}` : 'no signature');
+  this.verify(nonRepudiableSignature, served(this));
 });
 
 Then('the device key of {string} does not reveal the audio of the voicemail', function (this: EvvmWorld, other: string) {
-  const r = served(this);
-  const leaked = r.readable.audio !== undefined;
-  this.check('OtherKeyCannotDecrypt', !leaked, leaked ? `the device key of "${other}" read the ${r.readable.audio!.length}-byte audio` : `the device key of "${other}" does not open it: ${r.problems.map((p) => p.detail).join('; ')}`);
+  this.verify(otherKeyCannotDecrypt, served(this), other);
 });
 
-function reported(w: EvvmWorld, condition: string, codes: readonly ContentProblemCode[], what: string): void {
-  const r = served(w);
-  const found = r.problems.filter((p) => codes.includes(p.code));
-  const ok = r.verdict === 'reported' && (codes.length === 0 || found.length > 0);
-  w.check(condition, ok, ok ? `reported instead of played: ${(found.length ? found : r.problems).map((p) => `${p.code}: ${p.detail}`).join('; ')}` : r.verdict === 'play' ? `the EVVM Client played a voicemail that is ${what}` : `reported, but not as ${what}: ${r.problems.map((p) => p.code).join(', ')}`, { problems: r.problems });
-}
-
 Then('the EVVM Client reports the voicemail instead of playing it', function (this: EvvmWorld) {
-  reported(this, 'ClientReportsInsteadOfPlaying', [], 'unreadable for this device');
+  this.verify(clientReportsInsteadOfPlaying, served(this));
 });
 
 Then('the EVVM Client reports the voicemail as tampered instead of playing it', function (this: EvvmWorld) {
-  reported(this, 'ClientReportsTampering', ['integrity', 'signature-invalid', 'header-altered'], 'tampered');
+  this.verify(clientReportsTampering, served(this));
 });
 
 Then('the EVVM Client reports the voicemail as not encrypted instead of playing it', function (this: EvvmWorld) {
-  reported(this, 'ClientReportsNotEncrypted', ['not-encrypted', 'part-not-encrypted'], 'not encrypted as the policy requires');
+  this.verify(clientReportsNotEncrypted, served(this));
 });
 
 Then('the EVVM Client reports the voicemail as unsigned instead of playing it', function (this: EvvmWorld) {
-  reported(this, 'ClientReportsUnsigned', ['unsigned'], 'unsigned');
+  this.verify(clientReportsUnsigned, served(this));
 });
 
 Then('the EVVM Client reports the voicemail instead of playing it, because {contentReason}', function (this: EvvmWorld, reason: string) {
-  reported(this, 'ClientRejectsForNonRepudiation', REASONS[reason]!, reason.replace(/^the /, 'such that the '));
+  this.verify(clientRejectsForNonRepudiation, served(this), REASONS[reason]!, reason);
 });

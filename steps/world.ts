@@ -7,7 +7,8 @@ import type { IdentifierKind, TestAccount } from '../harness/topology/accounts';
 import type { Retrieval } from '../simulators/evvm-client/evvm-client';
 import { TestClient, type LoginAttempt } from '../harness/equipment/test-client';
 import type { Endpoint, ServerObservations, Transport } from '../harness/topology/roles';
-import { InconclusiveError } from '../harness/engine/outcomes';
+import { HarnessError, InconclusiveError } from '../harness/engine/outcomes';
+import type { Condition } from '../harness/conditions/condition';
 import type { CapturingServer } from '../harness/topology/roles';
 import type { FleetInfo } from '../harness/topology/containers/names';
 
@@ -45,6 +46,17 @@ export class EvvmWorld extends World<WorldParameters> {
 
   constructor(options: IWorldOptions<WorldParameters>) {
     super(options);
+  }
+
+  /**
+   * Judges a named condition and records it against the scenario's requirements it evidences; a
+   * condition that evidences none of them is wired into the wrong scenario (a harness error).
+   */
+  verify<A extends unknown[]>(condition: Condition<A>, ...args: A): void {
+    const mine = condition.requirements.filter((id) => this.requirementIds.includes(id));
+    if (!mine.length) throw new HarnessError(`condition ${condition.name} evidences ${condition.requirements.join(', ')}, none of this scenario's ${this.requirementIds.join(', ') || '(no requirement)'}`);
+    const { ok, message, evidence } = condition.judge(...args);
+    this.conditions.check(mine.join(' '), condition.name, ok, message, evidence);
   }
 
   /** Checks one condition for every requirement the scenario is tagged with. */

@@ -6,10 +6,14 @@ import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
 import { accountNamed, type TestAccount } from './accounts';
-import { embeddedRoles, type RoleMap, type RoleName } from './registry';
-import './embedded/index';
+import path from 'node:path';
+import { embeddedRoles, loadFolder, type RoleMap, type RoleName } from './registry';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
 import { imapRoleConfig, type ServerConfigArgs } from './server-config';
+
+// every clause's embedded roles (harness/topology/embedded/<clause>.ts), checked against the contracts now
+loadFolder(path.join(__dirname, 'embedded'));
+embeddedRoles.assertComplete();
 
 const HOST = '127.0.0.1';
 export const EVVM_SERVER_NAME = 'evvm-server.op.example';

@@ -4,19 +4,21 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { TestAccount } from './accounts';
 import type { Topology } from './roles';
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { HarnessError } from '../engine/outcomes';
+import { definedRoles, type RoleMap, type RoleName } from '../roles/contract';
+
+export type { RoleMap, RoleName };
 
 /**
- * The roles and role interfaces each clause adds (SMSC, Message Storage Server, Forwarding Gateway, …).
- * A clause declares its entry by declaration merging in its own file:
- *
- *   declare module '../registry' { interface RoleMap { smsc: SmscRole } }
- *
- * and registers how each topology provides it; steps ask `world.topology.role('smsc')`.
+ * Loads every module of a folder (compiled .js): each clause's contract (harness/roles) and each
+ * topology's implementation of it (harness/topology/embedded, …/containers) registers itself, so adding a
+ * clause adds files and touches no list.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by declaration merging
-export interface RoleMap {}
-export type RoleName = keyof RoleMap;
+export function loadFolder(dir: string): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) require(path.join(dir, file));
+}
 
 /** What every topology's role factory gets: the run's shared material and the scenario's transcript. */
 interface ScenarioContext {
@@ -41,6 +43,8 @@ export interface EmbeddedContext extends ScenarioContext {
  * scenario on first use.
  */
 export interface ContainersContext extends ScenarioContext {
+  /** calls a route of a role's contract in its container, with this scenario begun there; the answer is checked against the route's schema */
+  call<Req, Res>(route: import('../roles/contract').Route<Req, Res>, request: Req): Promise<Res>;
   /** the control API of a role's container, with this scenario begun there */
   control(role: import('./containers/names').ContainerRole): Promise<import('./containers/control-client').ControlClient>;
   /** where the harness reaches one of a container's fixed ports: a tunnel on 127.0.0.1 */
@@ -56,6 +60,13 @@ class RoleFactories<Ctx> {
   private readonly factories = new Map<string, (ctx: Ctx) => Promise<unknown>>();
 
   constructor(private readonly topology: string) {}
+
+  /** Throws, naming them, when a role some contract defines has no implementation here: at load, not in a scenario. */
+  assertComplete(): void {
+    loadFolder(path.join(__dirname, '..', 'roles'));
+    const missing = definedRoles().filter((name) => !this.factories.has(name));
+    if (missing.length) throw new HarnessError(`the ${this.topology} topology implements no role ${missing.map((m) => `"${m}"`).join(', ')} (add harness/topology/${this.topology === 'container' ? 'containers' : this.topology}/<clause>.ts)`);
+  }
 
   register<K extends RoleName>(name: K, factory: (ctx: Ctx) => Promise<RoleMap[K]>): void {
     if (this.factories.has(name)) throw new Error(`${this.topology} role "${String(name)}" registered twice`);

@@ -1,6 +1,6 @@
 /**
  * The content clause's container roles (harness/topology/containers/content.ts, driving
- * harness/simulate/driven/content.ts) without a Docker engine: an evvm-server and an evvm-client driven host
+ * harness/topology/containers/clauses/content.ts) without a Docker engine: an evvm-server and an evvm-client driven host
  * in this process (tests/containers/in-process-fleet.ts), talking real IMAP over loopback, reached through the
  * real ContainersTopology: control API, tunnels, endpoint translation and transcript merge.
  */
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { inspectProtection } from '../../simulators/crypto/cms';
 import type { StoreAttack } from '../../simulators/evvm-server/content';
 import type { TranscriptEntry } from '../../evidence/transcript';
-import type { ContentRetrieval, LeftVoicemail } from '../../harness/topology/embedded/content';
+import type { ContentRetrieval, LeftVoicemail } from '../../harness/roles/content';
 import { InProcessFleet } from '../containers/in-process-fleet';
 
 /** An evvm-server and an evvm-client driven host for the duration of `body`. */

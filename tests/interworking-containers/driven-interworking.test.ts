@@ -13,7 +13,7 @@ import type { Transcript } from '../../evidence/transcript';
 import type { TestAccount } from '../../harness/topology/accounts';
 import type { ContainerRole } from '../../harness/topology/containers/names';
 import { fleetLink, type ContainersTopology } from '../../harness/topology/containers/topology';
-import '../../harness/topology/containers/interworking';
+import '../../harness/topology/containers/clauses/interworking';
 import { InProcessFleet } from '../containers/in-process-fleet';
 
 const ROLES: ContainerRole[] = ['evvm-server', 'forwarding-gateway', 'non-oma-vm', 'evvm-server-peer', 'adversaries'];

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { DeviceNetwork, NetworkEvvmClient } from '../../harness/simulate/driven/sms';
-import { harnessPort, publishedEndpointsIn, settleAcross } from '../../harness/topology/containers/sms';
+import { harnessPort, publishedEndpointsIn, settleAcross } from '../../harness/topology/containers/clauses/sms';
 import { HarnessError } from '../../harness/engine/outcomes';
 import { InProcessFleet } from '../containers/in-process-fleet';
 

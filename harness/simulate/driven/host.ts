@@ -18,6 +18,7 @@ import type { TestAccount } from '../../topology/accounts';
 import { parseBody } from '../body';
 import { RelayPool } from './relay';
 import { CONTAINER_ROLES } from '../../topology/containers/names';
+import type { Route } from '../../roles/contract';
 
 /**
  * The container's control port (the only one it publishes) and the fixed ports its simulators are
@@ -110,6 +111,14 @@ const routesByRole = new Map<string, DrivenRoutes[]>();
 /** Adds routes to a driven role; several clauses add theirs to the same role (the EVVM Server's SMS, SMTP, …). */
 export function registerDrivenRoutes(role: string, routes: DrivenRoutes): void {
   routesByRole.set(role, [...(routesByRole.get(role) ?? []), routes]);
+}
+
+/**
+ * Serves a route of a role's contract (harness/roles/<clause>.ts) in its container: the request is
+ * checked against the route's schema (a bad one is a 400), the answer is what the harness's client parses.
+ */
+export function serve<Req, Res>(route: Route<Req, Res>, handle: (request: Req, scope: Scope) => Promise<Res> | Res): void {
+  registerDrivenRoutes(route.container, (scope) => ({ [route.path]: (body) => handle(parseBody(route.request, body), scope()) }));
 }
 
 /** The roles a container can play: one per container of the fleet. */

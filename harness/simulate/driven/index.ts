@@ -1,8 +1,12 @@
-// Every clause that adds driven routes registers them here; one line per file.
+// Every clause's container side registers its routes: those in harness/topology/containers/clauses/ are
+// found there; the rest register here, one line per file.
+import path from 'node:path';
+import { loadFolder } from '../../topology/registry';
 import './core';
 import './sms';
-import './content';
 import './interworking';
 import './message-storage';
+
+loadFolder(path.join(__dirname, '..', '..', 'topology', 'containers', 'clauses'));
 
 export { DrivenHost, drivenRoleNames, CONTROL_PORT, POOL_PORTS } from './host';

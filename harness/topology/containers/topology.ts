@@ -14,12 +14,16 @@ import type { Transcript, TranscriptEntry } from '../../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
 import { accountNamed, type TestAccount } from '../accounts';
 import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } from '../embedded';
-import { containerRoles, type ContainersContext, type RoleMap, type RoleName } from '../registry';
+import path from 'node:path';
+import { containerRoles, loadFolder, type ContainersContext, type RoleMap, type RoleName } from '../registry';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from '../roles';
 import { ControlClient } from './control-client';
 import type { ContainerRole, FleetInfo } from './names';
-import './roles';
 import { Tunnel } from './tunnel';
+
+// every clause's roles in containers (harness/topology/containers/clauses/<clause>.ts), checked against the contracts now
+loadFolder(path.join(__dirname, 'clauses'));
+containerRoles.assertComplete();
 
 /** where the harness's tunnels listen: only this machine reaches them */
 const LOOPBACK = '127.0.0.1';
@@ -144,6 +148,12 @@ export class ContainersTopology implements Topology {
       transcript,
       topology: this,
       control: (role) => this.control(role),
+      call: async (route, request) => {
+        const answer = await (await this.control(route.container)).call(route.path, request);
+        const parsed = route.response.safeParse(answer);
+        if (!parsed.success) throw new HarnessError(`the ${route.container} container answered ${route.path} with ${parsed.error.issues[0]!.path.join('.') || 'a body'} that breaks the contract: ${parsed.error.issues[0]!.message}`);
+        return parsed.data;
+      },
       published: (role, port) => link.published(role, port),
       onNetwork: (e) => link.onNetwork(e),
       fromNetwork: (e) => link.fromNetwork(e),

@@ -151,7 +151,7 @@ export interface InterworkingEquipment {
   verifySignature(raw: Buffer): Promise<SignatureCheck>;
 }
 
-declare module '../registry' {
+declare module '../../roles/contract' {
   interface RoleMap {
     'evvm-server-smtp': EvvmSmtpRole;
     'forwarding-gateway': ForwardingGatewayRole;

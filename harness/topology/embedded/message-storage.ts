@@ -23,7 +23,7 @@ import type { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
 import { ImapServer } from '../../../simulators/protocol/imap/server/server';
 import { SimpleBackend } from '../../../simulators/protocol/imap/server/simple-backend';
 
-declare module '../registry' {
+declare module '../../roles/contract' {
   interface RoleMap {
     'message-storage': MessageStorageRole;
     'evvm-server-storage': EvvmServerStorageRole;

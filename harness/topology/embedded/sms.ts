@@ -31,7 +31,7 @@ import type { EvvmServerRole, Topology, Transport } from '../roles';
 import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
 
-declare module '../registry' {
+declare module '../../roles/contract' {
   interface RoleMap {
     smsc: SmscRole;
     'evvm-server-sms': EvvmServerSmsRole;

@@ -13,7 +13,7 @@ import { PEER } from './interworking';
 import { MESSAGE_STORAGE_NAME } from './message-storage';
 import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
 
-declare module '../registry' {
+declare module '../../roles/contract' {
   interface RoleMap {
     'tls-version-equipment': TlsVersionEquipment;
   }

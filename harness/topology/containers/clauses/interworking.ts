@@ -6,16 +6,16 @@
  * them by network endpoint. The harness's equipment (test senders, raw sessions, the S/MIME signer) stays
  * here and connects to published endpoints, as the steps see them.
  */
-import type { ExternalDelivery, GatewayReceipt } from '../../../simulators/forwarding-gateway';
-import type { VpimReceipt } from '../../../simulators/non-oma-vm';
-import type { DeliveryResult } from '../../../simulators/protocol/smtp/client';
-import type { InboundSession, ReceivedMessage } from '../../../simulators/protocol/smtp/server';
-import type { SmtpEndpoint, SmtpTransport } from '../../../simulators/protocol/smtp/types';
-import type { InterworkingObservations, OutboundDelivery } from '../../../simulators/evvm-server/interworking';
-import { HarnessError } from '../../engine/outcomes';
-import { interworkingEquipment, PEER, type EvvmSmtpRole, type ImpostorServer, type Party, type ServerCertificateFlaw, type SmtpInterface } from '../embedded/interworking';
-import { registerContainerRole, type ContainersContext } from '../registry';
-import type { ContainerRole } from './names';
+import type { ExternalDelivery, GatewayReceipt } from '../../../../simulators/forwarding-gateway';
+import type { VpimReceipt } from '../../../../simulators/non-oma-vm';
+import type { DeliveryResult } from '../../../../simulators/protocol/smtp/client';
+import type { InboundSession, ReceivedMessage } from '../../../../simulators/protocol/smtp/server';
+import type { SmtpEndpoint, SmtpTransport } from '../../../../simulators/protocol/smtp/types';
+import type { InterworkingObservations, OutboundDelivery } from '../../../../simulators/evvm-server/interworking';
+import { HarnessError } from '../../../engine/outcomes';
+import { interworkingEquipment, PEER, type EvvmSmtpRole, type ImpostorServer, type Party, type ServerCertificateFlaw, type SmtpInterface } from '../../embedded/interworking';
+import { registerContainerRole, type ContainersContext } from '../../registry';
+import type { ContainerRole } from '../names';
 
 type Ports = { smtp?: number; smtps?: number };
 type Mailbox = Array<{ uid: number; flags: string[]; raw: Buffer }>;

@@ -10,10 +10,10 @@
  * topology) and handed to the container that needs them; the sync parts of the roles are computed from
  * what the containers answered at start and from that harness-side material.
  */
-import type { CertificateFlaw } from '../../../simulators/crypto/pki/types';
-import type { StorageTarget, StoreResult } from '../../../simulators/evvm-server/message-storage-client';
-import { registerContainerRole, type ContainersContext } from '../registry';
-import type { Endpoint, Transport } from '../roles';
+import type { CertificateFlaw } from '../../../../simulators/crypto/pki/types';
+import type { StorageTarget, StoreResult } from '../../../../simulators/evvm-server/message-storage-client';
+import { registerContainerRole, type ContainersContext } from '../../registry';
+import type { Endpoint, Transport } from '../../roles';
 import {
   mssCredentials,
   rogueMessageStorage,
@@ -23,8 +23,8 @@ import {
   type MssAccount,
   type MssCredentials,
   type RogueMessageStorage,
-} from '../embedded/message-storage';
-import type { ContainerRole } from './names';
+} from '../../embedded/message-storage';
+import type { ContainerRole } from '../names';
 
 function secrets(ctx: ContainersContext, a: MssAccount): void {
   for (const s of [a.password, a.tuiPin, a.sip?.password]) ctx.transcript.secret(s);

@@ -10,13 +10,13 @@
  * and handed to the SMSC and to each party that binds. The SMS path is quiet when every container's
  * Activity is (settled()).
  */
-import type { ClientVvmState, NotificationRecord, SyncRecord } from '../../../simulators/evvm-client/sms/vvm-sms-client';
-import type { OverTheAirSms, ReceivedSms } from '../../../simulators/evvm-client/sms/handset';
-import type { EvvmServerSmsObservations } from '../../../simulators/evvm-server/notifications/sms-interface';
-import type { SubscriberView } from '../../../simulators/evvm-server/notifications/subscribers';
-import type { SubmitOutcome } from '../../../simulators/protocol/smpp/esme';
-import type { SmscObservations } from '../../../simulators/smsc';
-import { HarnessError } from '../../engine/outcomes';
+import type { ClientVvmState, NotificationRecord, SyncRecord } from '../../../../simulators/evvm-client/sms/vvm-sms-client';
+import type { OverTheAirSms, ReceivedSms } from '../../../../simulators/evvm-client/sms/handset';
+import type { EvvmServerSmsObservations } from '../../../../simulators/evvm-server/notifications/sms-interface';
+import type { SubscriberView } from '../../../../simulators/evvm-server/notifications/subscribers';
+import type { SubmitOutcome } from '../../../../simulators/protocol/smpp/esme';
+import type { SmscObservations } from '../../../../simulators/smsc';
+import { HarnessError } from '../../../engine/outcomes';
 import {
   SETTLE_MS,
   SMSC_NAME,
@@ -32,11 +32,11 @@ import {
   type SmscRole,
   type SmsDevice,
   type SmsSpooferRole,
-} from '../embedded/sms';
-import { registerContainerRole, type ContainersContext } from '../registry';
-import type { Topology } from '../roles';
-import type { ControlClient } from './control-client';
-import type { ContainerRole } from './names';
+} from '../../embedded/sms';
+import { registerContainerRole, type ContainersContext } from '../../registry';
+import type { Topology } from '../../roles';
+import type { ControlClient } from '../control-client';
+import type { ContainerRole } from '../names';
 
 /** The scenario's SMS network as the harness holds it: the accounts it made, the SMSC's ports in its container. */
 interface SmsNetwork {
