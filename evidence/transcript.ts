@@ -5,7 +5,10 @@
  * Secrets never reach an entry: callers register them with `secret()` and every text is scrubbed before
  * it is stored (plain, base64 and hex forms), so a protocol layer that forgets to redact still leaks nothing.
  */
+import { REDACTED, SecretMatcher } from './redact';
 import { registerSecret } from './secrets';
+
+export { REDACTED };
 
 export type Channel = 'tcp' | 'tls' | 'imap' | 'smtp' | 'smpp' | 'sms' | 'cms' | 'check' | 'note';
 export type Direction = 'send' | 'recv' | 'event';
@@ -36,8 +39,6 @@ export interface TranscriptSink {
   secret(value: string | Buffer | undefined): void;
 }
 
-export const REDACTED = '«redacted»';
-
 /**
  * What one transcript keeps: a scenario writes a few thousand entries; a hostile peer must not make it
  * (and the report) grow without bound. What is cut is said in the transcript itself.
@@ -53,6 +54,8 @@ export class Transcript implements TranscriptSink {
   private readonly started = Date.now();
   private readonly list: TranscriptEntry[] = [];
   private readonly secrets = new Set<string>();
+  /** made from `secrets` on first use after a change */
+  private matcher: SecretMatcher | undefined;
   private readonly limits: TranscriptLimits;
   /** the note that counts the entries not kept, once there are any */
   private overflow: { entry: TranscriptEntry; dropped: number } | undefined;
@@ -71,12 +74,12 @@ export class Transcript implements TranscriptSink {
     const raw = Buffer.isBuffer(value) ? value : Buffer.from(s, 'utf8');
     this.secrets.add(raw.toString('base64').replace(/=+$/, ''));
     this.secrets.add(raw.toString('hex'));
+    this.matcher = undefined;
   }
 
   scrub(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-    return out;
+    this.matcher ??= new SecretMatcher(this.secrets);
+    return this.matcher.redact(text);
   }
 
   record(entry: Omit<TranscriptEntry, 't' | 'seq'>): void {

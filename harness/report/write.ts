@@ -11,7 +11,7 @@
  * the report then looks damaged, which is the right failure for a secret that weak.
  */
 import { readFile } from 'node:fs/promises';
-import { REDACTED } from '../../evidence/transcript';
+import { SecretMatcher } from '../../evidence/redact';
 import type { RunReport } from './model';
 import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, plainCopy } from './format';
@@ -23,7 +23,7 @@ import { writeOutputFiles, type OutputFile } from './output';
 /** Same floor as Transcript.secret(): scrubbing one or two characters would shred every line. */
 const MIN_SECRET = 3;
 
-/** Every form in which a secret could appear in a written file, longest first. */
+/** Every form in which a secret could appear in a written file. */
 function secretForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const s of secrets) {
@@ -33,25 +33,7 @@ function secretForms(secrets: readonly string[]): string[] {
     forms.add(escapeText(s));
     forms.add(escapeAttr(s));
   }
-  return [...forms].filter((f) => f.length >= MIN_SECRET).sort((x, y) => y.length - x.length);
-}
-
-/** Replaces every form; the markers already in place are left alone so short secrets cannot nest. */
-function scrubber(forms: readonly string[]): (text: string) => string {
-  if (forms.length === 0) return (text) => text;
-  return (text) =>
-    text
-      .split(REDACTED)
-      .map((segment) => {
-        let out = segment;
-        for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
-        return out;
-      })
-      .join(REDACTED);
-}
-
-function leaks(text: string, forms: readonly string[]): boolean {
-  return text.split(REDACTED).some((segment) => forms.some((f) => segment.includes(f)));
+  return [...forms].filter((f) => f.length >= MIN_SECRET);
 }
 
 /**
@@ -60,8 +42,8 @@ function leaks(text: string, forms: readonly string[]): boolean {
  * is still found in a written file afterwards (that is a harness bug, and the run must not look clean).
  */
 export async function writeReports(report: RunReport, dir: string, secrets: readonly string[]): Promise<string[]> {
-  const forms = secretForms(secrets);
-  const scrub = scrubber(forms);
+  const matcher = new SecretMatcher(secretForms(secrets));
+  const scrub = (text: string): string => matcher.redact(text);
   const clean = plainCopy(report, scrub) as RunReport;
   const plan = new EvidencePlan(clean);
   const files: OutputFile[] = [
@@ -72,11 +54,11 @@ export async function writeReports(report: RunReport, dir: string, secrets: read
 
   const written = await writeOutputFiles(dir, files);
 
-  if (forms.length > 0) {
+  if (matcher.size > 0) {
     for (let i = 0; i < written.length; i++) {
       const full = written[i] as string;
       const rel = (files[i] as OutputFile).path;
-      if (leaks(rel, forms) || leaks(await readFile(full, 'utf8'), forms)) {
+      if (matcher.occursIn(rel) || matcher.occursIn(await readFile(full, 'utf8'))) {
         // name the file, never the secret
         throw new Error(`writeReports: a secret survived scrubbing in ${rel} (harness bug; do not publish ${dir})`);
       }

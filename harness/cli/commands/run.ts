@@ -5,7 +5,7 @@ import type { RunReport } from '../../report/model';
 import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../../evidence/secrets';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
-import { REDACTED } from '../../../evidence/transcript';
+import { SecretMatcher } from '../../../evidence/redact';
 import { EXIT, UsageError, interactive } from '../usage';
 import type { FleetInfo } from '../../topology/containers/names';
 import { parseParallel, PARALLEL_HELP } from './parallel';
@@ -57,9 +57,7 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
 }
 
 async function scrubFile(file: string, secrets: readonly string[]): Promise<void> {
-  let text = await readFile(file, 'utf8');
-  for (const s of secrets) if (s.length >= 3 && text.includes(s)) text = text.split(s).join(REDACTED);
-  await writeFile(file, text);
+  await writeFile(file, new SecretMatcher(secrets).redact(await readFile(file, 'utf8')));
 }
 
 export function registerRunCommand(program: Command, setStatus: (s: number) => void): void {

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../../cli/usage';
-import { REDACTED } from '../../../evidence/transcript';
+import { SecretMatcher } from '../../../evidence/redact';
 import type { Fleet } from './fleet';
 import type { ContainersInfo } from '../../report/model';
 import { closeFleetLink } from './topology';
@@ -77,9 +77,6 @@ export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fl
 export async function writeContainerLogs(out: string, logs: Record<string, string[]>, secrets: readonly string[]): Promise<void> {
   const dir = path.join(out, 'evidence', 'containers');
   await mkdir(dir, { recursive: true });
-  for (const [role, lines] of Object.entries(logs)) {
-    let text = lines.join('\n') + '\n';
-    for (const s of secrets) if (s.length >= 3) text = text.split(s).join(REDACTED);
-    await writeFile(path.join(dir, `${role}.log`), text);
-  }
+  const matcher = new SecretMatcher(secrets);
+  for (const [role, lines] of Object.entries(logs)) await writeFile(path.join(dir, `${role}.log`), matcher.redact(lines.join('\n') + '\n'));
 }
