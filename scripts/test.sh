@@ -8,6 +8,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 npx tsc -p tsconfig.json
+# the layering (.dependency-cruiser.cjs): evidence, simulators (protocol below roles), harness, steps
+npm run --silent lint:deps
 # the test files by name (Node 22+ no longer takes a folder) and TAP (no longer Node 24's default reporter)
 shopt -s globstar
 node --test --test-concurrency=2 --test-reporter=tap dist/tests/**/*.test.js | tee "$out/unit.tap"

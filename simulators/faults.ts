@@ -2,6 +2,7 @@
  * Every fault switch the simulators implement. A fault makes one simulator violate one requirement;
  * `selftest` turns each on and proves the requirement's scenarios go red (the kill matrix). The
  * catalogue names which faults violate which requirement; a test checks every name it uses is here.
+ * Each role reads its own through its faults.ts (a FaultSet, simulators/fault-set.ts).
  */
 export const FAULTS = {
   'evvm-server:primary-identifier-only': 'only the first identifier of a mailbox logs in; the others are unknown users',

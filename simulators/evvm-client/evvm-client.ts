@@ -4,6 +4,8 @@ import type { TranscriptSink } from '../../evidence/transcript';
 import { nullSink } from '../../evidence/transcript';
 import { RawImapClient } from '../protocol/imap/client/raw-client';
 import { tlsVersionFloor } from '../crypto/tls-versions';
+import type { FaultSet } from '../fault-set';
+import { EVVM_CLIENT_FAULTS } from './faults';
 
 /** Where the EVVM Client is told to go (in VVM, by the STATUS SMS `srv`/`ipt` fields). */
 export interface ServerTarget {
@@ -55,16 +57,17 @@ export interface Retrieval {
  */
 export class EvvmClient {
   readonly actor: string;
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-client'>;
   private readonly transcript: TranscriptSink;
 
   constructor(private readonly options: EvvmClientOptions) {
     this.actor = options.actor ?? 'EVVM Client';
-    this.faults = new Set(options.faults ?? []);
+    this.faults = EVVM_CLIENT_FAULTS.among(options.faults);
     this.transcript = options.transcript ?? nullSink;
   }
 
   async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    // FAULT evvm-client:ignore-logindisabled (STD-02): LOGIN goes out although the server advertises LOGINDISABLED.
     if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
     return this.retrieveWithImapFlow(target, account);
   }
@@ -73,6 +76,7 @@ export class EvvmClient {
     const tls: ConnectionOptions = {
       ca: this.options.trustAnchorPem,
       servername: target.servername,
+      // FAULT evvm-client:skip-server-cert-check (EVVM-AUTH-03, EVVM-SMS-C01): any chain, any validity.
       rejectUnauthorized: !this.faults.has('evvm-client:skip-server-cert-check'),
       // FAULT evvm-client:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
       ...tlsVersionFloor(this.faults.has('evvm-client:offer-legacy-tls')),
@@ -81,6 +85,7 @@ export class EvvmClient {
       tls.cert = this.options.certificate.chainPem;
       tls.key = this.options.certificate.keyPem;
     }
+    // FAULT evvm-client:skip-hostname-check (EVVM-AUTH-03): a valid certificate for any host will do.
     if (this.faults.has('evvm-client:skip-hostname-check')) tls.checkServerIdentity = () => undefined;
     return tls;
   }
@@ -98,6 +103,7 @@ export class EvvmClient {
       port: target.port,
       secure: implicit,
       // STARTTLS is mandatory for a conformant client: imapflow's default is opportunistic (stack.md §2.1)
+      // FAULT evvm-client:opportunistic-starttls (EVVM-AUTH-03): it goes on in plaintext when STARTTLS is not offered.
       doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : true,
       servername: target.servername,
       auth: { user: account.username, pass: account.password },

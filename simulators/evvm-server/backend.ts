@@ -11,7 +11,7 @@ import { ImapRoleBackend, judgeTlsClient, pskAuthenticated, refuse, validClientC
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
 import type { ServerStep } from '../protocol/sasl/types';
 import type { Directory, Mailbox } from './directory';
-import type { EvvmServerFaults } from './faults';
+import type { FaultReader } from '../fault-set';
 
 /** IF-1 policy; requireTls: LOGINDISABLED and no AUTHENTICATE/LOGIN at all before TLS. */
 export type EvvmPolicy = ImapServerPolicy;
@@ -35,7 +35,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     private readonly directory: Directory,
     /** the PSK of an identity as the TLS layer looks it up */
     private readonly pskOf: (identity: string) => Buffer | undefined,
-    private readonly faults: EvvmServerFaults,
+    private readonly faults: FaultReader<'evvm-server'>,
     transcript: TranscriptSink,
   ) {
     super(actor, transcript);
@@ -47,7 +47,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   private loginMailbox(identifier: string): Mailbox | undefined {
     const mb = this.directory.lookup(identifier);
     if (!mb) return undefined;
-    // FAULT primary-identifier-only: breaks EVVM-AUTH-01 (any one of the identifiers).
+    // FAULT evvm-server:primary-identifier-only (EVVM-AUTH-01): only the first identifier logs in, not any one of them.
     if (this.faults.has('evvm-server:primary-identifier-only') && mb.identifier(identifier) !== mb.identifiers[0]) return undefined;
     return mb;
   }
@@ -55,16 +55,16 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   private checkPassword(identifier: string, password: string): PasswordVerdict {
     const mb = this.loginMailbox(identifier);
     if (!mb) return 'unknown-user';
-    // FAULT skip-password-check: any password for a known identifier.
+    // FAULT evvm-server:skip-password-check (EVVM-AUTH-04): any password for a known identifier.
     if (this.faults.has('evvm-server:skip-password-check')) return 'ok';
     if (safeEqual(mb.password, password)) return 'ok';
-    // FAULT password-any-mailbox: the password of any mailbox opens this identifier's mailbox.
+    // FAULT evvm-server:password-any-mailbox (EVVM-AUTH-01): the password of any mailbox opens this identifier's mailbox.
     if (this.faults.has('evvm-server:password-any-mailbox') && this.directory.all().some((m) => safeEqual(m.password, password))) return 'ok';
     return 'invalid-credentials';
   }
 
   private validCertificate(session: SessionInfo): boolean {
-    // FAULT any-client-ca: expired, revoked or foreign certificates count as valid.
+    // FAULT evvm-server:any-client-ca (EVVM-AUTH-04): expired, revoked or foreign certificates count as valid.
     return validClientCertificate(session, this.faults.has('evvm-server:any-client-ca'));
   }
 
@@ -76,12 +76,12 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
 
   /** EVVM-AUTH-02: may the one who authenticated as `authcid` act as `authzid`? */
   private mayActAs(session: SessionInfo, authcid: string, authzid: string, external: boolean): boolean {
-    // FAULT authzid-unchecked: any authzid, also of another mailbox.
+    // FAULT evvm-server:authzid-unchecked (EVVM-AUTH-02): any authzid, also of another mailbox.
     if (this.faults.has('evvm-server:authzid-unchecked')) return true;
     const own = external ? this.certificateMailbox(session) : this.loginMailbox(authcid);
     const target = this.directory.lookup(authzid);
     if (!own || !target || own !== target) return false;
-    // FAULT identifiers-not-linked: the other identifiers of the same mailbox are not considered authenticated.
+    // FAULT evvm-server:identifiers-not-linked (EVVM-AUTH-02): the other identifiers of the same mailbox are not considered authenticated.
     if (this.faults.has('evvm-server:identifiers-not-linked') && own.identifier(authzid) !== own.identifier(authcid)) return false;
     return true;
   }
@@ -95,13 +95,13 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     const opened = this.faults.has('evvm-server:another-users-mailbox') ? (this.directory.all().find((other) => other !== mb) ?? mb) : mb;
     const user: ImapUser = { account: opened.key, identity };
     const cert = session.tls?.peerCertificate;
-    // FAULT login-survives-logout: remember the certificate so that later connections are PREAUTH.
+    // FAULT evvm-server:login-survives-logout (EVVM-AUTH-02): remember the certificate so that later connections are PREAUTH.
     if (cert && this.faults.has('evvm-server:login-survives-logout')) this.remembered.set(cert.fingerprint256, user);
     return user;
   }
 
   private blocked(mb: Mailbox): boolean {
-    // FAULT ignore-blocked: blocked mailboxes log in.
+    // FAULT evvm-server:ignore-blocked (EVVM-AUTH-04): blocked mailboxes log in.
     return mb.state === 'blocked' && !this.faults.has('evvm-server:ignore-blocked');
   }
 
@@ -112,9 +112,10 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     if (session.state !== 'not-authenticated') return caps.filter((c) => c !== 'STARTTLS');
     const auth: string[] = [];
     if (!this.plaintextAllowed(session)) {
-      // RFC 2595 §3.2 / RFC 9051 §6.2.3. FAULT no-logindisabled: not advertised (LOGIN is still refused).
+      // RFC 2595 §3.2 / RFC 9051 §6.2.3.
+      // FAULT evvm-server:no-logindisabled (STD-02): not advertised (LOGIN is still refused).
       if (!this.faults.has('evvm-server:no-logindisabled')) caps.push('LOGINDISABLED');
-      // FAULT plaintext-auth-before-tls: AUTH=PLAIN offered in the clear.
+      // FAULT evvm-server:plaintext-auth-before-tls (STD-03): AUTH=PLAIN offered in the clear.
       if (this.faults.has('evvm-server:plaintext-auth-before-tls')) auth.push('AUTH=PLAIN');
     } else {
       if (!this.policy.loginCommand) caps.push('LOGINDISABLED');
@@ -126,6 +127,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
 
   greeting(session: SessionInfo): Greeting {
     const cert = session.tls?.peerCertificate;
+    // FAULT evvm-server:login-survives-logout (EVVM-AUTH-02): a certificate that once logged in is greeted with PREAUTH.
     if (cert && this.faults.has('evvm-server:login-survives-logout')) {
       const user = this.remembered.get(cert.fingerprint256);
       if (user) return { kind: 'PREAUTH', user, text: `${this.actor} ready, ${user.identity} already logged in` };
@@ -135,20 +137,20 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
 
   secured(session: SessionInfo): { ok: true } | Refusal {
     let policy = this.policy.clientCertificate;
-    // FAULT client-cert-not-required: 'required' behaves like 'optional'.
+    // FAULT evvm-server:client-cert-not-required (EVVM-AUTH-04): 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('evvm-server:client-cert-not-required')) policy = 'optional';
     return judgeTlsClient(session, { pskAuthenticated: pskAuthenticated(session, this.pskOf), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {
-    // FAULT starttls-injection: executes what was pipelined before the handshake (CVE-2011-0411 class).
+    // FAULT evvm-server:starttls-injection (STD-03): executes what was pipelined before the handshake (CVE-2011-0411 class).
     return this.faults.has('evvm-server:starttls-injection');
   }
 
   login(session: SessionInfo, username: string, password: string): AuthResult {
     const fail = (text: string, code?: string): AuthResult => this.refused(session, { method: 'LOGIN', identity: username }, text, code);
     if (!this.policy.loginCommand) return fail('LOGIN is disabled, use AUTHENTICATE', 'CANNOT');
-    // FAULT plaintext-auth-before-tls: LOGIN accepted in the clear.
+    // FAULT evvm-server:plaintext-auth-before-tls (STD-03): LOGIN accepted in the clear.
     if (!this.plaintextAllowed(session) && !this.faults.has('evvm-server:plaintext-auth-before-tls')) {
       return fail('LOGIN is disabled until TLS is negotiated', 'PRIVACYREQUIRED');
     }
@@ -164,6 +166,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
 
   startAuthentication(session: SessionInfo, mechanism: string) {
     const method = `AUTHENTICATE ${mechanism}`;
+    // FAULT evvm-server:plaintext-auth-before-tls (STD-03): AUTHENTICATE PLAIN accepted in the clear.
     const plainInClear = mechanism === 'PLAIN' && !session.secure && this.faults.has('evvm-server:plaintext-auth-before-tls');
     const fail = (text: string, code?: string): Refusal => this.refused(session, { method, identity: '' }, text, code);
     if (!isMechanismName(mechanism) || (!this.policy.saslMechanisms.includes(mechanism) && !plainInClear)) {
@@ -236,7 +239,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     const other = this.directory.lookup(identifier);
     // The same answer for "unknown" and "another mailbox", so that it is no oracle for other users' identifiers.
     if (other !== mb) return refuse('not an identifier of this mailbox', 'NOPERM');
-    // FAULT identifiers-not-linked: only the identifier the session authenticated as.
+    // FAULT evvm-server:identifiers-not-linked (EVVM-AUTH-02): only the identifier the session authenticated as.
     if (this.faults.has('evvm-server:identifiers-not-linked') && mb.identifier(identifier) !== mb.identifier(user.identity)) {
       return refuse('not an identifier of this mailbox', 'NOPERM');
     }

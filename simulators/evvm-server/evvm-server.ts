@@ -7,7 +7,7 @@ import type { ImapServer } from '../protocol/imap/server/server';
 import { ImapServerRole, type ImapConnectionObservation, type ImapRoleOptions, type ImapServerObservations } from '../protocol/imap/server/role-server';
 import { EvvmBackend, type EvvmPolicy } from './backend';
 import { Directory, type MailboxSpec, type Voicemail } from './directory';
-import { EvvmServerFaults, type EvvmServerFault } from './faults';
+import { EVVM_SERVER_FAULTS } from './faults';
 
 /** actor defaults to 'EVVM Server', peer to 'EVVM Client'; tls.psk: PSK-TLS identities and keys. */
 export interface EvvmServerOptions extends ImapRoleOptions {
@@ -29,27 +29,27 @@ export interface DepositEvent {
   voicemail: Voicemail;
 }
 
-export class EvvmServer extends ImapServerRole<EvvmServerFault> {
+export class EvvmServer extends ImapServerRole<'evvm-server'> {
   private readonly depositListeners: Array<(event: DepositEvent) => void> = [];
   private readonly directory = new Directory();
   protected override readonly backend: EvvmBackend;
   protected override readonly imap: ImapServer;
 
   constructor(options: EvvmServerOptions) {
-    super(options, 'EVVM Server', new EvvmServerFaults(options.faults ?? []));
+    super(options, 'EVVM Server', EVVM_SERVER_FAULTS.own(options.faults));
     for (const spec of options.mailboxes) this.provisionMailbox(spec);
     const psk = options.tls.psk;
     for (const key of Object.values(psk ?? {})) this.secret(key);
     // an own property only: a prototype name (e.g. "constructor") is no provisioned identity
     const pskOf = (identity: string): Buffer | undefined => (psk && Object.hasOwn(psk, identity) ? psk[identity] : undefined);
-    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faultSet, this.transcript);
+    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faults, this.transcript);
     this.imap = this.imapCore(options, {
       peer: 'EVVM Client',
       policy: options.policy,
       ...(psk ? { psk: pskOf } : {}),
       backend: this.backend,
       // FAULT evvm-server:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on IMAP.
-      legacyTls: () => this.faultSet.has('evvm-server:accept-legacy-tls'),
+      legacyTls: () => this.faults.has('evvm-server:accept-legacy-tls'),
     });
   }
 

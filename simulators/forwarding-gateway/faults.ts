@@ -1,9 +1,6 @@
 /** The Forwarding Gateway's fault switches; names and descriptions live in simulators/faults.ts. */
-import { faultsOf } from '../faults';
+import { roleFaults, type RoleFault } from '../fault-set';
 
-export const FORWARDING_GATEWAY_FAULTS = faultsOf('forwarding-gateway');
-export type ForwardingGatewayFault = (typeof FORWARDING_GATEWAY_FAULTS)[number];
+export type ForwardingGatewayFault = RoleFault<'forwarding-gateway'>;
 
-export function isForwardingGatewayFault(name: string): name is ForwardingGatewayFault {
-  return (FORWARDING_GATEWAY_FAULTS as readonly string[]).includes(name);
-}
+export const FORWARDING_GATEWAY_FAULTS = roleFaults('forwarding-gateway', 'Forwarding Gateway');

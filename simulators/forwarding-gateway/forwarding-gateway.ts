@@ -11,7 +11,7 @@ import { InterworkingPeer, type InterworkingPeerOptions } from '../protocol/smtp
 import type { ReceivedMessage } from '../protocol/smtp/server';
 import type { PeerJudgement, SmtpEndpoint, TlsCredential } from '../protocol/smtp/types';
 import { reEncode } from '../protocol/smtp/re-encode';
-import { isForwardingGatewayFault, type ForwardingGatewayFault } from './faults';
+import { FORWARDING_GATEWAY_FAULTS } from './faults';
 
 /** identity: forwarding-gateway.op.example; clientCredential: presented when it reports results. */
 export type ForwardingGatewayOptions = InterworkingPeerOptions;
@@ -33,22 +33,24 @@ export interface ExternalDelivery {
   raw: Buffer;
 }
 
-export class ForwardingGateway extends InterworkingPeer<ForwardingGatewayFault> {
+export class ForwardingGateway extends InterworkingPeer<'forwarding-gateway'> {
   private readonly receipts: GatewayReceipt[] = [];
   private readonly external: ExternalDelivery[] = [];
 
   constructor(options: ForwardingGatewayOptions) {
-    super(options, 'Forwarding Gateway', isForwardingGatewayFault);
+    super(options, 'Forwarding Gateway', FORWARDING_GATEWAY_FAULTS.own(options.faults));
   }
 
   // EVVM-AUTH-06: only the EVVM Server, by a valid certificate that names it
   protected acceptClientAnyway(j: PeerJudgement): boolean {
-    return (!j.chainValid && this.faulty('forwarding-gateway:accept-without-client-cert')) || (j.chainValid && !j.authenticated && this.faulty('forwarding-gateway:skip-peer-identity-check'));
+    // FAULT forwarding-gateway:accept-without-client-cert (EVVM-AUTH-06): a missing or unverifiable certificate is let through.
+    // FAULT forwarding-gateway:skip-peer-identity-check (EVVM-AUTH-06): a valid certificate for another host is let through.
+    return (!j.chainValid && this.faults.has('forwarding-gateway:accept-without-client-cert')) || (j.chainValid && !j.authenticated && this.faults.has('forwarding-gateway:skip-peer-identity-check'));
   }
 
-  // FAULT forwarding-gateway:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
   protected acceptLegacyTls(): boolean {
-    return this.faulty('forwarding-gateway:accept-legacy-tls');
+    // FAULT forwarding-gateway:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
+    return this.faults.has('forwarding-gateway:accept-legacy-tls');
   }
 
   protected onMessage(m: ReceivedMessage): undefined {
@@ -70,7 +72,8 @@ export class ForwardingGateway extends InterworkingPeer<ForwardingGatewayFault> 
   private forward(to: string, raw: Buffer, messageId: string | undefined): void {
     let copy: Buffer = Buffer.concat([Buffer.from(`Received: by ${this.options.identity} (EVVM Forwarding Gateway) for <${to}>; ${new Date().toUTCString()}\r\n`, 'latin1'), raw]);
     // EVVM-IW-C03: forwarding must not re-encode what a signature covers
-    if (this.faulty('forwarding-gateway:re-encode')) copy = reEncode(copy);
+    // FAULT forwarding-gateway:re-encode (EVVM-IW-C03): it re-wraps the base64, breaking the signature.
+    if (this.faults.has('forwarding-gateway:re-encode')) copy = reEncode(copy);
     this.external.push({ to, raw: copy, ...(messageId ? { messageId } : {}) });
     this.transcript.record({ actor: this.actor, channel: 'note', dir: 'event', text: `forwarded ${messageId ?? 'a voicemail'} to ${to} as e-mail (${copy.length} bytes)` });
   }

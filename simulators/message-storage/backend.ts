@@ -11,7 +11,7 @@ import type { MailFolder } from '../protocol/imap/server/mailstore';
 import { ImapRoleBackend, judgeTlsClient, pskAuthenticated, refuse, validClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from '../protocol/imap/server/role-backend';
 import { createServerMechanism, isMechanismName, safeEqual, type PasswordServerContext, type PasswordVerdict } from '../protocol/sasl/server';
 import type { MechanismName, ServerStep } from '../protocol/sasl/types';
-import type { MessageStorageFaults } from './faults';
+import type { FaultReader } from '../fault-set';
 import type { Subscriber, Subscribers } from './subscribers';
 
 /**
@@ -36,7 +36,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     private readonly subscribers: Subscribers,
     /** the PSK of an identity as the TLS layer looks it up (faults included) */
     private readonly pskOf: (identity: string) => Buffer | undefined,
-    private readonly faults: MessageStorageFaults,
+    private readonly faults: FaultReader<'message-storage'>,
     transcript: TranscriptSink,
   ) {
     super(actor, transcript);
@@ -45,7 +45,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
   // ---- the channel ----
 
   private validCertificate(session: SessionInfo): boolean {
-    // FAULT any-client-ca: a certificate from any CA (or expired, revoked) counts as valid.
+    // FAULT message-storage:any-client-ca (EVVM-AUTH-05, CPM-MS-AUTH-05): a certificate from any CA (or expired, revoked) counts as valid.
     return validClientCertificate(session, this.faults.has('message-storage:any-client-ca'));
   }
 
@@ -68,7 +68,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
   private subscriber(username: string): Subscriber | undefined {
     const s = this.subscribers.byUsername(username);
     if (s) return s;
-    // FAULT accept-sip-credentials: the SIP identity is accepted as a Message Storage username.
+    // FAULT message-storage:accept-sip-credentials (CPM-MS-AUTH-03): the SIP identity is accepted as a Message Storage username.
     return this.faults.has('message-storage:accept-sip-credentials') ? this.subscribers.bySipUri(username) : undefined;
   }
 
@@ -76,19 +76,20 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
   private checkPassword(username: string, password: string, via: 'LOGIN' | 'SASL'): PasswordVerdict {
     const s = this.subscriber(username);
     if (!s) return 'unknown-user';
-    // FAULT login-skip-password-check / sasl-skip-password-check: any password for a known user.
+    // FAULT message-storage:login-skip-password-check (EVVM-AUTH-05, CPM-MS-AUTH-02): LOGIN takes any password for a known user.
+    // FAULT message-storage:sasl-skip-password-check (CPM-MS-AUTH-01): SASL PLAIN and LOGIN take any password for a known user.
     if (this.faults.has(via === 'LOGIN' ? 'message-storage:login-skip-password-check' : 'message-storage:sasl-skip-password-check')) return 'ok';
     if (s.password !== undefined && safeEqual(s.password, password)) return 'ok';
-    // FAULT accept-tui-pin: one credential store for voicemail TUI and Message Storage.
+    // FAULT message-storage:accept-tui-pin (CPM-MS-AUTH-03): one credential store for voicemail TUI and Message Storage.
     if (this.faults.has('message-storage:accept-tui-pin') && s.tuiPin !== undefined && safeEqual(s.tuiPin, password)) return 'ok';
-    // FAULT accept-sip-credentials: the SIP password works too.
+    // FAULT message-storage:accept-sip-credentials (CPM-MS-AUTH-03): the SIP password works too.
     if (this.faults.has('message-storage:accept-sip-credentials') && s.sip && safeEqual(s.sip.password, password)) return 'ok';
     return 'invalid-credentials';
   }
 
   /** The subscriber whose mailbox a session authenticated as `s` opens. */
   private mailboxOf(s: Subscriber): Subscriber {
-    // FAULT message-storage:another-users-mailbox (CPM-MS-AUTH-02): the session lands in another subscriber's mailbox
+    // FAULT message-storage:another-users-mailbox (CPM-MS-AUTH-01, CPM-MS-AUTH-02, CPM-MS-AUTH-03, CPM-MS-AUTH-04, CPM-MS-AUTH-05, CPM-MS-AUTH-06): the session lands in another subscriber's mailbox
     // (every positive login of CPM-MS-AUTH-01..06 shows it).
     if (!this.faults.has('message-storage:another-users-mailbox')) return s;
     return this.subscribers.all().find((other) => other !== s) ?? s;
@@ -100,7 +101,8 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     const caps = [...base];
     if (session.state !== 'not-authenticated') return caps.filter((c) => c !== 'STARTTLS');
     const loginAllowed = this.policy.loginCommand && this.channelAllows(session, true);
-    // RFC 2595 §3.2. FAULT advertise-no-logindisabled: not advertised before TLS (LOGIN is still refused).
+    // RFC 2595 §3.2.
+    // FAULT message-storage:advertise-no-logindisabled (STD-02): not advertised before TLS (LOGIN is still refused).
     if (!loginAllowed && (session.secure || !this.faults.has('message-storage:advertise-no-logindisabled'))) caps.push('LOGINDISABLED');
     const mechs = this.offered(session);
     if (mechs.length) caps.push(...mechs.map((m) => `AUTH=${m}`), 'SASL-IR');
@@ -113,20 +115,20 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
 
   secured(session: SessionInfo): { ok: true } | Refusal {
     let policy = this.policy.clientCertificate;
-    // FAULT client-cert-not-required: 'required' behaves like 'optional'.
+    // FAULT message-storage:client-cert-not-required (EVVM-AUTH-05, CPM-MS-AUTH-05): 'required' behaves like 'optional'.
     if (policy === 'required' && this.faults.has('message-storage:client-cert-not-required')) policy = 'optional';
     return judgeTlsClient(session, { pskAuthenticated: pskAuthenticated(session, this.pskOf), policy, validCertificate: this.validCertificate(session) }, (text) => this.note(session, 'tls', text));
   }
 
   replayPipelinedAfterStartTls(): boolean {
-    // FAULT starttls-injection: executes what was pipelined before the handshake (CVE-2011-0411 class).
+    // FAULT message-storage:starttls-injection (STD-03): executes what was pipelined before the handshake (CVE-2011-0411 class).
     return this.faults.has('message-storage:starttls-injection');
   }
 
   login(session: SessionInfo, username: string, password: string): AuthResult {
     const fail = (text: string, code?: string): AuthResult => this.refused(session, { method: 'LOGIN', identity: username }, text, code);
     if (!this.policy.loginCommand) return fail('LOGIN is disabled, use AUTHENTICATE', 'CANNOT');
-    // FAULT plaintext-login-before-tls: LOGIN accepted on the clear channel.
+    // FAULT message-storage:plaintext-login-before-tls (CPM-MS-AUTH-05, STD-02, STD-03): LOGIN accepted on the clear channel.
     if (!this.channelAllows(session, true) && !this.faults.has('message-storage:plaintext-login-before-tls')) {
       return fail(session.secure ? 'client authentication required' : 'LOGIN is disabled until TLS is negotiated', 'PRIVACYREQUIRED');
     }
@@ -141,7 +143,7 @@ export class MessageStorageBackend extends ImapRoleBackend implements ImapBacken
     const fail = (text: string, code?: string): Refusal => this.refused(session, { method, identity: '' }, text, code);
     const known = isMechanismName(mechanism) && this.policy.saslMechanisms.includes(mechanism);
     const offered = isMechanismName(mechanism) && this.offered(session).includes(mechanism);
-    // FAULT sasl-downgrade: PLAIN and LOGIN go through where only safer mechanisms (or none) are offered.
+    // FAULT message-storage:sasl-downgrade (CPM-MS-AUTH-01, STD-03): PLAIN and LOGIN go through where only safer mechanisms (or none) are offered.
     const downgraded = known && !offered && EXPOSES_PASSWORD.has(mechanism) && this.faults.has('message-storage:sasl-downgrade');
     if (!known) return fail('unsupported authentication mechanism', 'CANNOT');
     if (!offered && !downgraded) return fail(session.secure ? 'mechanism not available on this connection' : 'authentication is disabled until TLS is negotiated', 'PRIVACYREQUIRED');

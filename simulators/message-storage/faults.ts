@@ -3,17 +3,8 @@
  * makes the server violate one requirement; the checks live in backend.ts and message-storage-server.ts,
  * next to the rule they break.
  */
-import { FaultSet, isFaultIn } from '../fault-set';
-import { faultsOf } from '../faults';
+import { roleFaults, type RoleFault } from '../fault-set';
 
-export const MESSAGE_STORAGE_FAULTS = faultsOf('message-storage');
+export type MessageStorageFault = RoleFault<'message-storage'>;
 
-export type MessageStorageFault = (typeof MESSAGE_STORAGE_FAULTS)[number];
-
-export const isMessageStorageFault = (name: string): name is MessageStorageFault => isFaultIn(MESSAGE_STORAGE_FAULTS, name);
-
-export class MessageStorageFaults extends FaultSet<MessageStorageFault> {
-  constructor(initial: Iterable<string> = []) {
-    super(MESSAGE_STORAGE_FAULTS, 'Message Storage Server', initial);
-  }
-}
+export const MESSAGE_STORAGE_FAULTS = roleFaults('message-storage', 'Message Storage Server');

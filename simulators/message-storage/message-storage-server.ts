@@ -9,7 +9,7 @@ import type { ImapServer } from '../protocol/imap/server/server';
 import { ImapServerRole, type ImapConnectionObservation, type ImapRoleOptions, type ImapServerObservations } from '../protocol/imap/server/role-server';
 import type { MechanismName } from '../protocol/sasl/types';
 import { MessageStorageBackend, type MessageStoragePolicy } from './backend';
-import { MessageStorageFaults, type MessageStorageFault } from './faults';
+import { MESSAGE_STORAGE_FAULTS } from './faults';
 import { Subscribers, type SubscriberSpec } from './subscribers';
 
 /** actor defaults to 'Message Storage Server', peer to 'IMAP client'; tls.psk: more with provisionPsk. */
@@ -34,7 +34,7 @@ function freshPassword(): string {
 
 export const ALL_MECHANISMS: readonly MechanismName[] = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'];
 
-export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
+export class MessageStorageServer extends ImapServerRole<'message-storage'> {
   private readonly subscribers = new Subscribers();
   private readonly psks = new Map<string, Buffer>();
   protected override readonly backend: MessageStorageBackend;
@@ -43,10 +43,10 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
   private readonly sharedPassword = freshPassword();
 
   constructor(options: MessageStorageServerOptions) {
-    super(options, 'Message Storage Server', new MessageStorageFaults(options.faults ?? []));
+    super(options, 'Message Storage Server', MESSAGE_STORAGE_FAULTS.own(options.faults));
     for (const spec of options.subscribers) this.addSubscriber(spec);
     for (const [identity, key] of Object.entries(options.tls.psk ?? {})) this.addPsk(identity, key);
-    this.backend = new MessageStorageBackend(this.actor, options.policy, this.subscribers, (id) => this.pskOf(id), this.faultSet, this.transcript);
+    this.backend = new MessageStorageBackend(this.actor, options.policy, this.subscribers, (id) => this.pskOf(id), this.faults, this.transcript);
     this.imap = this.imapCore(options, {
       peer: 'IMAP client',
       connPrefix: 'mss',
@@ -55,7 +55,7 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
       psk: (identity: string) => this.pskOf(identity),
       backend: this.backend,
       // FAULT message-storage:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete, PSK-TLS included.
-      legacyTls: () => this.faultSet.has('message-storage:accept-legacy-tls'),
+      legacyTls: () => this.faults.has('message-storage:accept-legacy-tls'),
     });
   }
 
@@ -74,8 +74,8 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
   private pskOf(identity: string): Buffer | undefined {
     const key = this.psks.get(identity);
     if (key) return key;
-    // FAULT accept-unknown-psk: an identity nobody provisioned is served with the first provisioned key.
-    return this.faultSet.has('message-storage:accept-unknown-psk') ? this.psks.values().next().value : undefined;
+    // FAULT message-storage:accept-unknown-psk (CPM-MS-AUTH-06): an identity nobody provisioned is served with the first provisioned key.
+    return this.faults.has('message-storage:accept-unknown-psk') ? this.psks.values().next().value : undefined;
   }
 
   /** Provisions a PSK-TLS identity with a fresh 256-bit key, handed to the peer out of band. */
@@ -91,10 +91,10 @@ export class MessageStorageServer extends ImapServerRole<MessageStorageFault> {
    * and hands it to the client's configuration out of band (the return value), never over IMAP.
    */
   subscribe(spec: Omit<SubscriberSpec, 'password'>): ClientConfiguration {
-    // FAULT shared-preconfigured-password: one password for every subscriber (a "default PIN").
-    const password = this.faultSet.has('message-storage:shared-preconfigured-password') ? this.sharedPassword : freshPassword();
-    // FAULT no-preconfigured-password: the client is told a password the Message Storage never configured.
-    const configured = this.faultSet.has('message-storage:no-preconfigured-password') ? undefined : password;
+    // FAULT message-storage:shared-preconfigured-password (CPM-MS-AUTH-04): one password for every subscriber (a "default PIN").
+    const password = this.faults.has('message-storage:shared-preconfigured-password') ? this.sharedPassword : freshPassword();
+    // FAULT message-storage:no-preconfigured-password (CPM-MS-AUTH-04): the client is told a password the Message Storage never configured.
+    const configured = this.faults.has('message-storage:no-preconfigured-password') ? undefined : password;
     this.secret(password);
     this.addSubscriber({ ...spec, ...(configured !== undefined ? { password: configured } : {}) });
     this.transcript.record({

@@ -11,7 +11,7 @@ import { InterworkingPeer, type InterworkingPeerOptions } from '../protocol/smtp
 import type { ReceivedMessage, Refusal } from '../protocol/smtp/server';
 import type { PeerJudgement, SmtpEndpoint, TlsCredential } from '../protocol/smtp/types';
 import { readVpim, vpimMessage, type VpimSummary } from '../protocol/smtp/vpim';
-import { isNonOmaVmFault, type NonOmaVmFault } from './faults';
+import { NON_OMA_VM_FAULTS } from './faults';
 
 /** identity: non-oma-vm.op.example; clientCredential: presented when it sends. */
 export interface NonOmaVmOptions extends InterworkingPeerOptions {
@@ -29,21 +29,22 @@ export interface VpimReceipt {
   raw: Buffer;
 }
 
-export class NonOmaVm extends InterworkingPeer<NonOmaVmFault> {
+export class NonOmaVm extends InterworkingPeer<'non-oma-vm'> {
   private readonly receipts: VpimReceipt[] = [];
 
   constructor(protected override readonly options: NonOmaVmOptions) {
-    super(options, 'Non-OMA VM Service', isNonOmaVmFault);
+    super(options, 'Non-OMA VM Service', NON_OMA_VM_FAULTS.own(options.faults));
   }
 
   // EVVM-AUTH-07: only the EVVM Server, by a valid certificate that names it
   protected acceptClientAnyway(): boolean {
-    return this.faulty('non-oma-vm:accept-without-client-cert');
+    // FAULT non-oma-vm:accept-without-client-cert (EVVM-AUTH-07, EVVM-IW-C02): a missing, unverifiable or other host's certificate is let through.
+    return this.faults.has('non-oma-vm:accept-without-client-cert');
   }
 
-  // FAULT non-oma-vm:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
   protected acceptLegacyTls(): boolean {
-    return this.faulty('non-oma-vm:accept-legacy-tls');
+    // FAULT non-oma-vm:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on its SMTP listeners.
+    return this.faults.has('non-oma-vm:accept-legacy-tls');
   }
 
   protected override onRcptTo(to: string): Refusal | undefined {
@@ -75,9 +76,10 @@ export class NonOmaVm extends InterworkingPeer<NonOmaVmFault> {
       message: raw,
       credential: vm.credential,
       // EVVM-AUTH-07, the other direction: the receiving EVVM Server proves its name
-      ...(this.faulty('non-oma-vm:skip-server-cert-check') ? { acceptServer: () => true } : {}),
+      // FAULT non-oma-vm:skip-server-cert-check (EVVM-AUTH-07): it delivers without checking the server's certificate.
+      ...(this.faults.has('non-oma-vm:skip-server-cert-check') ? { acceptServer: () => true } : {}),
       // FAULT non-oma-vm:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
-      offerLegacyTls: this.faulty('non-oma-vm:offer-legacy-tls'),
+      offerLegacyTls: this.faults.has('non-oma-vm:offer-legacy-tls'),
     });
   }
 }

@@ -6,6 +6,7 @@
  * The originating address is set here, by the network: an account's own address, never a claim the
  * PDU makes (EVVM-SMS-C01); fault smsc:trust-source-addr takes the claim as it is.
  */
+import type { FaultReader } from '../fault-set';
 import type { Activity } from '../protocol/smpp/activity';
 import { ESM_CLASS, STATUS, TLV } from '../protocol/smpp/constants';
 import { shortMessageDefaults, tlv, type ShortMessageBody } from '../protocol/smpp/pdu';
@@ -30,7 +31,7 @@ export interface Receiver {
 }
 
 export interface RouterOptions {
-  faults: ReadonlySet<string>;
+  faults: FaultReader<'smsc'>;
   /** messages an account's store holds before submit_sm gets ESME_RMSGQFUL */
   maxStored: number;
   /** largest message (short_message or message_payload) accepted */
@@ -121,7 +122,7 @@ export class Router {
   private originator(account: SmscAccountSpec | undefined, body: ShortMessageBody): SmscAddress | undefined {
     const claimed = body.sourceAddr.replace(/^\+/, '');
     const claim: SmscAddress = { addr: claimed, ton: body.sourceTon, npi: body.sourceNpi };
-    // FAULT smsc:trust-source-addr: the ESME's claim is passed on as the originator (EVVM-SMS-C01).
+    // FAULT smsc:trust-source-addr (EVVM-SMS-C01): the ESME's claim is passed on as the originator.
     if (this.options.faults.has('smsc:trust-source-addr') && claimed !== '') return claim;
     // an unbound submit (fault smsc:submit-before-bind) has no account whose address could be set
     if (!account) return claim;

@@ -3,6 +3,7 @@
  * BOUND_RX, BOUND_TRX, UNBOUND) on top of an SmppConnection. Each command's rule lives in its own
  * file under commands/; this class holds the state they share and is the router's receiver.
  */
+import type { FaultReader } from '../fault-set';
 import type { SmppConnection } from '../protocol/smpp/connection';
 import type { Pdu } from '../protocol/smpp/pdu';
 import type { Activity } from '../protocol/smpp/activity';
@@ -23,7 +24,7 @@ export interface SmscContext {
   readonly systemId: string;
   readonly accounts: AccountTable;
   readonly router: Router;
-  readonly faults: ReadonlySet<string>;
+  readonly faults: FaultReader<'smsc'>;
   readonly log: SmscObservationLog;
   /** failed binds after which the connection is closed */
   readonly maxFailedBinds: number;

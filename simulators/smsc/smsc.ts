@@ -9,7 +9,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../evidence/transcript';
-import { isKnownFault } from '../faults';
 import type { Activity } from '../protocol/smpp/activity';
 import { SmppConnection } from '../protocol/smpp/connection';
 import { COMMAND_IDS, STATUS } from '../protocol/smpp/constants';
@@ -20,6 +19,8 @@ import { SmscObservationLog, type SmscObservations } from './observations';
 import { Router } from './router';
 import { SmscSession, type SmscContext } from './session';
 import { tlsVersionFloor } from '../crypto/tls-versions';
+import { SMSC_FAULTS } from './faults';
+import type { FaultSet } from '../fault-set';
 
 export interface SmscOptions {
   /** transcript name, default 'SMSC' */
@@ -55,12 +56,10 @@ export interface SmscOptions {
   maxFailedBinds?: number;
 }
 
-export const SMSC_FAULT_PREFIX = 'smsc:';
-
 export class Smsc {
   readonly actor: string;
   private readonly accounts: AccountTable;
-  private readonly faultSet = new Set<string>();
+  private readonly faults: FaultSet<'smsc'>;
   private readonly log = new SmscObservationLog();
   private readonly router: Router;
   private readonly ctx: SmscContext;
@@ -72,11 +71,11 @@ export class Smsc {
   constructor(private readonly options: SmscOptions) {
     this.actor = options.actor ?? 'SMSC';
     this.transcript = options.transcript ?? nullSink;
-    for (const f of options.faults ?? []) if (f.startsWith(SMSC_FAULT_PREFIX)) this.setFault(f, true);
+    this.faults = SMSC_FAULTS.among(options.faults);
     this.accounts = new AccountTable();
     for (const a of options.accounts) this.addAccount(a);
     this.router = new Router(this.accounts, {
-      faults: this.faultSet,
+      faults: this.faults,
       maxStored: options.maxStored ?? 10_000,
       maxMessageOctets: options.maxMessageOctets ?? 2000,
       log: this.log,
@@ -87,7 +86,7 @@ export class Smsc {
       systemId: options.systemId ?? 'SMSC',
       accounts: this.accounts,
       router: this.router,
-      faults: this.faultSet,
+      faults: this.faults,
       log: this.log,
       maxFailedBinds: options.maxFailedBinds ?? 3,
       ...(options.activity ? { activity: options.activity } : {}),
@@ -104,7 +103,7 @@ export class Smsc {
     const t = this.options.listen.tls;
     if (t) {
       // FAULT smsc:accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on SMPP over TLS.
-      const floor = tlsVersionFloor(this.faultSet.has('smsc:accept-legacy-tls'));
+      const floor = tlsVersionFloor(this.faults.has('smsc:accept-legacy-tls'));
       // a client that never completes the handshake is cut at the bind deadline, not Node's 120 s
       const server = tls.createServer({ key: t.key, cert: t.cert, ...floor, handshakeTimeout: this.options.bindTimeoutMs ?? 10_000 }, (socket) => this.accept(socket, true));
       server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
@@ -128,13 +127,7 @@ export class Smsc {
   }
 
   setFault(name: string, on: boolean): void {
-    if (!name.startsWith(SMSC_FAULT_PREFIX) || !isKnownFault(name)) throw new Error(`unknown SMSC fault "${name}"`);
-    if (on) this.faultSet.add(name);
-    else this.faultSet.delete(name);
-  }
-
-  faults(): string[] {
-    return [...this.faultSet];
+    this.faults.set(name, on);
   }
 
   observations(): SmscObservations {

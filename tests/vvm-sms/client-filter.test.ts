@@ -1,12 +1,13 @@
 /** The EVVM Client's SMS filter: originator allow-list (EVVM-SMS-C02) and application port (C03), and their faults. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EVVM_CLIENT_FAULTS } from '../../simulators/evvm-client/faults';
 import { filterSms } from '../../simulators/evvm-client/sms/filter';
 import type { ReceivedSms } from '../../simulators/evvm-client/sms/handset';
 
 const policy = { allowList: ['94183', '+15550100'], port: 5499 };
 const sms = (over: Partial<ReceivedSms>): ReceivedSms => ({ seq: 0, via: 'network', originator: '94183', port: { destination: 5499, originator: 0, bits: 16 }, text: '//VVM:SYNC:ev=MBU;c=0', ...over });
-const none = new Set<string>();
+const none = EVVM_CLIENT_FAULTS.own();
 
 describe('SMS filter', () => {
   it('passes a data SMS to the port from an allow-listed originator (with or without "+")', () => {
@@ -32,8 +33,8 @@ describe('SMS filter', () => {
   });
 
   it('the faults switch off exactly their check', () => {
-    assert.deepEqual(filterSms(sms({ originator: '15559999' }), policy, new Set(['evvm-client:accept-any-originator'])), { pass: true });
-    assert.deepEqual(filterSms(sms({ port: undefined }), policy, new Set(['evvm-client:ignore-port'])), { pass: true });
-    assert.equal(filterSms(sms({ originator: '15559999', port: undefined }), policy, new Set(['evvm-client:ignore-port'])).pass, false);
+    assert.deepEqual(filterSms(sms({ originator: '15559999' }), policy, EVVM_CLIENT_FAULTS.own(['evvm-client:accept-any-originator'])), { pass: true });
+    assert.deepEqual(filterSms(sms({ port: undefined }), policy, EVVM_CLIENT_FAULTS.own(['evvm-client:ignore-port'])), { pass: true });
+    assert.equal(filterSms(sms({ originator: '15559999', port: undefined }), policy, EVVM_CLIENT_FAULTS.own(['evvm-client:ignore-port'])).pass, false);
   });
 });

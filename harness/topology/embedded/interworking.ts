@@ -256,7 +256,6 @@ export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: Tra
     submitters: [{ identifiers, password }],
     contentSigner: opensslSigner,
     signatureAnchors: pki.trustAnchorPem,
-    faults: () => [],
     ...(args.transcript ? { transcript: args.transcript } : {}),
   });
   await server.start();

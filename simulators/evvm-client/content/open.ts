@@ -47,6 +47,8 @@ import {
 } from '../../crypto/cms';
 import { readOid, child } from '../../crypto/cms/der';
 import { sameIdentifier } from '../../evvm-server/identifiers';
+import type { FaultSet } from '../../fault-set';
+import { EVVM_CLIENT_FAULTS } from '../faults';
 import type { ContentProblem, ContentProblemCode, ContentReport, SignatureSeen } from './report';
 
 export interface OpenVoicemailOptions {
@@ -78,18 +80,14 @@ function suiteOf(name: string): AlgorithmSuite | undefined {
 
 class Opener {
   readonly report: ContentReport = { verdict: 'reported', problems: [], encryptedWhole: false, envelopes: [], parts: [], signatures: [], macs: [], readable: {} };
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-client'>;
   private readonly now: Date;
   private outer: HeaderField[] = [];
   private algorithms = new Set<string>();
 
   constructor(private readonly o: OpenVoicemailOptions) {
-    this.faults = new Set(o.faults ?? []);
+    this.faults = EVVM_CLIENT_FAULTS.among(o.faults);
     this.now = o.now ?? new Date();
-  }
-
-  private fault(name: string): boolean {
-    return this.faults.has(`evvm-client:${name}`);
   }
 
   problem(code: ContentProblemCode, detail: string): void {
@@ -171,8 +169,8 @@ class Opener {
       this.report.envelopes.push(seen);
       this.algorithms.add(seen.contentEncryption);
       try {
-        // Fault evvm-client:skip-integrity-check: GCM plaintext is used even when its tag fails.
-        const opened = openEnvelope(view, this.o.deviceKeys, { trial: this.o.trial === true, ignoreAuthTag: this.fault('skip-integrity-check') });
+        // FAULT evvm-client:skip-integrity-check (EVVM-CONT-01, EVVM-CONT-02, EVVM-CONT-03): GCM plaintext is used even when its tag fails.
+        const opened = openEnvelope(view, this.o.deviceKeys, { trial: this.o.trial === true, ignoreAuthTag: this.faults.has('evvm-client:skip-integrity-check') });
         seen.opened = true;
         seen.keyManagement = opened.keyManagement;
         this.algorithms.add(opened.keyManagement);
@@ -196,8 +194,8 @@ class Opener {
       try {
         const mac = openAuthenticatedData(ci, this.o.deviceKeys);
         this.report.macs.push({ at, algorithm: mac.macAlgorithm, valid: mac.macValid });
-        // Fault evvm-client:skip-integrity-check: a MAC that does not verify is not looked at.
-        if (!mac.macValid && !this.fault('skip-integrity-check')) this.problem('integrity', `${at}: the MAC does not verify`);
+        // FAULT evvm-client:skip-integrity-check (EVVM-CONT-01, EVVM-CONT-02, EVVM-CONT-03): a MAC that does not verify is not looked at.
+        if (!mac.macValid && !this.faults.has('evvm-client:skip-integrity-check')) this.problem('integrity', `${at}: the MAC does not verify`);
         return this.unwrap(mac.content, `${at}/authenticated`, depth + 1, encrypted);
       } catch (err) {
         if (!(err instanceof CmsError)) throw err;
@@ -262,8 +260,8 @@ class Opener {
       ...(canonicalised ? { canonicalised } : {}),
     };
     this.report.signatures.push(seen);
-    // Fault evvm-client:skip-integrity-check: the content is not compared with the signed digest.
-    if (!check.digestMatches && !this.fault('skip-integrity-check')) this.problem('integrity', `${at}: the content does not match the signed message digest`);
+    // FAULT evvm-client:skip-integrity-check (EVVM-CONT-01, EVVM-CONT-02, EVVM-CONT-03): the content is not compared with the signed digest.
+    if (!check.digestMatches && !this.faults.has('evvm-client:skip-integrity-check')) this.problem('integrity', `${at}: the content does not match the signed message digest`);
     if (!check.signatureValid) this.problem(check.signer ? 'signature-invalid' : 'signer-unknown', `${at}: ${check.problems.join('; ') || 'the signature does not verify'}`);
     if (!check.contentTypeMatches) this.problem('signature-invalid', `${at}: the contentType attribute does not name the content`);
     const signer = check.signer;
@@ -293,18 +291,18 @@ class Opener {
       switch (p.code) {
         case 'untrusted':
         case 'bad-ca':
-          // Fault evvm-client:skip-chain-check: any issuer will do.
-          if (!this.fault('skip-chain-check')) this.problem('signer-untrusted', detail);
+          // FAULT evvm-client:skip-chain-check (EVVM-CONT-04): any issuer will do.
+          if (!this.faults.has('evvm-client:skip-chain-check')) this.problem('signer-untrusted', detail);
           break;
         case 'expired':
         case 'not-yet-valid':
-          // Fault evvm-client:skip-validity-check: certificate dates are not looked at.
-          if (!this.fault('skip-validity-check')) this.problem(p.code === 'expired' ? 'signer-expired' : 'signer-not-yet-valid', detail);
+          // FAULT evvm-client:skip-validity-check (EVVM-CONT-04): certificate dates are not looked at.
+          if (!this.faults.has('evvm-client:skip-validity-check')) this.problem(p.code === 'expired' ? 'signer-expired' : 'signer-not-yet-valid', detail);
           break;
         case 'revoked':
         case 'revocation-unknown':
-          // Fault evvm-client:skip-revocation-check: CRLs are not consulted.
-          if (!this.fault('skip-revocation-check')) this.problem(p.code === 'revoked' ? 'signer-revoked' : 'revocation-unknown', detail);
+          // FAULT evvm-client:skip-revocation-check (EVVM-CONT-04): CRLs are not consulted.
+          if (!this.faults.has('evvm-client:skip-revocation-check')) this.problem(p.code === 'revoked' ? 'signer-revoked' : 'revocation-unknown', detail);
           break;
       }
     }
@@ -313,8 +311,8 @@ class Opener {
   private checkKeyUsage(signer: Certificate, seen: SignatureSeen): void {
     seen.keyUsage = signer.keyUsage ? [...signer.keyUsage] : ['(no KeyUsage extension)'];
     if (signer.extendedKeyUsage) seen.extendedKeyUsage = signer.extendedKeyUsage.map(oidName);
-    // Fault evvm-client:skip-key-usage-check: any certificate may sign.
-    if (this.fault('skip-key-usage-check')) return;
+    // FAULT evvm-client:skip-key-usage-check (EVVM-CONT-04): any certificate may sign.
+    if (this.faults.has('evvm-client:skip-key-usage-check')) return;
     const ku = signer.keyUsage;
     if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) this.problem('signer-key-usage', `${signer.subjectText}: KeyUsage ${[...ku].join(', ')} does not allow signing`);
     const eku = signer.extendedKeyUsage;
@@ -333,8 +331,8 @@ class Opener {
     else if (signer.san.dns.some((d) => d.toLowerCase() === this.o.evvmServerIdentity.toLowerCase())) seen.signedBy = 'evvm-server';
     else {
       seen.signedBy = 'other';
-      // Fault evvm-client:skip-signer-identity-check: a valid certificate of anyone will do.
-      if (!this.fault('skip-signer-identity-check')) {
+      // FAULT evvm-client:skip-signer-identity-check (EVVM-CONT-04): a valid certificate of anyone will do.
+      if (!this.faults.has('evvm-client:skip-signer-identity-check')) {
         this.problem('signer-identity', `${at}: signed by ${seen.signer?.san.join(' ') || signer.subjectText}, neither the originator ${originator ?? '(no From)'} nor the EVVM Server ${this.o.evvmServerIdentity}`);
       }
     }
@@ -347,8 +345,8 @@ class Opener {
       const secured = readSecureHeaderFields(attr);
       seen.securedHeaders = secured.fields.map((f) => f.name);
       const mismatches = compareSecuredHeaders(secured, this.outer);
-      // Fault evvm-client:skip-header-check: the signed header values are not compared with the message.
-      if (mismatches.length > 0 && !this.fault('skip-header-check')) {
+      // FAULT evvm-client:skip-header-check (EVVM-CONT-03): the signed header values are not compared with the message.
+      if (mismatches.length > 0 && !this.faults.has('evvm-client:skip-header-check')) {
         this.problem('header-altered', `${at}: ${mismatches.map((m) => `${m.name} is "${m.actual ?? '(missing)'}", signed "${m.signed}"`).join('; ')}`);
       }
     } catch (err) {
@@ -358,8 +356,8 @@ class Opener {
 
   private checkPolicy(): void {
     const p = this.o.policy;
-    // Fault evvm-client:accept-cleartext: plays what the policy says must have been encrypted.
-    if (!this.fault('accept-cleartext')) {
+    // FAULT evvm-client:accept-cleartext (EVVM-CONT-01, EVVM-CONT-02): plays what the policy says must have been encrypted.
+    if (!this.faults.has('evvm-client:accept-cleartext')) {
       if (p.encryption === 'whole' && !this.report.encryptedWhole) this.problem('not-encrypted', 'the policy encrypts whole voicemails; this one is not enveloped');
       if (p.encryption !== 'none') {
         const kinds = p.encryption === 'whole' ? ['audio', 'transcription'] : p.parts;
@@ -373,13 +371,13 @@ class Opener {
     const undecrypted = this.report.envelopes.some((e) => !e.opened);
     if (!signed && p.signatureRequired && !undecrypted) {
       const validMac = this.report.macs.some((m) => m.valid);
-      // Fault evvm-client:accept-mac-as-signature: a valid MAC is taken as proof of origin.
-      if (validMac && this.fault('accept-mac-as-signature')) {
+      // FAULT evvm-client:accept-mac-as-signature (EVVM-CONT-04): a valid MAC is taken as proof of origin.
+      if (validMac && this.faults.has('evvm-client:accept-mac-as-signature')) {
         // accepted: integrity between the key holders only, and no proof to anyone else
       } else if (this.report.macs.length > 0) {
         this.problem('mac-not-signature', 'protected by a MAC (AuthenticatedData) only: any holder of the MAC key could have made it, so it proves no origin');
-      } else if (!this.fault('accept-unsigned')) {
-        // Fault evvm-client:accept-unsigned: a missing signature is not noticed.
+        // FAULT evvm-client:accept-unsigned (EVVM-CONT-03): a missing signature is not noticed.
+      } else if (!this.faults.has('evvm-client:accept-unsigned')) {
         this.problem('unsigned', 'the policy requires signed voicemails; this one carries no signature');
       }
     }

@@ -4,6 +4,7 @@
  * configured application port (EVVM-SMS-C03; AOSP's DESTINATION_PORT_DATA_SMS). Port 0 means the
  * operator uses legacy text notifications, so no port is required.
  */
+import type { FaultReader } from '../../fault-set';
 import type { ReceivedSms } from './handset';
 
 export interface FilterPolicy {
@@ -17,12 +18,12 @@ export type FilterVerdict = { pass: true } | { pass: false; check: 'originator' 
 
 const norm = (a: string): string => a.replace(/^tel:/, '').replace(/^\+/, '');
 
-export function filterSms(sms: ReceivedSms, policy: FilterPolicy, faults: ReadonlySet<string>): FilterVerdict {
-  // FAULT evvm-client:accept-any-originator: no originator check (EVVM-SMS-C02).
+export function filterSms(sms: ReceivedSms, policy: FilterPolicy, faults: FaultReader<'evvm-client'>): FilterVerdict {
+  // FAULT evvm-client:accept-any-originator (EVVM-SMS-C02): no originator check.
   if (!faults.has('evvm-client:accept-any-originator') && !policy.allowList.some((a) => norm(a) === norm(sms.originator))) {
     return { pass: false, check: 'originator', reason: `originator "${sms.originator}" is not allow-listed` };
   }
-  // FAULT evvm-client:ignore-port: text SMS and any port pass (EVVM-SMS-C03).
+  // FAULT evvm-client:ignore-port (EVVM-SMS-C03): text SMS and any port pass.
   if (policy.port > 0 && !faults.has('evvm-client:ignore-port')) {
     if (sms.udhError) return { pass: false, check: 'port', reason: `malformed user data header: ${sms.udhError}` };
     if (!sms.port) return { pass: false, check: 'port', reason: `a text SMS, not a data SMS to port ${policy.port}` };

@@ -18,7 +18,9 @@ import type { SubmitOutcome } from '../../protocol/smpp/esme';
 import { redactVvmSecrets } from '../../protocol/vvm-sms/encode';
 import { encodeMo } from '../../protocol/vvm-sms/mo';
 import { parseNotification, parseNotificationLax, type StatusNotification, type SyncNotification } from '../../protocol/vvm-sms/parse';
+import type { FaultSet } from '../../fault-set';
 import type { EvvmClient } from '../evvm-client';
+import { EVVM_CLIENT_FAULTS } from '../faults';
 import { filterSms, type FilterPolicy } from './filter';
 import type { Handset, ReceivedSms } from './handset';
 
@@ -109,7 +111,7 @@ export function loopbackResolver(host: string): string | undefined {
 
 export class VvmSmsClient {
   readonly actor: string;
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-client'>;
   private readonly transcript: TranscriptSink;
   private readonly records: NotificationRecord[] = [];
   private readonly syncLog: SyncRecord[] = [];
@@ -122,7 +124,7 @@ export class VvmSmsClient {
 
   constructor(private readonly options: VvmSmsClientOptions) {
     this.actor = options.actor ?? 'EVVM Client';
-    this.faults = new Set([...(options.faults ?? [])].filter((f) => f.startsWith('evvm-client:')));
+    this.faults = EVVM_CLIENT_FAULTS.among(options.faults);
     this.transcript = options.transcript ?? nullSink;
     options.handset.onSms((sms) => this.enqueue(sms));
   }
@@ -190,7 +192,7 @@ export class VvmSmsClient {
       this.note(`SMS from "${sms.originator}" ${looksVvm ? 'dropped' : 'left to the user'}: ${filtered.reason}`);
       return;
     }
-    // FAULT evvm-client:lax-sms-parser: the laxity of real parsers (EVVM-SMS-C04).
+    // FAULT evvm-client:lax-sms-parser (EVVM-SMS-C04): the laxity of real parsers.
     const parsed = this.faults.has('evvm-client:lax-sms-parser') ? parseNotificationLax(sms.text) : parseNotification(sms.text, { prefix: this.options.policy.prefix });
     if (!parsed.ok) {
       record.verdict = looksVvm ? 'malformed' : 'ordinary';
@@ -207,7 +209,7 @@ export class VvmSmsClient {
 
   private async onSync(n: SyncNotification): Promise<string> {
     if (!this.account) return 'no account to synchronise yet';
-    // FAULT evvm-client:sms-creates-state: the SMS's id and c become client state (EVVM-SMS-C06).
+    // FAULT evvm-client:sms-creates-state (EVVM-SMS-C06): the SMS's id and c become client state.
     const createsState = this.faults.has('evvm-client:sms-creates-state');
     if (createsState && n.uid !== undefined && !this.voicemails.some((v) => String(v.uid) === n.uid)) {
       this.voicemails.push({ uid: Number(n.uid), placeholder: true });
@@ -225,7 +227,7 @@ export class VvmSmsClient {
     if (n.st !== 'N' && n.st !== 'R') return `status ${n.st} noted; account unchanged`;
     if (!n.server || !n.imapPort || !n.username || !n.password) return 'STATUS without a complete account; ignored';
     const candidate: Account = { host: n.server, port: n.imapPort, username: n.username, password: n.password };
-    // FAULT evvm-client:sms-server-name-from-status: the SMS decides who the server must be (EVVM-SMS-C01).
+    // FAULT evvm-client:sms-server-name-from-status (EVVM-SMS-C01): the SMS decides who the server must be.
     const servername = this.faults.has('evvm-client:sms-server-name-from-status') ? n.server : this.options.server.servername;
     const sync = await this.synchronise(`STATUS st=${n.st}`, candidate, servername);
     sync.record.adopted = sync.ok;

@@ -28,6 +28,8 @@ import {
 import { readOid, child } from '../../crypto/cms/der';
 import type { EvvmServer } from '../evvm-server';
 import { sameIdentifier } from '../identifiers';
+import type { FaultSet } from '../../fault-set';
+import { EVVM_SERVER_FAULTS } from '../faults';
 
 export interface MailboxDevices {
   /** every identifier of the mailbox */
@@ -71,13 +73,13 @@ function callerProtection(raw: Buffer): 'signed' | 'enveloped' | 'none' {
 export class EvvmContentProtection {
   readonly actor: string;
   private current: ContentPolicy;
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-server'>;
   private readonly transcript: TranscriptSink;
 
   constructor(private readonly options: ContentProtectionOptions) {
     this.actor = options.server.actor;
     this.current = { ...options.policy, parts: [...options.policy.parts], algorithms: [...options.policy.algorithms] };
-    this.faults = new Set(options.faults ?? []);
+    this.faults = EVVM_SERVER_FAULTS.among(options.faults);
     this.transcript = options.transcript ?? nullSink;
   }
 
@@ -87,10 +89,6 @@ export class EvvmContentProtection {
 
   setPolicy(patch: Partial<ContentPolicy>): void {
     this.current = { ...this.current, ...patch };
-  }
-
-  private fault(name: string): boolean {
-    return this.faults.has(`evvm-server:${name}`);
   }
 
   private note(text: string): void {
@@ -106,10 +104,10 @@ export class EvvmContentProtection {
     const own = this.devicesOf(identifier);
     if (!own || own.certificates.length === 0) throw new Error(`no device certificate is known for the mailbox of ${identifier}: cannot encrypt end to end`);
     const other = this.options.devices().find((m) => !m.identifiers.some((i) => sameIdentifier(i, identifier)) && m.certificates.length > 0);
-    // Fault evvm-server:encrypt-to-wrong-recipient: the envelope is for another mailbox's device.
-    if (this.fault('encrypt-to-wrong-recipient') && other) return [...other.certificates];
-    // Fault evvm-server:encrypt-to-extra-recipient: someone besides the owner can read it too.
-    if (this.fault('encrypt-to-extra-recipient') && other) return [...own.certificates, ...other.certificates];
+    // FAULT evvm-server:encrypt-to-wrong-recipient (EVVM-CONT-01, EVVM-CONT-02): the envelope is for another mailbox's device.
+    if (this.faults.has('evvm-server:encrypt-to-wrong-recipient') && other) return [...other.certificates];
+    // FAULT evvm-server:encrypt-to-extra-recipient (EVVM-CONT-01, EVVM-CONT-02): someone besides the owner can read it too.
+    if (this.faults.has('evvm-server:encrypt-to-extra-recipient') && other) return [...own.certificates, ...other.certificates];
     return [...own.certificates];
   }
 
@@ -122,15 +120,15 @@ export class EvvmContentProtection {
       this.note(`deposit for ${identifier}: already enveloped by the caller; stored as deposited`);
       return { stored: raw, signedBy: 'caller' };
     }
-    // Fault evvm-server:skip-signing: a voicemail from a caller without a key is stored unsigned.
-    const serverSigns = byCaller === 'none' && !this.fault('skip-signing');
-    // Fault evvm-server:mac-instead-of-signature: the server "signs" with a MAC, which proves no origin.
-    const mac = serverSigns && this.fault('mac-instead-of-signature');
-    // Fault evvm-server:store-cleartext: the encryption policy is ignored.
-    let encryption = this.fault('store-cleartext') ? 'none' : p.encryption;
+    // FAULT evvm-server:skip-signing (EVVM-CONT-03, EVVM-CONT-04): a voicemail from a caller without a key is stored unsigned.
+    const serverSigns = byCaller === 'none' && !this.faults.has('evvm-server:skip-signing');
+    // FAULT evvm-server:mac-instead-of-signature (EVVM-CONT-04): the server "signs" with a MAC, which proves no origin.
+    const mac = serverSigns && this.faults.has('evvm-server:mac-instead-of-signature');
+    // FAULT evvm-server:store-cleartext (EVVM-CONT-01, EVVM-CONT-02): the encryption policy is ignored.
+    let encryption = this.faults.has('evvm-server:store-cleartext') ? 'none' : p.encryption;
     let parts: PartKind[] = [...p.parts];
-    // Fault evvm-server:skip-part-encryption: the audio stays in clear in per-part mode.
-    if (encryption === 'parts' && this.fault('skip-part-encryption')) {
+    // FAULT evvm-server:skip-part-encryption (EVVM-CONT-02): the audio stays in clear in per-part mode.
+    if (encryption === 'parts' && this.faults.has('evvm-server:skip-part-encryption')) {
       parts = parts.filter((k) => k !== 'audio');
       if (parts.length === 0) encryption = 'none';
     }
@@ -142,8 +140,8 @@ export class EvvmContentProtection {
       recipients,
       ...(serverSigns && !mac ? { signer: this.options.signer } : {}),
       ...(mac ? { mac: true } : {}),
-      // Fault evvm-server:no-signing-time: the signature does not say when it was made.
-      ...(this.fault('no-signing-time') ? { signingTime: null } : {}),
+      // FAULT evvm-server:no-signing-time (EVVM-CONT-04): the signature does not say when it was made.
+      ...(this.faults.has('evvm-server:no-signing-time') ? { signingTime: null } : {}),
     });
     const signedBy = byCaller === 'signed' ? 'caller' : serverSigns && !mac ? 'evvm-server' : 'none';
     this.note(

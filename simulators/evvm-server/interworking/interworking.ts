@@ -13,7 +13,7 @@
 import { EventEmitter } from 'node:events';
 import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import type { EvvmServer, DepositEvent } from '../evvm-server';
-import type { EvvmServerFault } from '../faults';
+import type { FaultReader } from '../../fault-set';
 import { deliver, type DeliveryResult } from '../../protocol/smtp/client';
 import { SmtpListener, type InboundSession, type ReceivedMessage, type Refusal } from '../../protocol/smtp/server';
 import type { LinkPolicy, PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from '../../protocol/smtp/types';
@@ -61,8 +61,6 @@ export interface EvvmInterworkingOptions {
   contentSigner?: ContentSigner;
   /** anchors for content signatures */
   signatureAnchors?: string;
-  /** the active faults, read at each decision; default: the EvvmServer's */
-  faults?: () => readonly string[];
   transcript?: TranscriptSink;
 }
 
@@ -113,9 +111,12 @@ export class EvvmInterworking {
   private readonly outbound: OutboundDelivery[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private readonly events = new EventEmitter();
+  /** the EvvmServer's switches, read at each decision */
+  private readonly faults: FaultReader<'evvm-server'>;
 
   constructor(private readonly options: EvvmInterworkingOptions) {
     this.actor = options.actor ?? options.server.actor;
+    this.faults = options.server.faults;
     this.transcript = options.transcript ?? nullSink;
     for (const link of LINKS) this.listeners.set(link, this.linkListener(link));
     this.listeners.set('deposit', this.depositListener());
@@ -197,12 +198,16 @@ export class EvvmInterworking {
     const messageId = /^Message-ID:[ \t]*(\S+)/im.exec(message.raw.toString('latin1'))?.[1];
     let raw: Buffer = Buffer.concat([Buffer.from(`Received: by ${this.options.identity} (EVVM Server) for <${message.to}>; ${new Date().toUTCString()}\r\n`, 'latin1'), message.raw]);
     // EVVM-IW-C03: a relay adds trace headers and leaves the signed entity alone
-    if (this.fault('evvm-server:relay-re-encode')) raw = reEncode(raw);
+    // FAULT evvm-server:relay-re-encode (EVVM-IW-C03): it re-wraps the base64, breaking the signature.
+    if (this.faults.has('evvm-server:relay-re-encode')) raw = reEncode(raw);
     let result: DeliveryResult;
     if (!endpoint) {
       result = { delivered: false, stage: 'connect', reason: `no route for ${link}${link === 'interServer' ? ` (${domainOf(message.to)})` : ''}`, secure: false, replies: [], acceptedRecipients: [] };
     } else {
-      const skipServerCheck = (link === 'forwardingGateway' && this.fault('evvm-server:fgw-accept-any-peer')) || (link === 'nonOmaVm' && this.fault('evvm-server:nonoma-accept-any-peer')) || (link === 'interServer' && this.fault('evvm-server:peer-skip-server-cert-check'));
+      // FAULT evvm-server:fgw-accept-any-peer (EVVM-AUTH-06): any Forwarding Gateway certificate, or none.
+      // FAULT evvm-server:nonoma-accept-any-peer (EVVM-AUTH-07, EVVM-IW-C02): any Non-OMA VM Service certificate, or none.
+      // FAULT evvm-server:peer-skip-server-cert-check (EVVM-AUTH-08, EVVM-IW-C01): the peer EVVM Server's certificate is not checked.
+      const skipServerCheck = (link === 'forwardingGateway' && this.faults.has('evvm-server:fgw-accept-any-peer')) || (link === 'nonOmaVm' && this.faults.has('evvm-server:nonoma-accept-any-peer')) || (link === 'interServer' && this.faults.has('evvm-server:peer-skip-server-cert-check'));
       result = await deliver({
         actor: this.actor,
         peer: settings.peerName,
@@ -213,9 +218,10 @@ export class EvvmInterworking {
         // EVVM-AUTH-06/07/08: the receiving end must prove the configured name with a valid certificate
         ...(skipServerCheck ? { acceptServer: () => true } : {}),
         // EVVM-IW-C01: never fall back to plaintext when STARTTLS is missing
-        plaintextFallback: link === 'interServer' && this.fault('evvm-server:peer-plaintext-fallback'),
+        // FAULT evvm-server:peer-plaintext-fallback (EVVM-IW-C01): it relays in plaintext to a peer without STARTTLS.
+        plaintextFallback: link === 'interServer' && this.faults.has('evvm-server:peer-plaintext-fallback'),
         // FAULT evvm-server:smtp-offer-legacy-tls (STD-07): relays offer TLS 1.0 and 1.1 to the receiving server.
-        offerLegacyTls: this.fault('evvm-server:smtp-offer-legacy-tls'),
+        offerLegacyTls: this.faults.has('evvm-server:smtp-offer-legacy-tls'),
         from: message.from,
         to: [message.to],
         message: raw,
@@ -226,10 +232,6 @@ export class EvvmInterworking {
     this.outbound.push(o);
     this.events.emit('outbound');
     return o;
-  }
-
-  private fault(name: EvvmServerFault): boolean {
-    return (this.options.faults?.() ?? this.options.server.faults()).includes(name);
   }
 
   private onDeposit(e: DepositEvent): void {
@@ -263,13 +265,17 @@ export class EvvmInterworking {
   private acceptsRecipient(to: string): Refusal | undefined {
     if (domainOf(to) !== this.options.domain) {
       // EVVM-IW-C04: interworking links deliver to this domain's mailboxes only
-      return this.fault('evvm-server:open-relay') ? undefined : { code: 550, text: `5.7.1 Relaying denied: ${domainOf(to)} is not served here` };
+      // FAULT evvm-server:open-relay (EVVM-IW-C04): mail for other domains is taken.
+      return this.faults.has('evvm-server:open-relay') ? undefined : { code: 550, text: `5.7.1 Relaying denied: ${domainOf(to)} is not served here` };
     }
     return this.localIdentifier(to) ? undefined : { code: 550, text: '5.1.1 No such mailbox' };
   }
 
   private linkListener(link: LinkName): SmtpListener {
     const settings = this.options.links[link];
+    // FAULT evvm-server:fgw-accept-any-peer (EVVM-AUTH-06): a Forwarding Gateway with any certificate, or none, is let in.
+    // FAULT evvm-server:nonoma-accept-any-peer (EVVM-AUTH-07, EVVM-IW-C02): a Non-OMA VM Service with any certificate, or none, is let in.
+    // FAULT evvm-server:peer-accept-any-client (EVVM-AUTH-08, EVVM-IW-C01, EVVM-IW-C04): a peer EVVM Server with any certificate, or none, is let in.
     const anyPeer = link === 'forwardingGateway' ? 'evvm-server:fgw-accept-any-peer' : link === 'nonOmaVm' ? 'evvm-server:nonoma-accept-any-peer' : 'evvm-server:peer-accept-any-client';
     return new SmtpListener({
       actor: this.actor,
@@ -280,16 +286,18 @@ export class EvvmInterworking {
       tls: this.options.tls,
       clientPolicy: settings.policy,
       // EVVM-AUTH-06/07/08: a client certificate that chains to the link's anchors and names the peer
-      acceptClient: () => this.fault(anyPeer),
+      acceptClient: () => this.faults.has(anyPeer),
       // EVVM-IW-C01: no server-to-server mail without TLS
-      requireTls: () => !(link === 'interServer' && this.fault('evvm-server:peer-accept-plaintext')),
+      // FAULT evvm-server:peer-accept-plaintext (EVVM-IW-C01): a peer EVVM Server may send without TLS.
+      requireTls: () => !(link === 'interServer' && this.faults.has('evvm-server:peer-accept-plaintext')),
       // FAULT evvm-server:smtp-accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on every SMTP interface.
-      acceptLegacyTls: () => this.fault('evvm-server:smtp-accept-legacy-tls'),
+      acceptLegacyTls: () => this.faults.has('evvm-server:smtp-accept-legacy-tls'),
       onMailFrom: (from) => {
         const d = from === '' ? '' : domainOf(from);
         const allowed = settings.peerDomains.includes(d) || (from === '' && link === 'forwardingGateway');
         // EVVM-IW-C04: a peer speaks only for the originator domains it serves
-        if (allowed || this.fault('evvm-server:accept-foreign-domain-injection')) return undefined;
+        // FAULT evvm-server:accept-foreign-domain-injection (EVVM-IW-C04): any originator domain is taken.
+        if (allowed || this.faults.has('evvm-server:accept-foreign-domain-injection')) return undefined;
         return { code: 550, text: `5.7.1 Sender domain ${d || '(null sender)'} is not served by this ${settings.peerName}` };
       },
       onRcptTo: (to) => this.acceptsRecipient(to),
@@ -318,10 +326,14 @@ export class EvvmInterworking {
         },
       },
       // STD-01 (RFC 4954 §4): no plaintext mechanism before STARTTLS
-      allowInsecureAuth: () => this.fault('evvm-server:smtp-plaintext-auth-before-tls'),
-      offerStartTls: () => !this.fault('evvm-server:smtp-no-starttls'),
-      requireTls: () => !this.fault('evvm-server:smtp-no-starttls'),
-      acceptLegacyTls: () => this.fault('evvm-server:smtp-accept-legacy-tls'),
+      // FAULT evvm-server:smtp-plaintext-auth-before-tls (STD-01): AUTH PLAIN and LOGIN before STARTTLS.
+      allowInsecureAuth: () => this.faults.has('evvm-server:smtp-plaintext-auth-before-tls'),
+      // FAULT evvm-server:smtp-no-starttls (STD-01): no STARTTLS, so AUTH travels in the clear.
+      offerStartTls: () => !this.faults.has('evvm-server:smtp-no-starttls'),
+      // FAULT evvm-server:smtp-no-starttls (STD-01): … and no TLS is required before AUTH.
+      requireTls: () => !this.faults.has('evvm-server:smtp-no-starttls'),
+      // FAULT evvm-server:smtp-accept-legacy-tls (STD-07): TLS 1.0 and 1.1 handshakes complete on the deposit interface.
+      acceptLegacyTls: () => this.faults.has('evvm-server:smtp-accept-legacy-tls'),
       onRcptTo: (to) => (domainOf(to) === this.options.domain && this.localIdentifier(to) ? undefined : { code: 550, text: '5.7.1 Deposit only to mailboxes of this EVVM Server' }),
       onMessage: (m) => this.receive('deposit', m),
       transcript: this.transcript,
@@ -344,7 +356,8 @@ export class EvvmInterworking {
     const flags: string[] = [];
     if (iface !== 'deposit' && this.options.contentSigner && this.options.signatureAnchors && contentType(parseEntity(m.raw)).value === 'multipart/signed') {
       // EVVM-IW-C03: a signature broken in transit is flagged, never silently accepted
-      if (!this.fault('evvm-server:accept-broken-signature')) {
+      // FAULT evvm-server:accept-broken-signature (EVVM-IW-C03): relayed voicemail is stored unverified, unflagged.
+      if (!this.faults.has('evvm-server:accept-broken-signature')) {
         signature = await this.options.contentSigner.verify(m.raw, this.options.signatureAnchors);
         if (!signature.valid) flags.push(SIGNATURE_INVALID_FLAG);
         this.transcript.record({ actor: this.actor, channel: 'cms', dir: 'event', text: `signature of ${messageId ?? 'the voicemail'} ${signature.valid ? 'verifies' : 'does NOT verify'}: ${signature.reason}`, conn: m.conn });

@@ -14,6 +14,8 @@ import { astring } from '../../protocol/imap/client/encoding';
 import { TimeoutError } from '../../protocol/imap/client/errors';
 import { unreachable } from '../../message-storage/cpm-client';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
+import type { FaultSet } from '../../fault-set';
+import { EVVM_SERVER_FAULTS } from '../faults';
 
 /** Where and how the EVVM Server reaches the Message Storage Server: its configuration for IF-5. */
 export interface StorageTarget {
@@ -72,12 +74,12 @@ export function messageIdOf(raw: Buffer): string | undefined {
 
 export class MessageStorageLink {
   readonly actor: string;
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-server'>;
   private readonly transcript: TranscriptSink;
 
   constructor(private readonly options: StorageLinkOptions = {}) {
     this.actor = options.actor ?? 'EVVM Server';
-    this.faults = new Set(options.faults ?? []);
+    this.faults = EVVM_SERVER_FAULTS.among(options.faults);
     this.transcript = options.transcript ?? nullSink;
   }
 
@@ -85,13 +87,14 @@ export class MessageStorageLink {
     const o: ConnectionOptions = {
       ca: target.trustAnchorPem,
       servername: target.endpoint.servername,
-      // FAULT mss-skip-server-cert-check: any certificate, any name.
+      // FAULT evvm-server:mss-skip-server-cert-check (EVVM-AUTH-05): any certificate …
       rejectUnauthorized: !this.faults.has('evvm-server:mss-skip-server-cert-check'),
       // FAULT evvm-server:mss-offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the Message Storage Server.
       ...tlsVersionFloor(this.faults.has('evvm-server:mss-offer-legacy-tls')),
     };
+    // FAULT evvm-server:mss-skip-server-cert-check (EVVM-AUTH-05): … and any name.
     if (this.faults.has('evvm-server:mss-skip-server-cert-check')) o.checkServerIdentity = () => undefined;
-    // FAULT mss-no-client-certificate: no mutual authentication even when asked for.
+    // FAULT evvm-server:mss-no-client-certificate (EVVM-AUTH-05): no mutual authentication even when asked for.
     if (target.certificate && !this.faults.has('evvm-server:mss-no-client-certificate')) {
       o.cert = target.certificate.chainPem;
       o.key = target.certificate.keyPem;

@@ -27,6 +27,8 @@ import { status } from './mo/status';
 import type { MoContext, MoOutcome } from './mo/types';
 import { SubscriberTable, view, type Subscriber, type SubscriberSpec, type SubscriberView } from './subscribers';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
+import type { FaultSet } from '../../fault-set';
+import { EVVM_SERVER_FAULTS } from '../faults';
 
 export interface EvvmServerSmsOptions {
   /** transcript name, default 'EVVM Server' */
@@ -89,7 +91,7 @@ const LOOSE_DIGITS = 7;
 
 export class EvvmServerSms {
   readonly actor: string;
-  private readonly faults: Set<string>;
+  private readonly faults: FaultSet<'evvm-server'>;
   private readonly transcript: TranscriptSink;
   private readonly subscribers: SubscriberTable;
   private readonly prefix: string;
@@ -100,7 +102,7 @@ export class EvvmServerSms {
 
   constructor(private readonly options: EvvmServerSmsOptions) {
     this.actor = options.actor ?? 'EVVM Server';
-    this.faults = new Set([...(options.faults ?? [])].filter((f) => f.startsWith('evvm-server:')));
+    this.faults = EVVM_SERVER_FAULTS.among(options.faults);
     this.transcript = options.transcript ?? nullSink;
     this.prefix = options.prefix ?? '//VVM';
     this.subscribers = new SubscriberTable(options.subscribers, options.portAddressing ? (options.defaultPort ?? 0) : 0);
@@ -112,7 +114,7 @@ export class EvvmServerSms {
   /** Connects to the SMSC and binds as a transceiver; throws if the bind is refused. */
   async start(): Promise<void> {
     const { smsc } = this.options;
-    // FAULT evvm-server:smpp-bind-in-clear: the bind (and its password) go over plain TCP (EVVM-SMS-C09).
+    // FAULT evvm-server:smpp-bind-in-clear (EVVM-SMS-C09): the bind (and its password) go over plain TCP.
     const useTls = !!smsc.tls && (this.options.requireTls || smsc.port === undefined) && !this.faults.has('evvm-server:smpp-bind-in-clear');
     const port = useTls ? smsc.tls!.port : smsc.port;
     if (port === undefined) throw new Error('the SMSC offers no SMPP endpoint this policy allows');
@@ -192,7 +194,7 @@ export class EvvmServerSms {
 
   private notifying(sub: Subscriber): boolean {
     if (sub.state === 'B') return false;
-    // FAULT evvm-server:sync-after-deactivate: Deactivate does not stop SYNCs (EVVM-SMS-C07).
+    // FAULT evvm-server:sync-after-deactivate (EVVM-SMS-C07): Deactivate does not stop SYNCs.
     return sub.notifications || (sub.deactivated && this.faults.has('evvm-server:sync-after-deactivate'));
   }
 
@@ -221,7 +223,7 @@ export class EvvmServerSms {
       return STATUS.ESME_ROK;
     }
     // the originator is the network's (the SMSC sets it); nothing in the text names a subscriber
-    // FAULT evvm-server:loose-msisdn-match: a suffix match lets another MSISDN act on a subscriber (EVVM-SMS-C08).
+    // FAULT evvm-server:loose-msisdn-match (EVVM-SMS-C08): a suffix match lets another MSISDN act on a subscriber.
     const sub = this.subscribers.byOriginator(from, this.faults.has('evvm-server:loose-msisdn-match') ? LOOSE_DIGITS : undefined);
     const outcome = this.handle(parsed.command, sub);
     record({ command: parsed.command.command, outcome: outcome.outcome });
@@ -245,7 +247,7 @@ export class EvvmServerSms {
   private statusFor(sub: Subscriber | undefined): Omit<StatusFields, 'prefix'> {
     if (!sub) return { st: 'U', rc: RETURN_CODES.mailboxUnknown };
     if (sub.state === 'B') {
-      // FAULT evvm-server:status-credentials-for-blocked: u and pw go to a blocked subscriber (EVVM-SMS-C05).
+      // FAULT evvm-server:status-credentials-for-blocked (EVVM-SMS-C05): u and pw go to a blocked subscriber.
       if (this.faults.has('evvm-server:status-credentials-for-blocked')) return { st: 'B', rc: RETURN_CODES.subscriberError, u: sub.username, pw: sub.password };
       return { st: 'B', rc: RETURN_CODES.subscriberError };
     }

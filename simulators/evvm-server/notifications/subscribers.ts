@@ -58,7 +58,7 @@ export class SubscriberTable {
     const digits = digitsOf(address);
     const exact = this.list.find((s) => s.digits === digits);
     if (exact || !looseLastDigits) return exact;
-    // FAULT evvm-server:loose-msisdn-match lives in the caller; this is the loose comparison it uses
+    // the loose comparison the loose-msisdn-match fault switches on (sms-interface.ts)
     return this.list.find((s) => s.digits.slice(-looseLastDigits) === digits.slice(-looseLastDigits));
   }
 

@@ -6,6 +6,7 @@
  * What it does with a message, which clients it lets through anyway, and its faults stay in each role.
  */
 import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
+import type { FaultSet } from '../../fault-set';
 import { deliver, type DeliveryRequest, type DeliveryResult } from './client';
 import { SmtpListener, type InboundSession, type ReceivedMessage, type Refusal } from './server';
 import type { LinkPolicy, PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from './types';
@@ -24,22 +25,23 @@ export interface InterworkingPeerOptions {
   transcript?: TranscriptSink;
 }
 
-export abstract class InterworkingPeer<Fault extends string> {
+export abstract class InterworkingPeer<R extends string> {
   readonly actor: string;
   protected readonly transcript: TranscriptSink;
   private readonly listener: SmtpListener;
-  private readonly on = new Set<Fault>();
   private ports: { smtp?: number; smtps?: number } = {};
 
-  /** `role` is the role's name in the spec's words ('Forwarding Gateway'), for errors; also the default actor. */
+  /**
+   * `role` is the role's name in the spec's words ('Forwarding Gateway'), for errors; also the default
+   * actor. `faults`: the role's switches, made from options.faults.
+   */
   protected constructor(
     protected readonly options: InterworkingPeerOptions,
     readonly role: string,
-    private readonly isFaultName: (name: string) => name is Fault,
+    protected readonly faults: FaultSet<R>,
   ) {
     this.actor = options.actor ?? role;
     this.transcript = options.transcript ?? nullSink;
-    for (const f of options.faults ?? []) this.setFault(f, true);
     this.listener = new SmtpListener({
       actor: this.actor,
       peer: 'EVVM Server',
@@ -87,26 +89,16 @@ export abstract class InterworkingPeer<Fault extends string> {
   }
 
   /** A fault of this role (the control API checks names before switching them). */
-  isFault(name: string): name is Fault {
-    return this.isFaultName(name);
+  isFault(name: string): boolean {
+    return this.faults.isFault(name);
   }
 
   setFault(name: string, on: boolean): void {
-    if (!this.isFaultName(name)) throw new Error(`unknown ${this.role} fault "${name}"`);
-    if (on) this.on.add(name);
-    else this.on.delete(name);
-  }
-
-  faults(): Fault[] {
-    return [...this.on];
+    this.faults.set(name, on);
   }
 
   sessions(): InboundSession[] {
     return this.listener.observations();
-  }
-
-  protected faulty(name: Fault): boolean {
-    return this.on.has(name);
   }
 
   /**

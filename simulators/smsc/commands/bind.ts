@@ -24,7 +24,7 @@ export function bind(session: SmscSession, pdu: BindPdu): void {
   if (session.state !== 'open') return refuse(STATUS.ESME_RALYBND);
   const account = ctx.accounts.get(pdu.body.systemId);
   if (!account) return refuse(STATUS.ESME_RINVSYSID);
-  // FAULT smsc:bind-without-password: any password binds a known system_id (EVVM-SMS-C09).
+  // FAULT smsc:bind-without-password (EVVM-SMS-C09): any password binds a known system_id.
   if (!sameSecret(pdu.body.password, account.password) && !ctx.faults.has('smsc:bind-without-password')) return refuse(STATUS.ESME_RINVPASWD);
   session.account = account;
   session.state = STATE[pdu.command];

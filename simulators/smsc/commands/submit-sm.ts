@@ -8,7 +8,7 @@ import type { SmscSession } from '../session';
 
 export function submitSm(session: SmscSession, pdu: ShortMessagePdu): void {
   const { ctx, connection } = session;
-  // FAULT smsc:submit-before-bind: an unbound session's submit_sm is routed (EVVM-SMS-C09).
+  // FAULT smsc:submit-before-bind (EVVM-SMS-C09): an unbound session's submit_sm is routed.
   const unboundAllowed = session.state === 'open' && ctx.faults.has('smsc:submit-before-bind');
   if (!session.transmits && !unboundAllowed) {
     ctx.log.submission({ conn: session.conn, systemId: session.account?.systemId, body: pdu.body, status: STATUS.ESME_RINVBNDSTS, reason: `submit_sm in state ${session.state}` });

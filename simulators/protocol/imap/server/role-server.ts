@@ -4,7 +4,7 @@
  * they report of each connection. A role adds its accounts, its backend and its out-of-band interfaces.
  */
 import { nullSink, type TranscriptSink } from '../../../../evidence/transcript';
-import type { FaultSet } from '../../../fault-set';
+import type { FaultReader, FaultSet } from '../../../fault-set';
 import type { ImapBackend, TlsInfo } from './backend';
 import { requestsClientCertificate, type AuthenticationObservation, type ImapServerPolicy } from './role-backend';
 import { ImapServer } from './server';
@@ -85,8 +85,10 @@ export function connectionObservation(c: ConnectionRecord): ImapConnectionObserv
 }
 
 /** An IMAP server role: the IMAP core with the role's backend, fault switches and observations. */
-export abstract class ImapServerRole<F extends string> {
+export abstract class ImapServerRole<R extends string> {
   readonly actor: string;
+  /** the role's fault switches, read where each one acts (setFault switches them) */
+  readonly faults: FaultReader<R>;
   protected readonly transcript: TranscriptSink;
   protected abstract readonly backend: ImapBackend & { readonly authentications: readonly AuthenticationObservation[] };
   protected abstract readonly imap: ImapServer;
@@ -94,9 +96,10 @@ export abstract class ImapServerRole<F extends string> {
   constructor(
     options: ImapRoleOptions,
     defaultActor: string,
-    protected readonly faultSet: FaultSet<F>,
+    private readonly switches: FaultSet<R>,
   ) {
     this.actor = options.actor ?? defaultActor;
+    this.faults = switches;
     this.transcript = options.transcript ?? nullSink;
   }
 
@@ -141,13 +144,9 @@ export abstract class ImapServerRole<F extends string> {
   }
 
   setFault(name: string, on: boolean): void {
-    this.faultSet.set(name, on);
+    this.switches.set(name, on);
     // a fault may change which TLS versions the listeners accept (STD-07)
     this.imap.reloadTls();
-  }
-
-  faults(): F[] {
-    return this.faultSet.list();
   }
 
   observations(): ImapServerObservations {
