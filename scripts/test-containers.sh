@@ -8,7 +8,7 @@ out=${EVVM_TEST_OUT:-reports/test}
 rm -rf "$out/containers"
 mkdir -p "$out/containers"
 
-npx tsc -p tsconfig.json
+npm run -s build  # from scratch: roles and their implementations are found by folder, so a stale file would load
 EVVM_CONTAINER_TESTS=1 EVVM_CONTAINERS_OUT="$out/containers" \
   node --test --test-concurrency=1 dist/tests/containers/containers.test.js | tee "$out/containers.tap"
 

@@ -7,7 +7,7 @@ out=${EVVM_TEST_OUT:-reports/test}
 rm -rf "$out"
 mkdir -p "$out"
 
-npx tsc -p tsconfig.json
+npm run -s build  # from scratch: roles and their implementations are found by folder, so a stale file would load
 # the layering (.dependency-cruiser.cjs): evidence, simulators (protocol below roles), harness, steps
 npm run --silent lint:deps
 # the test files by name (Node 22+ no longer takes a folder) and TAP (no longer Node 24's default reporter)

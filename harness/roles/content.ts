@@ -3,10 +3,11 @@
  * of features/content-security talk to: callers (without a key, or with one, good or flawed), the EVVM
  * Server's content protection, an attacker with write access to the message store, and the EVVM Client
  * of each mailbox, which fetches over real IMAP and opens the voicemail with its device key. Roles
- * observe; they do not judge (harness/conditions/content does). What every topology shares is here:
- * ContentRoleBase (the steps' state and the caller), the EVVM Server's side (protectAndStore) and the
- * EVVM Client's side (retrieveAndOpen), and the two routes by which the container topology runs those
- * sides in the evvm-server and evvm-client containers.
+ * observe; they do not judge (harness/conditions/content does). The whole role is here, for every
+ * topology: the harness part (ContentRole: the steps' state and the caller), the EVVM Server's side
+ * (CONTENT_SIDES.deposit: protection, the attacker on the store) and the EVVM Client's side
+ * (CONTENT_SIDES.retrieve: fetch over IMAP, open with the device key), which the topology runs in
+ * process or in the evvm-server and evvm-client containers.
  *
  * Key model (docs/content-security.md): each mailbox owner's device holds the decryption key (the
  * EVVM Server stores ciphertext it cannot read); a caller with a key signs as itself; for a caller
@@ -32,22 +33,19 @@ import type { ClientAccount, Retrieval, ServerTarget } from '../../simulators/ev
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { TranscriptSink } from '../../evidence/transcript';
-import type { Profile } from '../profile/profile';
-import type { Topology } from '../topology/roles';
 import { registerSecret } from '../../evidence/secrets';
 import { HarnessError, InconclusiveError } from '../engine/outcomes';
 import type { TestAccount } from '../topology/accounts';
 import { z } from 'zod';
 import { ALGORITHM_SUITES, ENCRYPTION_MODES, PART_KINDS } from '../../simulators/crypto/cms';
 import { STORE_ATTACKS } from '../../simulators/evvm-server/content';
-import { defineRole, route } from './contract';
+import { defineRole, side, type RoleContext, type SideCaller } from './contract';
 
 declare module './contract' {
   interface RoleMap {
     content: ContentRole;
   }
 }
-defineRole('content');
 
 /** The caller who leaves the voicemail: on the PSTN without a key, or with an S/MIME signing key. */
 export type Caller = { kind: 'pstn' } | { kind: 'with-key'; certificate: 'valid' | SmimeFlaw };
@@ -155,7 +153,7 @@ export interface StoredDeposit {
  * The EVVM Server's side of a deposit (the EVVM Server's process: in-process or its container): its
  * content protection applies the policy, the attacker on the message store (if any) acts, the store keeps it.
  */
-export function protectAndStore(args: { server: EvvmServer; smime: SmimePki; accounts: readonly TestAccount[]; faults: readonly string[]; transcript: TranscriptSink; deposit: ContentDeposit }): StoredDeposit {
+function protectAndStore(args: { server: EvvmServer; smime: SmimePki; accounts: readonly TestAccount[]; faults: readonly string[]; transcript: TranscriptSink; deposit: ContentDeposit }): StoredDeposit {
   const { smime, deposit } = args;
   const device = (mailbox: string): KeyMaterial => loadKey(smime.leaf(deviceLeaf(mailbox, deposit.deviceKeys)));
   const protection = new EvvmContentProtection({
@@ -192,7 +190,7 @@ export interface ContentRetrievalRequest {
 }
 
 /** The EVVM Client's side (its process: in-process or its container): fetch over real IMAP, open with the device key. */
-export function retrieveAndOpen(args: { retriever: VoicemailRetriever; smime: SmimePki; faults: readonly string[]; transcript: TranscriptSink; request: ContentRetrievalRequest }): Promise<OpenedRetrieval> {
+function retrieveAndOpen(args: { retriever: VoicemailRetriever; smime: SmimePki; faults: readonly string[]; transcript: TranscriptSink; request: ContentRetrievalRequest }): Promise<OpenedRetrieval> {
   const { smime, request } = args;
   const client = new EvvmContentClient(args.retriever, {
     actor: request.actor,
@@ -226,7 +224,7 @@ export function reproductionNote(served: Buffer, leaf: string): string {
  * key), and judging material (certificates, layouts). Where the EVVM Server's protection and the EVVM
  * Client run is the topology's business: `depositAtServer` and `openAtClient`.
  */
-export abstract class ContentRoleBase implements ContentRole {
+class Content implements ContentRole {
   readonly actor = 'Caller';
   private serverPolicyOverride: Partial<ContentPolicy> = {};
   private clientPolicy: ContentPolicy;
@@ -234,17 +232,23 @@ export abstract class ContentRoleBase implements ContentRole {
   private pendingAttack?: StoreAttack;
 
   constructor(
-    protected readonly ctx: { profile: Profile; accounts: readonly TestAccount[]; transcript: TranscriptSink; topology: Topology },
-    protected readonly smime: SmimePki,
+    private readonly ctx: RoleContext,
+    private readonly smime: SmimePki,
+    private readonly call: SideCaller,
   ) {
     const p = ctx.profile.policy.content;
     this.clientPolicy = { encryption: p.encryption, parts: [...p.parts], algorithms: [...p.algorithms], signatureRequired: p.signatureRequired, nonRepudiation: p.nonRepudiation };
   }
 
   /** the EVVM Server protects and stores the deposit (and the attacker on the store acts) */
-  protected abstract depositAtServer(deposit: ContentDeposit): Promise<StoredDeposit>;
+  private depositAtServer(deposit: ContentDeposit): Promise<StoredDeposit> {
+    return this.call(CONTENT_SIDES.deposit, deposit);
+  }
+
   /** the EVVM Client retrieves over IMAP and opens with the device key */
-  protected abstract openAtClient(request: ContentRetrievalRequest): Promise<OpenedRetrieval>;
+  private openAtClient(request: ContentRetrievalRequest): Promise<OpenedRetrieval> {
+    return this.call(CONTENT_SIDES.retrieve, request);
+  }
 
   policy(): ContentPolicy {
     return { ...this.clientPolicy, parts: [...this.clientPolicy.parts], algorithms: [...this.clientPolicy.algorithms] };
@@ -348,9 +352,9 @@ const Policy = z.object({
   nonRepudiation: z.boolean(),
 });
 
-export const CONTENT_ROUTES = {
+const CONTENT_SIDES = {
   /** a caller's voicemail reaches the EVVM Server: protected per policy, attacked on the store if the scenario says so, stored */
-  deposit: route(
+  deposit: side(
     'evvm-server',
     'POST /content/deposit',
     z.object({
@@ -364,9 +368,10 @@ export const CONTENT_ROUTES = {
       attack: z.enum(nonEmpty(STORE_ATTACKS)).optional(),
     }) satisfies z.ZodType<ContentDeposit>,
     z.object({ uid: z.number().int(), stored: Bytes, signedBy: z.enum(['evvm-server', 'caller', 'none']) }) satisfies z.ZodType<StoredDeposit>,
+    async (deposit, where) => protectAndStore({ ...where, server: await where.evvmServer(), smime: await contentSmime(where.pki), deposit }),
   ),
   /** the EVVM Client of a mailbox fetches over IMAP from the EVVM Server and opens with the device key */
-  retrieve: route(
+  retrieve: side(
     'evvm-client',
     'POST /content/retrieve',
     z.object({
@@ -380,5 +385,10 @@ export const CONTENT_ROUTES = {
     }) satisfies z.ZodType<ContentRetrievalRequest>,
     // the EVVM Client's own record of what it fetched and how it judged it (simulators/evvm-client/content)
     z.custom<OpenedRetrieval>((v) => typeof v === 'object' && v !== null && 'retrieval' in v),
+    async (request, where) => retrieveAndOpen({ ...where, retriever: await where.evvmClient(), smime: await contentSmime(where.pki), request }),
+    // the EVVM Server's endpoint as the harness sees it, translated for the evvm-client container
+    (request, onNetwork) => ({ ...request, target: onNetwork(request.target) }),
   ),
 };
+
+defineRole('content', async (ctx, call) => new Content(ctx, await contentSmime(ctx.pki), call));

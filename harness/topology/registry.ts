@@ -1,13 +1,8 @@
-import type { TranscriptSink } from '../../evidence/transcript';
-import type { Profile } from '../profile/profile';
-import type { TestPki } from '../../simulators/crypto/pki/types';
-import type { TestAccount } from './accounts';
-import type { Topology } from './roles';
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../engine/outcomes';
-import { definedRoles, type RoleMap, type RoleName } from '../roles/contract';
+import { definedRoles, roleBuilder, type RoleBuilder, type RoleContext, type RoleMap, type RoleName, type SideCaller } from '../roles/contract';
 
 export type { RoleMap, RoleName };
 
@@ -21,13 +16,7 @@ export function loadFolder(dir: string): void {
 }
 
 /** What every topology's role factory gets: the run's shared material and the scenario's transcript. */
-interface ScenarioContext {
-  pki: TestPki;
-  profile: Profile;
-  accounts: readonly TestAccount[];
-  faults: readonly string[];
-  transcript: TranscriptSink;
-  topology: Topology;
+interface ScenarioContext extends RoleContext {
   /** registers a clean-up that runs when the scenario ends, in reverse order */
   onStop(stop: () => Promise<void>): void;
 }
@@ -59,12 +48,16 @@ export interface ContainersContext extends ScenarioContext {
 class RoleFactories<Ctx> {
   private readonly factories = new Map<string, (ctx: Ctx) => Promise<unknown>>();
 
-  constructor(private readonly topology: string) {}
+  /** @param caller how this topology runs a role's sides (for roles their contract builds) */
+  constructor(
+    private readonly topology: string,
+    private readonly caller: (ctx: Ctx) => SideCaller,
+  ) {}
 
   /** Throws, naming them, when a role some contract defines has no implementation here: at load, not in a scenario. */
   assertComplete(): void {
     loadFolder(path.join(__dirname, '..', 'roles'));
-    const missing = definedRoles().filter((name) => !this.factories.has(name));
+    const missing = definedRoles().filter((name) => !this.factories.has(name) && !roleBuilder(name));
     if (missing.length) throw new HarnessError(`the ${this.topology} topology implements no role ${missing.map((m) => `"${m}"`).join(', ')} (add harness/topology/${this.topology === 'container' ? 'containers' : this.topology}/<clause>.ts)`);
   }
 
@@ -77,7 +70,8 @@ class RoleFactories<Ctx> {
   instance<K extends RoleName>(name: K, started: Map<string, Promise<unknown>>, ctx: Ctx): Promise<RoleMap[K]> {
     let role = started.get(name) as Promise<RoleMap[K]> | undefined;
     if (!role) {
-      const factory = this.factories.get(name) as ((ctx: Ctx) => Promise<RoleMap[K]>) | undefined;
+      const build = roleBuilder(name) as RoleBuilder<RoleMap[K]> | undefined;
+      const factory = (this.factories.get(name) as ((ctx: Ctx) => Promise<RoleMap[K]>) | undefined) ?? (build && ((c: Ctx) => build(c as Ctx & ScenarioContext, this.caller(c))));
       if (!factory) return Promise.reject(new HarnessError(`no ${this.topology} implementation of role "${String(name)}"`));
       started.set(name, (role = factory(ctx)));
     }
@@ -86,8 +80,14 @@ class RoleFactories<Ctx> {
 }
 
 export type EmbeddedFactory<T> = (ctx: EmbeddedContext) => Promise<T>;
-export const embeddedRoles = new RoleFactories<EmbeddedContext>('embedded');
-export const containerRoles = new RoleFactories<ContainersContext>('container');
+// In process, a side runs right here, beside the embedded simulators.
+export const embeddedRoles = new RoleFactories<EmbeddedContext>('embedded', (ctx) => (s, request) =>
+  s.run(request, { ...ctx, evvmServer: () => ctx.evvmServer(), evvmClient: () => ctx.topology.evvmClient() }),
+);
+// In containers, a side runs in its container (harness/simulate/driven/sides.ts serves every one).
+export const containerRoles = new RoleFactories<ContainersContext>('container', (ctx) => (s, request) =>
+  ctx.call(s, s.toNetwork ? s.toNetwork(request, (e) => ctx.onNetwork(e)) : request),
+);
 
 export function registerEmbeddedRole<K extends RoleName>(name: K, factory: EmbeddedFactory<RoleMap[K]>): void {
   embeddedRoles.register(name, factory);

@@ -6,6 +6,7 @@ import './core';
 import './sms';
 import './interworking';
 import './message-storage';
+import './sides';
 
 loadFolder(path.join(__dirname, '..', '..', 'topology', 'containers', 'clauses'));
 
