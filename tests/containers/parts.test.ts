@@ -111,7 +111,7 @@ test('the container topology drives in-process hosts: the EVVM Client retrieves 
     const alice = topology.account('alice');
     const got = await (await topology.evvmClient()).retrieveVoicemail({ ...endpoint, transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
     assert.ok(got.loggedIn && got.voicemails.length > 0, JSON.stringify(got.error));
-    const rogue = await topology.rogueImapServer('untrusted-ca');
+    const rogue = await (await topology.role('imap-adversaries')).rogueImapServer('untrusted-ca');
     const refused = await (await topology.evvmClient()).retrieveVoicemail({ ...rogue.endpoint('implicit-tls'), transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
     assert.equal(refused.loggedIn, false);
     assert.ok(!(await rogue.clientBytes()).includes(Buffer.from(alice.password)), 'no credential reached the rogue server');
