@@ -14,15 +14,16 @@ import * as judge from '../harness/conditions/authentication';
 // the test client (harness/equipment) and the conditions (harness/conditions/authentication) do the work.
 
 /** The harness's test client facing the EVVM Server, made on first use; a STARTTLS upgrade it makes with a valid certificate is judged. */
+const upgraded = (w: EvvmWorld) => (failed: string | undefined) => w.verify(judge.starttlsUpgrade, failed, 'TLS established with STARTTLS');
 const tester = (w: EvvmWorld): EvvmServerTestClient =>
-  clauseState(w, 'authentication', () => w.closing(new EvvmServerTestClient(() => w.topology.role('evvm-server'), w.profile, w.transcript, (failed) => w.verify(judge.starttlsUpgrade, failed, 'TLS established with STARTTLS'))));
+  clauseState(w, 'authentication', () => w.closing(new EvvmServerTestClient(() => w.topology.role('evvm-server'), w.profile, w.transcript, upgraded(w))));
 
 /** The mailboxes the conditions judge a session against: `mailbox`'s, and every test account's. */
 const mailboxes = (w: EvvmWorld, mailbox: string) => judge.evvmServerMailboxes(w.account(mailbox), w.topology.accounts);
 const password = (w: EvvmWorld, owner: string) => w.account(owner).password;
 const starttlsDeclared = (w: EvvmWorld) => declared.transportNotDeclared(w.profile, 'evvmServer', 'starttls');
 const adversaries = (w: EvvmWorld) => w.topology.role('imap-adversaries');
-const fromAdversary = async (w: EvvmWorld, mailbox: string, transport: Transport) => (w.retrieval = await retrieveFrom(w.topology, { ...w.adversary!.endpoint(transport), transport }, w.account(mailbox)));
+const retrieveOwn = async (w: EvvmWorld, over: Transport, mailbox: string) => (w.retrieval = await retrieveFromEvvmServer(w.topology, over, mailboxCredentials(w.account(mailbox))));
 const records = async (w: EvvmWorld) => serverRecords(await w.topology.role('evvm-server'));
 
 /** The test client, with TLS up and presenting `certificate`, logs in with a password by the declared method. */
@@ -31,8 +32,7 @@ const passwordLogin = (w: EvvmWorld, certificate: ClientCredentialKind, identifi
 
 // --- what the EVVM Server serves and declares ---
 Given('the EVVM Server serves the mailboxes {string} and {string}, each holding a voicemail', async function (this: EvvmWorld, a: string, b: string) {
-  await this.topology.role('evvm-server');
-  [a, b].forEach((m) => this.account(m));
+  await this.topology.role('evvm-server').then(() => [a, b].forEach((m) => this.account(m)));
 });
 Given('the mailbox {string} is blocked', function (this: EvvmWorld, mailbox: string) { this.verify(judge.blockedTestAccount, this.account(mailbox)); });
 Given('the EVVM Server declares the SASL mechanism {mechanism}', function (this: EvvmWorld, mechanism: MechanismName) {
@@ -49,12 +49,14 @@ When('the EVVM Client logs in as the {identifierKind} of {string} with the passw
   this.retrieval = await retrieveFromEvvmServer(this.topology, declared.tlsTransport(this.profile), { username: this.identifier(kind, mailbox), password: password(this, owner) });
 });
 When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', function (this: EvvmWorld, mailbox: string, transport: Transport) {
-  return this.ifApplicable(declared.transportNotDeclared(this.profile, 'evvmServer', transport), async () => (this.retrieval = await retrieveFromEvvmServer(this.topology, transport, mailboxCredentials(this.account(mailbox)))));
+  return this.ifApplicable(declared.transportNotDeclared(this.profile, 'evvmServer', transport), () => retrieveOwn(this, transport, mailbox));
 });
-When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', function (this: EvvmWorld, mailbox: string, transport: Transport) {
-  return fromAdversary(this, mailbox, transport);
+When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+  this.retrieval = await retrieveFrom(this.topology, { ...this.adversary!.endpoint(transport), transport }, this.account(mailbox));
 });
-When('the EVVM Client retrieves the voicemail of {string} through the man in the middle', function (this: EvvmWorld, mailbox: string) { return fromAdversary(this, mailbox, 'starttls'); });
+When('the EVVM Client retrieves the voicemail of {string} through the man in the middle', async function (this: EvvmWorld, mailbox: string) {
+  this.retrieval = await retrieveFrom(this.topology, { ...this.adversary!.endpoint('starttls'), transport: 'starttls' }, this.account(mailbox));
+});
 Then('the EVVM Client reads the voicemail of {string}', function (this: EvvmWorld, mailbox: string) {
   this.verify(judge.clientReadsOwnVoicemail, ...judge.retrievalSession(this.retrieval!), ...mailboxes(this, mailbox));
 });
@@ -122,10 +124,9 @@ Then('the session is authenticated for the mailbox {string}', async function (th
   this.verify(judge.sessionAuthenticatedForMailbox, ...(await tester(this).session()), ...mailboxes(this, mailbox));
 });
 Then('the login is refused, with the VVM text {string} as secondary evidence', function (this: EvvmWorld, text: string) {
-  // the refusal decides; the exact text is VVM-01's secondary evidence (AOSP, not a SHALL), noted for it
-  const l = tester(this).login!;
-  if (l.status !== 'OK' && l.text !== text) this.note(`VVM-01 (secondary evidence, not judged here): the refusal text is "${l.text}", VVM clients expect "${text}"`);
-  this.verify(judge.loginRefused, l);
+  const note = judge.vvmRefusalText(tester(this).login!, text);
+  if (note) this.note(note);
+  this.verify(judge.loginRefused, tester(this).login!);
 });
 Then('the login is refused', function (this: EvvmWorld) { this.verify(judge.loginRefused, tester(this).login!); });
 Then('the session is not authenticated', async function (this: EvvmWorld) { this.verify(judge.noAuthenticatedSession, await tester(this).state()); });
@@ -138,7 +139,7 @@ Then('the session opens the mailbox of {string} by each of its identifiers', asy
   for (const id of Object.values(this.account(mailbox).identifiers)) this.verify(judge.otherIdentifierAuthenticated, await tester(this).openByIdentifier(id), this.account(mailbox));
 });
 Then('the session cannot open the mailbox of {string} by any of its identifiers', async function (this: EvvmWorld, mailbox: string) {
-  for (const id of Object.values(this.account(mailbox).identifiers)) this.verify(judge.foreignIdentifierNotAuthenticated, { identifier: id, selected: await tester(this).client.selectByIdentifier(id) });
+  for (const id of Object.values(this.account(mailbox).identifiers)) this.verify(judge.foreignIdentifierNotAuthenticated, await tester(this).selectByIdentifier(id));
 });
 Then('the EVVM Server accepted the client certificate', async function (this: EvvmWorld) {
   this.verify(judge.serverAcceptedClientCertificate, await records(this), tester(this).wire());
@@ -160,18 +161,14 @@ Then('the capabilities before TLS include {string} and {string}', function (this
   this.verify(judge.capabilitiesBeforeTls, tester(this).capabilitiesBeforeTls, a, b);
 });
 Then('the capabilities after TLS do not include {string}', function (this: EvvmWorld, cap: string) {
-  // a server without LOGIN keeps LOGINDISABLED after TLS, rightly (RFC 9051 §7.2.2)
-  const stays = cap === 'LOGINDISABLED' ? declared.loginCommandNotDeclared(this.profile, 'LOGINDISABLED stays after TLS') : undefined;
-  return this.ifApplicable(stays, async () => this.verify(judge.capabilitiesAfterTls, await tester(this).client.capabilities(), cap));
+  return this.ifApplicable(declared.staysAfterTls(this.profile, cap), async () => this.verify(judge.capabilitiesAfterTls, await tester(this).client.capabilities(), cap));
 });
 Then('the test client can log in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
   const l = await tester(this).loginBy('LOGIN', this.identifier(kind, mailbox), password(this, owner));
   this.verify(judge.loginAfterTls, ...(await tester(this).session(`LOGIN after TLS answered ${l.status} "${l.text}"`)), ...mailboxes(this, mailbox));
 });
 When('the test client authenticates by {authMethod} as the {identifierKind} of {string} with the password of {string}', function (this: EvvmWorld, method: 'LOGIN' | 'AUTHENTICATE PLAIN', kind: IdentifierKind, mailbox: string, owner: string) {
-  // AUTHENTICATE PLAIN is base IMAP (RFC 3501 §6.1.1, RFC 9051): judged without a declaration; LOGIN may be disabled
-  const undeclared = method === 'LOGIN' ? declared.loginCommandNotDeclared(this.profile) : undefined;
-  return this.ifApplicable(undeclared, () => tester(this).loginBy(method, this.identifier(kind, mailbox), password(this, owner)));
+  return this.ifApplicable(declared.methodNotDeclared(this.profile, method), () => tester(this).loginBy(method, this.identifier(kind, mailbox), password(this, owner)));
 });
 When('the test client pipelines a LOGIN as the {identifierKind} of {string} right behind STARTTLS', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
   await tester(this).pipelineLogin(this.identifier(kind, mailbox), password(this, mailbox));

@@ -26,19 +26,17 @@ phrases<TlsServer>('tlsServer', {
   'peer EVVM Server': { kind: 'smtp', who: 'evvm-server-peer' },
 });
 phrases<StandInFor>('standIn', {
-  'the EVVM Server': 'evvm-server-imap',
-  'the Message Storage Server': 'message-storage',
-  'the peer EVVM Server': 'peer-evvm-server',
-  "the EVVM Server's Non-OMA VM interface": 'evvm-server-smtp',
-  'the SMSC': 'smsc',
+  'the EVVM Server': 'evvm-server-imap', 'the Message Storage Server': 'message-storage', 'the peer EVVM Server': 'peer-evvm-server',
+  "the EVVM Server's Non-OMA VM interface": 'evvm-server-smtp', 'the SMSC': 'smsc',
 });
 
-interface TlsVersionState {
-  probe?: { version: SecureVersion; outcome: TlsVersionOutcome };
-  standIn?: { server: SingleVersionServer; version: SecureVersion; transport: Transport };
-}
+type TlsVersionState = { probe?: { version: SecureVersion; outcome: TlsVersionOutcome }; standIn?: { server: SingleVersionServer; version: SecureVersion; transport: Transport } };
 const state = (w: EvvmWorld): TlsVersionState => clauseState(w, 'tls-versions', (): TlsVersionState => ({}));
 const standIn = (w: EvvmWorld) => state(w).standIn!;
+/** Where a client is pointed at the stand-in. */
+const atStandIn = (w: EvvmWorld) => ({ ...standIn(w).server.endpoint, transport: standIn(w).transport });
+/** What the stand-in saw of the client (inconclusive when it never connected). */
+const saw = async (w: EvvmWorld): Promise<judge.StandInSaw> => ({ actor: standIn(w).server.actor, speaks: standIn(w).version, seen: await standInObservations(standIn(w).server) });
 
 /** Test equipment offers only `version` where the role says the interface is; not applicable where it offers none. */
 async function offer(w: EvvmWorld, version: SecureVersion, offered: VersionOffer | NotApplicable): Promise<'skipped' | undefined> {
@@ -61,13 +59,10 @@ When('test equipment offers only {tlsVersion} with the provisioned PSK to the Me
 
 Then('no TLS session is established and no application data is exchanged', function (this: EvvmWorld) {
   const { version, outcome } = state(this).probe!;
-  this.verify(judge.serverRefusedLegacyHandshake, version, outcome);
-  this.verify(judge.serverSentNoApplicationData, version, outcome);
+  for (const c of [judge.serverRefusedLegacyHandshake, judge.serverSentNoApplicationData]) this.verify(c, version, outcome);
 });
 Then('a TLS session is established on {tlsVersion} and the server answers in it', function (this: EvvmWorld, version: SecureVersion) {
-  const { outcome } = state(this).probe!;
-  this.verify(judge.serverCompletedHandshake, version, outcome);
-  this.verify(judge.serverAnswers, version, outcome);
+  for (const c of [judge.serverCompletedHandshake, judge.serverAnswers]) this.verify(c, version, state(this).probe!.outcome);
 });
 
 // --- client side ---
@@ -79,28 +74,22 @@ Given('a server that speaks only {tlsVersion} stands in for {standIn} over {tran
   return undefined;
 });
 When('the EVVM Client retrieves the voicemail of {string} from the stand-in', async function (this: EvvmWorld, mailbox: string) {
-  this.retrieval = await retrieveFrom(this.topology, { ...standIn(this).server.endpoint, transport: standIn(this).transport }, this.account(mailbox));
+  this.retrieval = await retrieveFrom(this.topology, atStandIn(this), this.account(mailbox));
 });
 When('the EVVM Server stores a voicemail for {string} in the stand-in', async function (this: EvvmWorld, name: string) {
   const genuine = (await this.topology.role('message-storage')).storageTarget(name);
   await (await this.topology.role('evvm-server-storage')).depositAndStore(name, { ...genuine, endpoint: standIn(this).server.endpoint, transport: standIn(this).transport });
 });
 When('the Non-OMA VM Service sends a VPIM voicemail from {string} to {string} to the stand-in', async function (this: EvvmWorld, from: string, to: string) {
-  const target = { ...standIn(this).server.endpoint, transport: standIn(this).transport };
-  await (await this.topology.role('non-oma-vm')).sendVoicemail({ from, to: this.identifier('e-mail alias', to) }, 'valid', target);
+  await (await this.topology.role('non-oma-vm')).sendVoicemail({ from, to: this.identifier('e-mail alias', to) }, 'valid', atStandIn(this));
 });
 When('the EVVM Server binds to the stand-in over SMPP over TLS', async function (this: EvvmWorld) {
   const r = await (await this.topology.role('tls-version-equipment')).evvmServerBindsOverTls(standIn(this).server.endpoint);
   this.note(r.bound ? 'the EVVM Server bound to the stand-in' : `the EVVM Server did not bind: ${r.reason ?? 'no reason'}`);
 });
-
-/** What the stand-in saw of the client (inconclusive when it never connected). */
-const saw = async (w: EvvmWorld): Promise<judge.StandInSaw> => ({ actor: standIn(w).server.actor, speaks: standIn(w).version, seen: await standInObservations(standIn(w).server) });
-
 Then('the stand-in completed no TLS handshake and received no application data', async function (this: EvvmWorld) {
   const s = await saw(this);
-  this.verify(judge.clientRefusedLegacyHandshake, s);
-  this.verify(judge.clientSentNoApplicationData, s);
+  for (const c of [judge.clientRefusedLegacyHandshake, judge.clientSentNoApplicationData]) this.verify(c, s);
 });
 Then('the stand-in completed a {tlsVersion} handshake and received application data', async function (this: EvvmWorld, version: SecureVersion) {
   const s = await saw(this);

@@ -153,6 +153,11 @@ export class EvvmServerTestClient {
     return { identifier, selected, messageIds: selected === 'OK' ? await this.client.messageIds() : [] };
   }
 
+  /** Only asks to open the mailbox of `identifier` in the namespace of identifiers. */
+  async selectByIdentifier(identifier: string): Promise<Omit<OpenedByIdentifier, 'messageIds'>> {
+    return { identifier, selected: await this.client.selectByIdentifier(identifier) };
+  }
+
   async logout(): Promise<void> {
     await this.client.logout();
     this.client.close();

@@ -50,6 +50,12 @@ export const identifierNamespaceNotDeclared = (profile: Profile): string | undef
     ? undefined
     : 'the EVVM Server does not declare the mailbox namespace "#id/<identifier>/INBOX" (capabilities.evvmServer.identifierNamespace): the spec defines no such namespace';
 
-/** `consequence`: what follows for the scenario, when it says more than the missing declaration. */
-export const loginCommandNotDeclared = (profile: Profile, consequence?: string): string | undefined =>
-  profile.capabilities.evvmServer.loginCommand ? undefined : `the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand)${consequence ? `: ${consequence}` : ''}`;
+const NO_LOGIN_COMMAND = 'the EVVM Server does not declare the LOGIN command (capabilities.evvmServer.loginCommand)';
+
+/** LOGIN may be disabled; AUTHENTICATE PLAIN is base IMAP (RFC 3501 §6.1.1, RFC 9051), judged without a declaration. */
+export const methodNotDeclared = (profile: Profile, method: 'LOGIN' | 'AUTHENTICATE PLAIN'): string | undefined =>
+  method === 'LOGIN' && !profile.capabilities.evvmServer.loginCommand ? NO_LOGIN_COMMAND : undefined;
+
+/** A server without LOGIN keeps LOGINDISABLED after TLS, rightly (RFC 9051 §7.2.2): its absence cannot be judged. */
+export const staysAfterTls = (profile: Profile, capability: string): string | undefined =>
+  capability === 'LOGINDISABLED' && !profile.capabilities.evvmServer.loginCommand ? `${NO_LOGIN_COMMAND}: LOGINDISABLED stays after TLS` : undefined;

@@ -6,6 +6,10 @@ import { condition, judged } from '../condition';
 
 const REFUSALS = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-04', 'STD-03'];
 
+/** The refusal decides; its exact text is VVM-01's secondary evidence (AOSP, not a SHALL): a line noting a different one, for VVM-01. */
+export const vvmRefusalText = (l: LoginAttempt, expected: string): string | undefined =>
+  l.status !== 'OK' && l.text !== expected ? `VVM-01 (secondary evidence, not judged here): the refusal text is "${l.text}", VVM clients expect "${expected}"` : undefined;
+
 export const loginRefused = condition('LoginRefused', REFUSALS, (l: LoginAttempt) => {
   const answer = `the server answered ${l.status} "${l.text}"`;
   return judged(l.status !== 'OK', answer, answer);
