@@ -57,7 +57,12 @@ export async function scenarioTopology(params: WorldParameters, profile: Profile
  * only with the reason the scenario gave; a failure is classified (a check, the IUT, the harness); a pass
  * that never reached the implementation under test says nothing about it.
  */
-export function scenarioOutcome(status: string | undefined, thrown: unknown, notApplicableReason: string | undefined, topology: Topology | undefined): { outcome: Outcome; reason?: string } {
+export function scenarioOutcome(
+  status: string | undefined,
+  thrown: unknown,
+  notApplicableReason: string | undefined,
+  topology: Topology | undefined,
+): { outcome: Outcome; reason?: string } {
   if (status === 'SKIPPED' && notApplicableReason) return { outcome: 'not-applicable', reason: notApplicableReason };
   if (status === 'FAILED') return classifyFailure(thrown);
   if (status !== 'PASSED') return { outcome: 'error', reason: `scenario ended ${String(status)}` };

@@ -116,7 +116,8 @@ export function evvmClientCredential(pki: TestPki, kind: ClientCredentialKind): 
 /** The simulated EVVM Client, with the EVVM Client's certificate and the run's faults of that role. */
 export function evvmClientFor(pki: TestPki, faults: readonly string[], transcript: TranscriptSink): EvvmClient {
   const cert = pki.leaf('evvm-client');
-  return new EvvmClient({ trustAnchorPem: pki.trustAnchorPem, certificate: { chainPem: cert.chainPem, keyPem: cert.keyPem }, faults: faults.filter((f) => f.startsWith('evvm-client:')), transcript });
+  const certificate = { chainPem: cert.chainPem, keyPem: cert.keyPem };
+  return new EvvmClient({ trustAnchorPem: pki.trustAnchorPem, certificate, faults: faults.filter((f) => f.startsWith('evvm-client:')), transcript });
 }
 
 /** What the simulated EVVM Server observed, in the role's terms. */
@@ -124,7 +125,12 @@ export function observationsOf(server: EvvmServer): ServerObservations {
   const o = server.observations();
   return {
     authentications: o.authentications.map((a) => ({ ...a })),
-    connections: o.connections.map((c) => ({ conn: c.conn, secure: c.secure, clientBytes: c.clientBytes, ...(c.tls?.clientCertificate ? { clientCertificate: c.tls.clientCertificate } : {}) })),
+    connections: o.connections.map((c) => ({
+      conn: c.conn,
+      secure: c.secure,
+      clientBytes: c.clientBytes,
+      ...(c.tls?.clientCertificate ? { clientCertificate: c.tls.clientCertificate } : {}),
+    })),
   };
 }
 
@@ -174,20 +180,27 @@ const Endpoint = z.object({ host: z.string(), port: z.number().int().positive(),
 const ImapPorts = z.object({ imaps: z.number().int().optional(), imap: z.number().int().optional() });
 const Captured = z.object({ id: z.string(), actor: z.string() });
 const nothing = z.object({});
+/** A simulator's own record, passed on whole: it is checked for the fields that say what it is. */
+const record = <T>(...fields: string[]) => z.custom<T>((v) => typeof v === 'object' && v !== null && fields.every((f) => f in v));
 
 export const AUTHENTICATION_ROUTES = {
   /** the scenario's EVVM Server (other clauses add interfaces to the same instance); its ports as published */
   startServer: route('evvm-server', 'POST /evvm-server/start', nothing, z.object({ actor: z.string(), ports: ImapPorts })),
   /** the EVVM Server's own record of connections and authentications (simulators/evvm-server) */
-  observations: route('evvm-server', 'GET /evvm-server/observations', nothing, z.custom<ServerObservations>((v) => typeof v === 'object' && v !== null && 'connections' in v && 'authentications' in v)),
+  observations: route('evvm-server', 'GET /evvm-server/observations', nothing, record<ServerObservations>('connections', 'authentications')),
   /** the EVVM Client retrieves voicemail; its own record of how that went (simulators/evvm-client) */
   retrieve: route(
     'evvm-client',
     'POST /evvm-client/retrieve',
     z.object({ target: Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) }), account: z.object({ username: z.string(), password: z.string() }) }),
-    z.custom<Retrieval>((v) => typeof v === 'object' && v !== null && 'loggedIn' in v && 'voicemails' in v),
+    record<Retrieval>('loggedIn', 'voicemails'),
   ),
-  rogueImap: route('adversaries', 'POST /rogue-imap/start', z.object({ flaw: z.enum(CERTIFICATE_FLAWS as [CertificateFlaw, ...CertificateFlaw[]]) }), Captured.extend({ ports: z.object({ imaps: z.number().int(), imap: z.number().int() }) })),
+  rogueImap: route(
+    'adversaries',
+    'POST /rogue-imap/start',
+    z.object({ flaw: z.enum(CERTIFICATE_FLAWS as [CertificateFlaw, ...CertificateFlaw[]]) }),
+    Captured.extend({ ports: z.object({ imaps: z.number().int(), imap: z.number().int() }) }),
+  ),
   starttlsStripper: route('adversaries', 'POST /starttls-stripper/start', z.object({ upstream: Endpoint, stripLoginDisabled: z.boolean() }), Captured.extend({ port: z.number().int() })),
   /** what an adversary of this scenario (by id) received from clients; the message-storage adversaries answer it too */
   captured: route('adversaries', 'POST /captured', z.object({ id: z.string() }), z.object({ clientBytes: z.instanceof(Buffer) })),

@@ -17,7 +17,6 @@ export { EVVM_SERVER_NAME } from '../roles/authentication';
 
 /** Every role in this process on 127.0.0.1, port 0: the default, fast topology. */
 export class EmbeddedTopology implements Topology {
-  readonly kind = 'embedded' as const;
   private readonly stoppers: Array<() => Promise<void>> = [];
   private readonly roles = new Map<string, Promise<unknown>>();
 

@@ -17,7 +17,7 @@ import type { TestAccount } from './accounts';
 import type { EmbeddedTopology } from './embedded';
 import { externalRoles, loadFolder, type ExternalContext, type RoleMap, type RoleName } from './registry';
 import type { EvvmClientRole, EvvmServerRole } from '../roles/authentication';
-import type { Topology } from './roles';
+import type { Endpoint, Topology, Transport } from './roles';
 
 // every clause's vendor roles (harness/topology/external/<clause>.ts)
 loadFolder(path.join(__dirname, 'external'));
@@ -62,6 +62,12 @@ export function missing(what: string): never {
   throw new InconclusiveError(`the profile names no ${what}: the harness cannot drive this step`);
 }
 
+/** The IUT's IMAP endpoint of a transport: where the profile declares the transport and names its port. */
+export function iutEndpoint(iut: Iut, declared: readonly Transport[], transport: Transport): Endpoint | undefined {
+  const port = transport === 'implicit-tls' ? iut.ports.imaps : iut.ports.imap;
+  return declared.includes(transport) && port !== undefined ? { host: iut.host, port, servername: iut.servername } : undefined;
+}
+
 function toTestAccount(a: IutAccount): TestAccount {
   return {
     name: a.name,
@@ -73,7 +79,6 @@ function toTestAccount(a: IutAccount): TestAccount {
 }
 
 export class ExternalTopology implements Topology {
-  readonly kind = 'external' as const;
   readonly accounts: readonly TestAccount[];
   private involved = false;
   private readonly stoppers: Array<() => Promise<void>> = [];

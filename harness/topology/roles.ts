@@ -20,7 +20,6 @@ export interface Endpoint {
  * and feature files run unchanged in every topology.
  */
 export interface Topology {
-  readonly kind: 'embedded' | 'containers' | 'external';
   readonly accounts: readonly TestAccount[];
   account(name: string): TestAccount;
   /** a role some contract defines (harness/roles/<clause>.ts); memoised per scenario */

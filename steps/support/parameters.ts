@@ -15,6 +15,8 @@ export function phrases<T>(name: string, table: Record<string, T>): void {
 phrases<IdentifierKind>('identifierKind', { MSISDN: 'MSISDN', 'SIP URI': 'SIP URI', 'e-mail alias': 'e-mail alias' });
 phrases<Transport>('transport', { 'implicit TLS': 'implicit-tls', STARTTLS: 'starttls' });
 phrases<MechanismName>('mechanism', { PLAIN: 'PLAIN', LOGIN: 'LOGIN', 'CRAM-MD5': 'CRAM-MD5', 'SCRAM-SHA-256': 'SCRAM-SHA-256', EXTERNAL: 'EXTERNAL' });
-phrases<CertificateFlaw>('serverFlaw', { 'issued by an untrusted CA': 'untrusted-ca', expired: 'expired', 'not yet valid': 'not-yet-valid', 'issued for another host': 'wrong-host', 'not for server use': 'wrong-eku' });
+phrases<CertificateFlaw>('serverFlaw', {
+  'issued by an untrusted CA': 'untrusted-ca', expired: 'expired', 'not yet valid': 'not-yet-valid', 'issued for another host': 'wrong-host', 'not for server use': 'wrong-eku',
+});
 phrases('clientFlaw', { missing: 'missing', 'issued by an untrusted CA': 'untrusted-ca', expired: 'expired', revoked: 'revoked' } as const);
 phrases('authMethod', { LOGIN: 'LOGIN', 'AUTHENTICATE PLAIN': 'AUTHENTICATE PLAIN' } as const);

@@ -18,7 +18,8 @@ export const clientRefusedServer = condition('ClientRefusedServer', ['EVVM-AUTH-
 export const noCredentialReachedAdversary = condition('NoCredentialReachedAdversary', ['EVVM-AUTH-03', 'EVVM-SMS-C01'], (adversary: string, received: Buffer, passwords: readonly string[]) => {
   const found = findCredentials(received, passwords);
   const clean = found.commands.length === 0 && found.secretsSeen === 0;
-  return judged(clean, `${adversary} received ${received.length} bytes and no credential`, `${adversary} received ${found.commands.join(', ') || 'a password'}`, { bytesReceived: received.length, ...found });
+  const evidence = { bytesReceived: received.length, ...found };
+  return judged(clean, `${adversary} received ${received.length} bytes and no credential`, `${adversary} received ${found.commands.join(', ') || 'a password'}`, evidence);
 });
 
 export const noLoginUnderLoginDisabled = condition('NoLoginUnderLoginDisabled', ['STD-02'], (received: Buffer) => {

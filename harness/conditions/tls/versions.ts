@@ -14,7 +14,8 @@ const STD_07 = ['STD-07'];
 
 // --- a server, offered one version by test equipment ---
 
-const offered = (version: SecureVersion, o: TlsVersionOutcome) => ({ offered: version, handshake: o.handshake, protocol: o.protocol ?? null, applicationBytes: o.applicationBytes, reason: o.reason ?? null });
+const offered = (version: SecureVersion, o: TlsVersionOutcome) =>
+  ({ offered: version, handshake: o.handshake, protocol: o.protocol ?? null, applicationBytes: o.applicationBytes, reason: o.reason ?? null });
 const fromServer = (o: TlsVersionOutcome): string => `${o.applicationBytes} byte(s) of application data from the server`;
 
 export const serverRefusedLegacyHandshake = condition('legacy-handshake-refused', STD_07, (version: SecureVersion, o: TlsVersionOutcome) =>
@@ -49,7 +50,8 @@ const fromClient = (s: StandInSaw): string => `${s.seen.applicationBytes} byte(s
 
 export const clientRefusedLegacyHandshake = condition('legacy-handshake-refused', STD_07, (s: StandInSaw) => {
   const legacy = s.seen.handshakes.filter((h) => isLegacyTlsVersion(h.protocol));
-  return judged(legacy.length === 0, `the client completed no handshake with a server that speaks only ${s.speaks}`, `the client completed ${legacy.map((h) => h.protocol).join(', ')} handshake(s)`, standIn(s));
+  const completed = `the client completed ${legacy.map((h) => h.protocol).join(', ')} handshake(s)`;
+  return judged(legacy.length === 0, `the client completed no handshake with a server that speaks only ${s.speaks}`, completed, standIn(s));
 });
 
 export const clientSentNoApplicationData = condition('no-application-data', STD_07, (s: StandInSaw) => judged(s.seen.applicationBytes === 0, fromClient(s), fromClient(s), standIn(s)));

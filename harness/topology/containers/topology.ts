@@ -124,7 +124,6 @@ export async function closeFleetLink(runId: string): Promise<void> {
 }
 
 export class ContainersTopology implements Topology {
-  readonly kind = 'containers' as const;
   private readonly begun = new Map<ContainerRole, Promise<ControlClient>>();
   private readonly stoppers: Array<() => Promise<void>> = [];
   private readonly roles = new Map<string, Promise<unknown>>();

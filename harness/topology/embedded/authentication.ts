@@ -3,7 +3,17 @@ import { StarttlsStripper } from '../../../simulators/adversaries/starttls-strip
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
 import { HarnessError } from '../../engine/outcomes';
-import { EVVM_SERVER_NAME, evvmClientCredential, evvmClientFor, evvmServerConfig, observationsOf, rogueImapServer, type ClientCredentialKind, type EvvmServerRole, type ServerObservations } from '../../roles/authentication';
+import {
+  EVVM_SERVER_NAME,
+  evvmClientCredential,
+  evvmClientFor,
+  evvmServerConfig,
+  observationsOf,
+  rogueImapServer,
+  type ClientCredentialKind,
+  type EvvmServerRole,
+  type ServerObservations,
+} from '../../roles/authentication';
 import { registerEmbeddedRole } from '../registry';
 import type { Transport } from '../roles';
 

@@ -10,7 +10,7 @@ import type { Profile } from '../../profile/profile';
 import type { Iut, Pem } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { ClientCredentialKind, EvvmServerRole, ServerObservations } from '../../roles/authentication';
-import { missing } from '../external';
+import { iutEndpoint, missing } from '../external';
 import { registerExternalRole } from '../registry';
 import type { Endpoint, Transport } from '../roles';
 
@@ -29,9 +29,7 @@ class ExternalEvvmServer implements EvvmServerRole {
   }
 
   endpoint(transport: Transport): Endpoint | undefined {
-    if (!this.profile.capabilities.evvmServer.transports.includes(transport)) return undefined;
-    const port = transport === 'implicit-tls' ? this.iut.ports.imaps : this.iut.ports.imap;
-    return port === undefined ? undefined : { host: this.iut.host, port, servername: this.iut.servername };
+    return iutEndpoint(this.iut, this.profile.capabilities.evvmServer.transports, transport);
   }
 
   async observations(): Promise<ServerObservations> {
@@ -65,7 +63,8 @@ registerExternalRole('evvm-server', 'evvm-server', async (ctx) => {
 // the harness's EVVM Client, configured for the vendor's server: its trust anchor and client certificate
 registerExternalRole('evvm-server', 'evvm-client', async (ctx) => {
   const cert = ctx.iut.clientCertificate;
-  return new EvvmClient({ trustAnchorPem: ctx.iut.trustAnchorPem, ...(cert ? { certificate: cert } : {}), faults: ctx.faults.filter((f) => f.startsWith('evvm-client:')), transcript: ctx.transcript });
+  const faults = ctx.faults.filter((f) => f.startsWith('evvm-client:'));
+  return new EvvmClient({ trustAnchorPem: ctx.iut.trustAnchorPem, ...(cert ? { certificate: cert } : {}), faults, transcript: ctx.transcript });
 });
 
 registerExternalRole('evvm-server', 'imap-adversaries', async (ctx) => {

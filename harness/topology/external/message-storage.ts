@@ -5,7 +5,7 @@ import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
 import type { StorageTarget } from '../../../simulators/evvm-server/message-storage-client';
 import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount } from '../embedded/message-storage';
-import { missing } from '../external';
+import { iutEndpoint, missing } from '../external';
 import { registerExternalRole } from '../registry';
 import type { Endpoint, Transport } from '../roles';
 
@@ -29,9 +29,7 @@ class ExternalMessageStorage implements MessageStorageRole {
   }
 
   endpoint(transport: Transport): Endpoint | undefined {
-    if (!this.profile.capabilities.messageStorage.transports.includes(transport)) return undefined;
-    const port = transport === 'implicit-tls' ? this.iut.ports.imaps : this.iut.ports.imap;
-    return port === undefined ? undefined : { host: this.iut.host, port, servername: this.iut.servername };
+    return iutEndpoint(this.iut, this.profile.capabilities.messageStorage.transports, transport);
   }
 
   pskEndpoint(): Endpoint | undefined {
