@@ -13,8 +13,8 @@ import * as judge from '../harness/conditions/authentication';
 // Steps of features/authentication (EVVM-AUTH-01..04, STD-02, STD-03): glue in the spec's words; the roles,
 // the test client (harness/equipment) and the conditions (harness/conditions/authentication) do the work.
 
-/** The harness's test client facing the EVVM Server, made on first use; a STARTTLS upgrade it makes with a valid certificate is judged. */
 const upgraded = (w: EvvmWorld) => (failed: string | undefined) => w.verify(judge.starttlsUpgrade, failed, 'TLS established with STARTTLS');
+/** The harness's test client facing the EVVM Server, made on first use; a STARTTLS upgrade it makes with a valid certificate is judged. */
 const tester = (w: EvvmWorld): EvvmServerTestClient =>
   clauseState(w, 'authentication', () => w.closing(new EvvmServerTestClient(() => w.topology.role('evvm-server'), w.profile, w.transcript, upgraded(w))));
 
