@@ -9,9 +9,8 @@ import { findCredentials } from '../harness/evidence/credentials';
 import { CpmClient, type Attempt, type PskVersion } from '../simulators/message-storage/cpm-client';
 import type { MessageStorageRole, MssAccount, RogueMessageStorage } from '../harness/topology/embedded/message-storage';
 import type { StoreResult } from '../simulators/evvm-server/message-storage-client';
-import { checkMailbox, type MailboxOwner } from './support/mailbox';
-import { checkInjectionNotExecuted } from './support/starttls';
-import { transportNotDeclared } from './support/declared';
+import { loginOverTls, messageStorageSessionAuthenticated, pipelinedCommandDiscarded, type MailboxOwner } from '../harness/conditions/authentication';
+import { transportNotDeclared } from '../harness/conditions/authentication/declared';
 
 // Steps of features/message-storage (CPM-MS-AUTH-01..06, STD-02/03 on the Message Storage Server) and of
 // EVVM-AUTH-05: the harness plays the CPM client and the EVVM Server; the Message Storage Server is the
@@ -125,14 +124,13 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** The named account's mailbox, and only it, is what the session opened (see support/mailbox.ts). */
-async function checkOwnMailbox(w: EvvmWorld, condition: string, client: CpmClient, attempt: Attempt | undefined): Promise<void> {
+/** The named account's mailbox, and only it, is what the session opened (see harness/conditions/authentication/mailbox.ts). */
+async function checkOwnMailbox(w: EvvmWorld, condition: typeof loginOverTls, client: CpmClient, attempt: Attempt | undefined): Promise<void> {
   const store = await mss(w);
   const owner = state(w).owner;
   const toOwner = (a: MssAccount): MailboxOwner => ({ name: a.name, ...(a.marker ? { marker: a.marker } : {}) });
   const view = attempt?.status === 'OK' ? await client.inbox() : { status: 'closed' as const, messageIds: [] };
-  checkMailbox(
-    w,
+  w.verify(
     condition,
     { loggedIn: attempt?.status === 'OK', how: `authentication ${attempt?.status ?? 'not tried'} "${attempt?.text ?? ''}"${client.connectError ? ` (${client.connectError})` : ''}` },
     view,
@@ -217,7 +215,7 @@ When('a CPM client authenticates to the Message Storage Server with the unsuppor
 });
 
 When('a CPM client logs in to the Message Storage Server over {transport} as {string}', async function (this: EvvmWorld, transport: Transport, name: string) {
-  if (transportNotDeclared(this, 'messageStorage', transport)) return 'skipped';
+  if (await this.ifApplicable(transportNotDeclared(this.profile, 'messageStorage', transport))) return 'skipped';
   const account = (await mss(this)).account(name);
   const client = await connect(this, { transport });
   state(this).owner = name;
@@ -271,13 +269,13 @@ When('a CPM client presenting a client certificate that is {clientFlaw} logs in 
 });
 
 When('a CPM client connects to the Message Storage Server over {transport}', async function (this: EvvmWorld, transport: Transport) {
-  if (transportNotDeclared(this, 'messageStorage', transport)) return 'skipped';
+  if (await this.ifApplicable(transportNotDeclared(this.profile, 'messageStorage', transport))) return 'skipped';
   await connect(this, { transport });
   return undefined;
 });
 
 When("a CPM client connects to the Message Storage Server's STARTTLS port", async function (this: EvvmWorld) {
-  if (transportNotDeclared(this, 'messageStorage', 'starttls')) return 'skipped';
+  if (await this.ifApplicable(transportNotDeclared(this.profile, 'messageStorage', 'starttls'))) return 'skipped';
   const client = await connect(this, { transport: 'starttls', clear: true });
   state(this).capabilitiesBeforeTls = await client.capabilities();
   return undefined;
@@ -353,7 +351,7 @@ When('a CPM client logs in to the Message Storage Server as {string} with the pr
 
 Then('the Message Storage session is authenticated', async function (this: EvvmWorld) {
   const s = state(this);
-  await checkOwnMailbox(this, 'MessageStorageSessionAuthenticated', s.client!, s.attempt);
+  await checkOwnMailbox(this, messageStorageSessionAuthenticated, s.client!, s.attempt);
 });
 
 Then('the Message Storage Server refuses the authentication', function (this: EvvmWorld) {
@@ -379,7 +377,7 @@ Then('the CPM client can then log in as {string}', async function (this: EvvmWor
   const got = await signIn(this, client, account.username, account.password);
   if (!got) return this.notApplicable(NO_PASSWORD_METHOD);
   state(this).owner = name;
-  await checkOwnMailbox(this, 'LoginOverTls', client, answered(this, got));
+  await checkOwnMailbox(this, loginOverTls, client, answered(this, got));
   return undefined;
 });
 
@@ -402,7 +400,7 @@ Then("the Message Storage Server's capabilities after TLS no longer include {str
 
 Then('the pipelined LOGIN was not executed inside TLS', function (this: EvvmWorld) {
   const s = state(this);
-  checkInjectionNotExecuted(this, s.injectionDropped, s.client!.anomalies.find((a) => a.includes('inj1')));
+  this.verify(pipelinedCommandDiscarded, s.injectionDropped, s.client!.anomalies.find((a) => a.includes('inj1')));
 });
 
 Then('the PSK-TLS handshake authenticated both ends', function (this: EvvmWorld) {

@@ -1,25 +1,13 @@
 import { World, type IWorldOptions, setWorldConstructor } from '@cucumber/cucumber';
 import { Transcript } from '../evidence/transcript';
 import { Conditions } from '../harness/evidence/checks';
-import type { Topology } from '../harness/topology/roles';
+import type { CapturingServer, Topology } from '../harness/topology/roles';
 import type { Profile } from '../harness/profile/profile';
 import type { IdentifierKind, TestAccount } from '../harness/topology/accounts';
 import type { Retrieval } from '../simulators/evvm-client/evvm-client';
-import { TestClient, type LoginAttempt } from '../harness/equipment/test-client';
-import type { Endpoint, ServerObservations, Transport } from '../harness/topology/roles';
-import { HarnessError, InconclusiveError } from '../harness/engine/outcomes';
+import { HarnessError } from '../harness/engine/outcomes';
 import type { Condition } from '../harness/conditions/condition';
-import type { CapturingServer } from '../harness/topology/roles';
-import type { FleetInfo } from '../harness/topology/containers/names';
-
-/** What the engine hands every scenario (JSON, through cucumber's worldParameters). */
-export interface WorldParameters {
-  faults: string[];
-  profilePath?: string;
-  topology: 'embedded' | 'containers';
-  /** the run's simulator containers (topology 'containers') */
-  fleet?: FleetInfo;
-}
+import type { WorldParameters } from '../harness/engine/scenario';
 
 /**
  * One scenario's state. Behaviour lives in the roles and simulators; the World only holds what the
@@ -33,16 +21,12 @@ export class EvvmWorld extends World<WorldParameters> {
   topology!: Topology;
   /** set when the profile or policy makes the scenario not applicable */
   notApplicableReason?: string;
-
-  testClient?: TestClient;
-  login?: LoginAttempt;
-  capabilitiesBeforeTls?: string[];
-  /** why no TLS session followed a STARTTLS with a pipelined command; undefined when one did */
-  injectionDropped?: string;
+  /** test equipment the steps opened (closing()) */
+  readonly closeAtEnd: Array<{ close(): void }> = [];
+  /** what the EVVM Client retrieved last */
   retrieval?: Retrieval;
+  /** the adversary the scenario set up (a rogue server, a man in the middle) */
   adversary?: CapturingServer;
-  /** a client certificate kind a test client presents, when a step chose one */
-  clientCertificate: 'valid' | 'untrusted-ca' | 'expired' | 'revoked' | 'missing' = 'valid';
 
   constructor(options: IWorldOptions<WorldParameters>) {
     super(options);
@@ -72,37 +56,10 @@ export class EvvmWorld extends World<WorldParameters> {
     return this.account(mailbox).identifiers[kind];
   }
 
-  /** The EVVM Client retrieves voicemail from the EVVM Server over a transport the server offers. */
-  async retrieveFromEvvmServer(transport: Transport, username: string, password: string): Promise<Retrieval> {
-    const endpoint = (await this.topology.evvmServer()).endpoint(transport);
-    if (!endpoint) throw new InconclusiveError(`the EVVM Server offers no ${transport} endpoint`);
-    return (await this.topology.evvmClient()).retrieveVoicemail({ ...endpoint, transport }, { username, password });
-  }
-
-  /** The EVVM Client retrieves a mailbox's voicemail from wherever it was pointed (a rogue, a man in the middle). */
-  async retrieveFrom(endpoint: Endpoint, transport: Transport, mailbox: string): Promise<Retrieval> {
-    const account = this.account(mailbox);
-    return (await this.topology.evvmClient()).retrieveVoicemail({ ...endpoint, transport }, { username: account.identifiers.MSISDN, password: account.password });
-  }
-
-  /** Opens the harness's test client on the EVVM Server, presenting a client certificate of the given kind. */
-  async openTestClient(transport: Transport, certificate: EvvmWorld['clientCertificate']): Promise<TestClient> {
-    this.testClient?.close();
-    const endpoint = (await this.topology.evvmServer()).endpoint(transport);
-    if (!endpoint) throw new InconclusiveError(`the EVVM Server offers no ${transport} endpoint`);
-    const cert = this.topology.clientCredential(certificate);
-    this.testClient = await TestClient.open({ endpoint, transport, trustAnchorPem: this.topology.trustAnchorPem, transcript: this.transcript, ...(cert ? { certificate: cert } : {}) });
-    return this.testClient;
-  }
-
-  /** The EVVM Server's own records, or undefined when the role cannot show them (an implementation under test). */
-  async serverObservations(): Promise<ServerObservations | undefined> {
-    try {
-      return await (await this.topology.evvmServer()).observations();
-    } catch (err) {
-      if (err instanceof InconclusiveError) return undefined;
-      throw err;
-    }
+  /** Test equipment the steps opened, closed when the scenario ends. */
+  closing<T extends { close(): void }>(equipment: T): T {
+    this.closeAtEnd.push(equipment);
+    return equipment;
   }
 
   /** A line of evidence from the harness itself. */
@@ -115,6 +72,16 @@ export class EvvmWorld extends World<WorldParameters> {
     this.notApplicableReason = reason;
     this.note(`not applicable: ${reason}`);
     return 'skipped';
+  }
+
+  /**
+   * Runs `step` unless `notApplicable` gives a reason the scenario does not apply (harness/conditions/<clause>/declared.ts,
+   * a role's answer); the step returns what this returns.
+   */
+  async ifApplicable(notApplicable: string | undefined, step?: () => Promise<unknown> | unknown): Promise<'skipped' | undefined> {
+    if (notApplicable !== undefined) return this.notApplicable(notApplicable);
+    await step?.();
+    return undefined;
   }
 }
 

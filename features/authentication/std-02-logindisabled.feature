@@ -10,9 +10,9 @@ Feature: STD-02 LOGINDISABLED on unencrypted connections, and clients honour it
   @positive
   Scenario: Before TLS the EVVM Server advertises LOGINDISABLED, after STARTTLS it does not
     When a test client connects to the EVVM Server's STARTTLS port
+    And the test client upgrades with STARTTLS
     Then the capabilities before TLS include "STARTTLS" and "LOGINDISABLED"
-    When the test client upgrades with STARTTLS
-    Then the capabilities after TLS do not include "LOGINDISABLED"
+    And the capabilities after TLS do not include "LOGINDISABLED"
     And the test client can log in as the MSISDN of "alice" with the password of "alice"
 
   @negative

@@ -24,6 +24,14 @@ export class CheckFailure extends Error {
   }
 }
 
+/**
+ * A role's answer where the topology cannot do what was asked and the scenario is therefore not applicable
+ * there (the reason is reported); the step hands it to the World.
+ */
+export interface NotApplicable {
+  readonly notApplicable: string;
+}
+
 export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'not-applicable' | 'error';
 
 /** What cucumber keeps of a thrown error when the object itself is not handed to hooks. */

@@ -3,6 +3,9 @@ import type { TranscriptSink } from '../../evidence/transcript';
 import type { Endpoint, Transport } from '../topology/roles';
 import { OutcomeImapClient, reason, type Attempt } from '../../simulators/protocol/imap/client/outcome-client';
 
+/** The tag of the LOGIN pipelined behind STARTTLS: the client never sends it otherwise. */
+const PIPELINED_TAG = 'inj1';
+
 /** How a server answered an authentication attempt, or why there was no answer. */
 export type LoginAttempt = Attempt;
 
@@ -32,9 +35,23 @@ export class TestClient extends OutcomeImapClient {
     return c.client ? new TestClient(c.client, undefined, tls) : new TestClient(undefined, reason(c.error), tls);
   }
 
-  /** STARTTLS with a command pipelined behind it in the same write, before the handshake. */
-  starttlsWithInjection(injected: string): Promise<string | undefined> {
-    return this.starttls(injected);
+  /**
+   * STARTTLS with a LOGIN pipelined behind it in the same write, before the handshake (the injection of
+   * STD-03): why no TLS session followed, undefined when one did. `pipelinedAnswer()` says whether the
+   * server answered the LOGIN inside TLS.
+   */
+  starttlsWithPipelinedLogin(username: string, password: string): Promise<string | undefined> {
+    return this.starttls(`${PIPELINED_TAG} LOGIN ${quote(username)} ${quote(password)}`);
+  }
+
+  /** The server's answer to the LOGIN pipelined behind STARTTLS, if it gave one. */
+  pipelinedAnswer(): Promise<string | undefined> {
+    return this.answerTo(PIPELINED_TAG);
+  }
+
+  /** Opens a mailbox by an identifier, in the namespace of identifiers ("#id/<identifier>/INBOX"). */
+  selectByIdentifier(identifier: string): Promise<'OK' | 'NO' | 'BAD' | 'closed'> {
+    return this.select(`#id/${identifier}/INBOX`);
   }
 
   /** Opens a mailbox; 'closed' when there is no connection to ask. */
@@ -65,7 +82,7 @@ export class TestClient extends OutcomeImapClient {
   }
 
   /** The server's answer to a tag this client did not send (e.g. one pipelined behind STARTTLS), if any. */
-  async answerTo(tag: string): Promise<string | undefined> {
+  private async answerTo(tag: string): Promise<string | undefined> {
     if (!this.client) return undefined;
     try {
       await this.client.noop(); // a round trip, so an answer already in flight has arrived

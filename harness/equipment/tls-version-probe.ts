@@ -3,6 +3,7 @@ import tls, { type SecureVersion } from 'node:tls';
 import type { TranscriptSink } from '../../evidence/transcript';
 import { onlyVersion } from '../../simulators/crypto/tls-versions';
 import { PSK_CIPHERS } from '../../simulators/protocol/imap/server/server';
+import { InconclusiveError } from '../engine/outcomes';
 
 /** The application protocol on a TLS interface: how to reach the handshake, and what to say inside it. */
 export type TlsApplication = 'imap' | 'smtp' | 'smpp';
@@ -35,6 +36,23 @@ export interface TlsVersionOutcome {
   applicationBytes: number;
   /** why there was no session (evidence only) */
   reason?: string;
+}
+
+/** Where and how to offer one TLS version to a server interface (harness/roles/tls-versions.ts finds it). */
+export interface VersionOffer extends Pick<TlsVersionProbeRequest, 'application' | 'upgrade' | 'psk' | 'certificate'> {
+  /** the server, in the reasons' words */
+  what: string;
+  target: TlsVersionProbeRequest['target'] | undefined;
+}
+
+/** Offers only `version` as `offer` says; a server that could not be brought to a handshake decided nothing (inconclusive). */
+export async function offerOnly(version: SecureVersion, offer: VersionOffer, transcript: TranscriptSink): Promise<TlsVersionOutcome> {
+  const { what, target, ...how } = offer;
+  if (!target) throw new InconclusiveError(`${what} offers no such endpoint`);
+  if (how.psk) transcript.secret(how.psk.key);
+  const outcome = await probeTlsVersion({ target, version, transcript, ...how });
+  if (!outcome.reached) throw new InconclusiveError(`${what} at ${target.host}:${target.port} could not be brought to a TLS handshake (${outcome.reason ?? 'no reason'}): nothing was decided`);
+  return outcome;
 }
 
 const ACTOR = 'TLS Version Probe';

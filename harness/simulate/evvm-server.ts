@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { isKnownFault } from '../../simulators/faults';
-import { evvmServerConfig } from '../topology/embedded';
+import { evvmServerConfig } from '../roles/authentication';
 import { ControlError } from '../control/control-server';
 import { parseBody } from './body';
 import { registerSimulatedRole } from './registry';

@@ -4,23 +4,23 @@
  * same feature files run unchanged. What the harness cannot drive or observe on the IUT is inconclusive
  * (InconclusiveError), never a pass: an unreachable IUT, a check that needs the IUT's own records, a test
  * account the profile does not name. A scenario that never reached the IUT says nothing about it and is
- * reported not applicable.
+ * reported not applicable. The vendor's roles are in external/<clause>.ts (registerExternalRole).
  */
 import net from 'node:net';
+import path from 'node:path';
 import type { Transcript } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
-import type { Iut, IutAccount, Pem } from '../profile/sections/iut';
-import type { TestPki, CertificateFlaw } from '../../simulators/crypto/pki/types';
-import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
-import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
-import type { PskCredential } from '../../simulators/message-storage/cpm-client';
-import type { StorageTarget } from '../../simulators/evvm-server/message-storage-client';
+import type { Iut, IutAccount } from '../profile/sections/iut';
+import type { TestPki } from '../../simulators/crypto/pki/types';
 import { InconclusiveError } from '../engine/outcomes';
 import type { TestAccount } from './accounts';
 import type { EmbeddedTopology } from './embedded';
-import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount } from './embedded/message-storage';
-import type { RoleMap, RoleName } from './registry';
-import type { CapturingServer, Endpoint, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
+import { externalRoles, loadFolder, type ExternalContext, type RoleMap, type RoleName } from './registry';
+import type { EvvmClientRole, EvvmServerRole } from '../roles/authentication';
+import type { Endpoint, Topology, Transport } from './roles';
+
+// every clause's vendor roles (harness/topology/external/<clause>.ts)
+loadFolder(path.join(__dirname, 'external'));
 
 const probes = new Map<string, Promise<string | undefined>>();
 
@@ -57,105 +57,15 @@ async function reachable(what: string, host: string, ports: Array<number | undef
   }
 }
 
-function missing(what: string): never {
+/** A value the profile's iut section must name for this step; without it the harness cannot drive the step. */
+export function missing(what: string): never {
   throw new InconclusiveError(`the profile names no ${what}: the harness cannot drive this step`);
 }
 
-/** The vendor's Message Storage Server. */
-class ExternalMessageStorage implements MessageStorageRole {
-  readonly actor = 'Message Storage Server (IUT)';
-  readonly external = true;
-
-  constructor(
-    private readonly iut: Iut,
-    private readonly profile: Profile,
-    private readonly pki: TestPki,
-  ) {}
-
-  get timeoutMs(): number {
-    return this.iut.timeoutMs;
-  }
-
-  get trustAnchorPem(): string {
-    return this.iut.trustAnchorPem;
-  }
-
-  endpoint(transport: Transport): Endpoint | undefined {
-    if (!this.profile.capabilities.messageStorage.transports.includes(transport)) return undefined;
-    const port = transport === 'implicit-tls' ? this.iut.ports.imaps : this.iut.ports.imap;
-    return port === undefined ? undefined : { host: this.iut.host, port, servername: this.iut.servername };
-  }
-
-  pskEndpoint(): Endpoint | undefined {
-    const port = this.iut.ports.pskTls;
-    return this.profile.capabilities.messageStorage.pskTls.length > 0 && port !== undefined ? { host: this.iut.host, port, servername: this.iut.servername } : undefined;
-  }
-
-  clientCredential(kind: 'valid' | 'untrusted-ca'): ClientCredential | undefined {
-    if (kind === 'untrusted-ca') {
-      // issued by the harness's rogue root, which no IUT trusts
-      const c = this.pki.bad('evvm-client', 'untrusted-ca');
-      return { chainPem: c.chainPem, keyPem: c.keyPem };
-    }
-    if (this.iut.clientCertificate) return this.iut.clientCertificate;
-    if (this.profile.policy.messageStorage.clientCertificate === 'required') missing('client certificate the Message Storage Server accepts (iut.clientCertificate)');
-    return undefined;
-  }
-
-  psk(): PskCredential | undefined {
-    if (this.profile.capabilities.messageStorage.pskTls.length === 0) return undefined;
-    return this.iut.psk ?? missing('provisioned PSK-TLS identity (iut.psk)');
-  }
-
-  account(name: string): MssAccount {
-    const a = this.iut.accounts.find((x) => x.name === name) ?? missing(`test account "${name}" (iut.accounts)`);
-    return toMssAccount(a);
-  }
-
-  knownAccounts(): MssAccount[] {
-    return this.iut.accounts.map(toMssAccount);
-  }
-
-  async subscribe(name: string): Promise<MssAccount> {
-    // The harness cannot subscribe users on a vendor's system: the vendor did, and names the result (IXIT).
-    const a = this.iut.accounts.find((x) => x.name === name && x.preconfigured) ?? missing(`subscribed user "${name}" with its pre-configured password (iut.accounts with preconfigured: true)`);
-    return toMssAccount(a);
-  }
-
-  storageTarget(name: string): StorageTarget {
-    return storageTargetFor({ endpoint: (t) => this.endpoint(t), trustAnchorPem: this.iut.trustAnchorPem, certificate: this.iut.clientCertificate, profile: this.profile, account: this.account(name), timeoutMs: this.iut.timeoutMs });
-  }
-}
-
-function toMssAccount(a: IutAccount): MssAccount {
-  return {
-    name: a.name,
-    username: a.username,
-    password: a.password,
-    ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}),
-    ...(a.sip ? { sip: a.sip } : {}),
-    ...(a.messageId ? { marker: a.messageId } : {}),
-  };
-}
-
-/** The vendor's EVVM Server. */
-class ExternalEvvmServer implements EvvmServerRole {
-  readonly actor = 'EVVM Server (IUT)';
-
-  constructor(
-    private readonly iut: Iut,
-    private readonly profile: Profile,
-  ) {}
-
-  endpoint(transport: Transport): Endpoint | undefined {
-    if (!this.profile.capabilities.evvmServer.transports.includes(transport)) return undefined;
-    const port = transport === 'implicit-tls' ? this.iut.ports.imaps : this.iut.ports.imap;
-    return port === undefined ? undefined : { host: this.iut.host, port, servername: this.iut.servername };
-  }
-
-  async observations(): Promise<ServerObservations> {
-    throw new InconclusiveError("this check needs the EVVM Server's own records (what it accepted and why), which an implementation under test does not expose");
-  }
+/** The IUT's IMAP endpoint of a transport: where the profile declares the transport and names its port. */
+export function iutEndpoint(iut: Iut, declared: readonly Transport[], transport: Transport): Endpoint | undefined {
+  const port = transport === 'implicit-tls' ? iut.ports.imaps : iut.ports.imap;
+  return declared.includes(transport) && port !== undefined ? { host: iut.host, port, servername: iut.servername } : undefined;
 }
 
 function toTestAccount(a: IutAccount): TestAccount {
@@ -169,22 +79,38 @@ function toTestAccount(a: IutAccount): TestAccount {
 }
 
 export class ExternalTopology implements Topology {
-  readonly kind = 'external' as const;
   readonly accounts: readonly TestAccount[];
   private involved = false;
   private readonly stoppers: Array<() => Promise<void>> = [];
+  private readonly roles = new Map<string, Promise<unknown>>();
+  private readonly ctx: ExternalContext;
 
   constructor(
     private readonly inner: EmbeddedTopology,
     readonly iut: Iut,
-    private readonly profile: Profile,
-    private readonly pki: TestPki,
-    private readonly faults: readonly string[],
-    private readonly transcript: Transcript,
+    profile: Profile,
+    pki: TestPki,
+    faults: readonly string[],
+    transcript: Transcript,
   ) {
     for (const a of iut.accounts) for (const s of [a.password, a.tuiPin, a.sip?.password]) transcript.secret(s);
     if (iut.psk) transcript.secret(iut.psk.key);
     this.accounts = iut.role === 'evvm-server' ? iut.accounts.map(toTestAccount) : inner.accounts;
+    this.ctx = {
+      pki,
+      profile,
+      accounts: this.accounts,
+      faults,
+      transcript,
+      topology: this,
+      iut,
+      inner: (name) => inner.role(name),
+      reach: async (what, ports) => {
+        this.involved = true;
+        await reachable(what, iut.host, ports, iut.timeoutMs);
+      },
+      onStop: (stop) => this.stoppers.push(stop),
+    };
   }
 
   /** Whether the scenario reached the implementation under test at all. */
@@ -192,80 +118,23 @@ export class ExternalTopology implements Topology {
     return this.involved;
   }
 
-  private get evvmIut(): boolean {
-    return this.iut.role === 'evvm-server';
-  }
-
-  get trustAnchorPem(): string {
-    return this.evvmIut ? this.iut.trustAnchorPem : this.inner.trustAnchorPem;
-  }
-
   account(name: string): TestAccount {
-    if (!this.evvmIut) return this.inner.account(name);
+    if (this.iut.role !== 'evvm-server') return this.inner.account(name);
     return this.accounts.find((a) => a.name === name) ?? missing(`test account "${name}" (iut.accounts)`);
   }
 
-  private async reach(what: string, ports: Array<number | undefined>): Promise<void> {
-    this.involved = true;
-    await reachable(what, this.iut.host, ports, this.iut.timeoutMs);
+  /** The vendor's implementation where it plays the role (or builds on the one it plays), else the harness's own. */
+  role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
+    const vendor = externalRoles[this.iut.role];
+    return vendor.has(name) ? vendor.instance(name, this.roles, this.ctx) : this.inner.role(name);
   }
 
-  async evvmServer(): Promise<EvvmServerRole> {
-    if (!this.evvmIut) return this.inner.evvmServer();
-    const server = new ExternalEvvmServer(this.iut, this.profile);
-    await this.reach('the EVVM Server (IUT)', [server.endpoint('implicit-tls')?.port, server.endpoint('starttls')?.port]);
-    return server;
+  evvmServer(): Promise<EvvmServerRole> {
+    return this.role('evvm-server');
   }
 
-  async evvmClient(): Promise<EvvmClientRole> {
-    if (!this.evvmIut) return this.inner.evvmClient();
-    // the harness's EVVM Client, configured for the vendor's server: its trust anchor and client certificate
-    const cert = this.iut.clientCertificate;
-    return new EvvmClient({
-      trustAnchorPem: this.iut.trustAnchorPem,
-      ...(cert ? { certificate: cert } : {}),
-      faults: this.faults.filter((f) => f.startsWith('evvm-client:')),
-      transcript: this.transcript,
-    });
-  }
-
-  rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer> {
-    return this.inner.rogueImapServer(flaw);
-  }
-
-  async starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer> {
-    if (!this.evvmIut) return this.inner.starttlsStripper(stripLoginDisabled);
-    const upstream = (await this.evvmServer()).endpoint('starttls') ?? missing('STARTTLS port of the EVVM Server (iut.ports.imap)');
-    const mitm = new StarttlsStripper({ upstream, stripLoginDisabled, actor: 'Man in the Middle', transcript: this.transcript });
-    const port = await mitm.start();
-    this.stoppers.push(() => mitm.stop());
-    return { actor: mitm.actor, endpoint: () => ({ host: '127.0.0.1', port, servername: upstream.servername }), clientBytes: async () => mitm.clientBytes() };
-  }
-
-  clientCredential(kind: 'valid' | 'untrusted-ca' | 'expired' | 'revoked' | 'missing'): Pem | undefined {
-    if (!this.evvmIut) return this.inner.clientCredential(kind);
-    switch (kind) {
-      case 'missing':
-        return undefined;
-      case 'untrusted-ca': {
-        const c = this.pki.bad('evvm-client', 'untrusted-ca');
-        return { chainPem: c.chainPem, keyPem: c.keyPem };
-      }
-      case 'valid':
-        return this.iut.clientCertificate ?? missing('client certificate the EVVM Server accepts (iut.clientCertificate)');
-      default:
-        // only the IUT's own CA can issue an expired or revoked twin of a certificate it accepts
-        return this.iut.badClientCertificates[kind] ?? missing(`${kind} client certificate from the IUT's CA (iut.badClientCertificates.${kind})`);
-    }
-  }
-
-  async role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
-    if (name === 'message-storage' && this.iut.role === 'message-storage') {
-      const mss = new ExternalMessageStorage(this.iut, this.profile, this.pki);
-      await this.reach('the Message Storage Server (IUT)', [mss.endpoint('implicit-tls')?.port, mss.endpoint('starttls')?.port]);
-      return mss as MessageStorageRole as unknown as RoleMap[K]; // K is "message-storage" here; TS cannot narrow a generic key
-    }
-    return this.inner.role(name);
+  evvmClient(): Promise<EvvmClientRole> {
+    return this.role('evvm-client');
   }
 
   async stop(): Promise<void> {

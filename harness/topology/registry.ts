@@ -1,4 +1,6 @@
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
+import type { Iut } from '../profile/sections/iut';
+import type { IutRole } from '../engine/applicability';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../engine/outcomes';
@@ -44,6 +46,18 @@ export interface ContainersContext extends ScenarioContext {
   fromNetwork<E extends { host: string; port: number }>(endpoint: E): E | undefined;
 }
 
+/**
+ * What an external role factory gets (harness/topology/external/<clause>.ts): the vendor's implementation
+ * under test, named by the profile, in the role it plays; the harness plays every other role embedded.
+ */
+export interface ExternalContext extends ScenarioContext {
+  iut: Iut;
+  /** the harness's own implementation of a role, for a vendor role that builds on it */
+  inner<K extends RoleName>(name: K): Promise<RoleMap[K]>;
+  /** connects to the IUT's ports, so the scenario has reached it; an unreachable IUT is inconclusive */
+  reach(what: string, ports: Array<number | undefined>): Promise<void>;
+}
+
 /** How one topology provides the roles: a factory per RoleMap name, started once per scenario. */
 class RoleFactories<Ctx> {
   private readonly factories = new Map<string, (ctx: Ctx) => Promise<unknown>>();
@@ -59,6 +73,10 @@ class RoleFactories<Ctx> {
     loadFolder(path.join(__dirname, '..', 'roles'));
     const missing = definedRoles().filter((name) => !this.factories.has(name) && !roleBuilder(name));
     if (missing.length) throw new HarnessError(`the ${this.topology} topology implements no role ${missing.map((m) => `"${m}"`).join(', ')} (add harness/topology/${this.topology === 'container' ? 'containers' : this.topology}/<clause>.ts)`);
+  }
+
+  has(name: RoleName): boolean {
+    return this.factories.has(name);
   }
 
   register<K extends RoleName>(name: K, factory: (ctx: Ctx) => Promise<RoleMap[K]>): void {
@@ -89,10 +107,21 @@ export const containerRoles = new RoleFactories<ContainersContext>('container', 
   ctx.call(s, s.toNetwork ? s.toNetwork(request, (e) => ctx.onNetwork(e)) : request),
 );
 
+/** The roles a vendor's implementation plays, by the role the profile names it in (iut.role). */
+export const externalRoles: Readonly<Record<IutRole, RoleFactories<ExternalContext>>> = {
+  'evvm-server': new RoleFactories<ExternalContext>('external'),
+  'message-storage': new RoleFactories<ExternalContext>('external'),
+};
+
 export function registerEmbeddedRole<K extends RoleName>(name: K, factory: EmbeddedFactory<RoleMap[K]>): void {
   embeddedRoles.register(name, factory);
 }
 
 export function registerContainerRole<K extends RoleName>(name: K, factory: (ctx: ContainersContext) => Promise<RoleMap[K]>): void {
   containerRoles.register(name, factory);
+}
+
+/** Registers the vendor's implementation of a role, used when the profile names an IUT in the role `iut`. */
+export function registerExternalRole<K extends RoleName>(iut: IutRole, name: K, factory: (ctx: ExternalContext) => Promise<RoleMap[K]>): void {
+  externalRoles[iut].register(name, factory);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runSuite } from '../../harness/engine/run';
 import { writeReports } from '../../harness/report';
 import { runSecrets } from '../../evidence/secrets';
-import { runAccounts, runPki } from '../../steps/support/run-context';
+import { runAccounts, runPki } from '../../harness/engine/run-context';
 
 // In-process, so the test knows the run's random passwords and keys and can look for them in the output.
 test('no password or private key of the run appears anywhere in its reports', async () => {

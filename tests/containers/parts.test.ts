@@ -111,13 +111,19 @@ test('the container topology drives in-process hosts: the EVVM Client retrieves 
     const alice = topology.account('alice');
     const got = await (await topology.evvmClient()).retrieveVoicemail({ ...endpoint, transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
     assert.ok(got.loggedIn && got.voicemails.length > 0, JSON.stringify(got.error));
-    const rogue = await topology.rogueImapServer('untrusted-ca');
+    const rogue = await (await topology.role('imap-adversaries')).rogueImapServer('untrusted-ca');
     const refused = await (await topology.evvmClient()).retrieveVoicemail({ ...rogue.endpoint('implicit-tls'), transport: 'implicit-tls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
     assert.equal(refused.loggedIn, false);
     assert.ok(!(await rogue.clientBytes()).includes(Buffer.from(alice.password)), 'no credential reached the rogue server');
+    const seen = await server.observations();
+    assert.ok(seen.authentications.some((x) => x.outcome === 'success') && seen.connections.length > 0, "the EVVM Server's own records cross the contract's route");
+    const mitm = await (await topology.role('imap-adversaries')).starttlsStripper(true);
+    const stripped = await (await topology.evvmClient()).retrieveVoicemail({ ...mitm.endpoint('starttls'), transport: 'starttls' }, { username: alice.identifiers['SIP URI'], password: alice.password });
+    assert.equal(stripped.loggedIn, false, 'the EVVM Client insists on STARTTLS');
+    assert.ok(!(await mitm.clientBytes()).includes(Buffer.from(alice.password)), 'no credential crossed the man in the middle');
     await topology.stop();
     const actors = new Set(transcript.entries().map((e) => e.actor));
-    assert.ok(actors.has('EVVM Server') && actors.has('EVVM Client') && actors.has('Rogue IMAP Server'), [...actors].join(', '));
+    assert.ok(actors.has('EVVM Server') && actors.has('EVVM Client') && actors.has('Rogue IMAP Server') && actors.has('Man in the Middle'), [...actors].join(', '));
     assert.ok(!JSON.stringify(transcript.entries()).includes(alice.password));
   } finally {
     await fleet.close();

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { loadProfile } from '../../harness/profile/profile';
 import { demoAccounts } from '../../harness/topology/accounts';
-import { evvmServerConfig } from '../../harness/topology/embedded';
+import { evvmServerConfig } from '../../harness/roles/authentication';
 import { messageStorageConfig } from '../../harness/topology/embedded/message-storage';
 import { sharedTestPki, type CertificateFlaw, type TestPki } from '../../simulators/crypto/pki';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';

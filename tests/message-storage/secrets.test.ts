@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runSuite } from '../../harness/engine/run';
 import { writeReports } from '../../harness/report';
 import { runSecrets } from '../../evidence/secrets';
-import { runAccounts } from '../../steps/support/run-context';
+import { runAccounts } from '../../harness/engine/run-context';
 import { mssCredentials } from '../../harness/topology/embedded/message-storage';
 
 // In-process, so the test knows the run's Message Storage passwords, TUI PINs, SIP passwords and PSK.

@@ -11,7 +11,7 @@ import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { EvvmInterworking, SIGNATURE_INVALID_FLAG } from '../../simulators/evvm-server/interworking';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { parseProfile } from '../../harness/profile/profile';
-import { evvmServerConfig } from '../../harness/topology/embedded';
+import { evvmServerConfig } from '../../harness/roles/authentication';
 import { homeInterworkingConfig, PEER, startPeerEvvmServer } from '../../harness/topology/embedded/interworking';
 import { opensslSigner } from '../../simulators/protocol/smtp/smime';
 import { vpimEntity, vpimMessage } from '../../simulators/protocol/smtp/vpim';

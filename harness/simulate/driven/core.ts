@@ -1,21 +1,12 @@
 /**
- * The driven EVVM Server, EVVM Client and IMAP adversaries (rogue server, STARTTLS stripper): what the
- * container topology's core roles (harness/topology/containers/core.ts) call. Endpoints in requests and
- * answers are as seen on the private network; ports in answers are the container's published ones.
+ * What the clauses' container sides (harness/topology/containers/clauses/) share in the evvm-server and
+ * adversaries containers: the scenario's EVVM Server, which every clause adds its interfaces to, an IMAP
+ * server's ports as published, and what each adversary captured, by id.
  */
-import { z } from 'zod';
 import { EvvmServer } from '../../../simulators/evvm-server/evvm-server';
-import { EvvmClient } from '../../../simulators/evvm-client/evvm-client';
-import { StarttlsStripper } from '../../../simulators/adversaries/starttls-stripper';
-import { CERTIFICATE_FLAWS } from '../../../simulators/crypto/pki';
-import { evvmServerConfig, rogueImapServer } from '../../topology/embedded';
+import { evvmServerConfig } from '../../roles/authentication';
 import { ControlError } from '../../control/control-server';
-import { parseBody } from '../body';
-import { registerDrivenRoutes, type Scope } from './host';
-
-const Endpoint = z.object({ host: z.string(), port: z.number().int().positive(), servername: z.string() });
-const Target = Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) });
-const Credentials = z.object({ username: z.string(), password: z.string() });
+import type { Scope } from './host';
 
 /** Publishes an IMAP server's ports ({ imaps, imap }) on the container's fixed ports. */
 export async function publishedImap(scope: Scope, ports: { imaps?: number; imap?: number }): Promise<{ imaps?: number; imap?: number }> {
@@ -36,25 +27,7 @@ export function drivenEvvmServer(scope: Scope): Promise<{ server: EvvmServer; po
   });
 }
 
-registerDrivenRoutes('evvm-server', (scope) => ({
-  'POST /evvm-server/start': async () => {
-    const { server, ports } = await drivenEvvmServer(scope());
-    return { actor: server.actor, ports };
-  },
-  'GET /evvm-server/observations': async () => (await drivenEvvmServer(scope())).server.observations(),
-}));
-
-registerDrivenRoutes('evvm-client', (scope) => ({
-  'POST /evvm-client/retrieve': async (b) => {
-    const { target, account } = parseBody(z.object({ target: Target, account: Credentials }), b);
-    const s = scope();
-    const cert = s.run.pki.leaf('evvm-client');
-    const client = new EvvmClient({ trustAnchorPem: s.run.pki.trustAnchorPem, certificate: { chainPem: cert.chainPem, keyPem: cert.keyPem }, faults: s.faultsOf('evvm-client'), transcript: s.transcript });
-    return client.retrieveVoicemail(target, account);
-  },
-}));
-
-// The adversaries of one scenario, by id: what each one captured is asked for at the end (POST /captured).
+// The adversaries of one scenario, by id: what each one captured is asked for at the end (AUTHENTICATION_ROUTES.captured).
 const captures = new WeakMap<Scope, Map<string, () => Buffer>>();
 
 export function capture(scope: Scope, clientBytes: () => Buffer): string {
@@ -65,28 +38,9 @@ export function capture(scope: Scope, clientBytes: () => Buffer): string {
   return id;
 }
 
-registerDrivenRoutes('adversaries', (scope) => ({
-  'POST /rogue-imap/start': async (b) => {
-    const { flaw } = parseBody(z.object({ flaw: z.enum(CERTIFICATE_FLAWS as [string, ...string[]]) }), b);
-    const s = scope();
-    const rogue = rogueImapServer(s.run.pki, s.run.accounts, flaw as (typeof CERTIFICATE_FLAWS)[number], s.transcript);
-    const ports = await rogue.start();
-    s.onEnd(() => rogue.stop());
-    const id = capture(s, () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)));
-    return { id, actor: rogue.actor, ports: await publishedImap(s, ports) };
-  },
-  'POST /starttls-stripper/start': async (b) => {
-    const { upstream, stripLoginDisabled } = parseBody(z.object({ upstream: Endpoint, stripLoginDisabled: z.boolean() }), b);
-    const s = scope();
-    const mitm = new StarttlsStripper({ upstream, stripLoginDisabled, actor: 'Man in the Middle', transcript: s.transcript });
-    const port = await mitm.start();
-    s.onEnd(() => mitm.stop());
-    return { id: capture(s, () => mitm.clientBytes()), actor: mitm.actor, port: await s.expose(port) };
-  },
-  'POST /captured': (b) => {
-    const { id } = parseBody(z.object({ id: z.string() }), b);
-    const get = captures.get(scope())?.get(id);
-    if (!get) throw new ControlError(`no adversary "${id}" in this scenario`);
-    return { clientBytes: get() };
-  },
-}));
+/** What the adversary `id` of this scenario received from clients. */
+export function captured(scope: Scope, id: string): Buffer {
+  const get = captures.get(scope)?.get(id);
+  if (!get) throw new ControlError(`no adversary "${id}" in this scenario`);
+  return get();
+}

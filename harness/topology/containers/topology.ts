@@ -5,18 +5,17 @@
  * scenario's. The harness's own clients (test IMAP clients, test ESMEs, test SMTP senders) connect to
  * published ports on 127.0.0.1; simulators reach each other by network alias.
  */
-import type { CertificateFlaw, TestPki } from '../../../simulators/crypto/pki/types';
+import type { TestPki } from '../../../simulators/crypto/pki/types';
 import { exportPki } from '../../../simulators/crypto/pki/transfer';
 import { smimePkiFor } from '../../../simulators/crypto/pki/smime';
-import type { Retrieval, ServerTarget, ClientAccount } from '../../../simulators/evvm-client/evvm-client';
 import { HarnessError } from '../../engine/outcomes';
 import type { Transcript, TranscriptEntry } from '../../../evidence/transcript';
 import type { Profile } from '../../profile/profile';
 import { accountNamed, type TestAccount } from '../accounts';
-import { EVVM_SERVER_NAME, evvmClientCredential, type ClientCredentialKind } from '../embedded';
 import path from 'node:path';
 import { containerRoles, loadFolder, type ContainersContext, type RoleMap, type RoleName } from '../registry';
-import type { CapturingServer, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from '../roles';
+import type { EvvmClientRole, EvvmServerRole } from '../../roles/authentication';
+import type { Topology } from '../roles';
 import { ControlClient } from './control-client';
 import type { ContainerRole, FleetInfo } from './names';
 import { Tunnel } from './tunnel';
@@ -125,16 +124,14 @@ export async function closeFleetLink(runId: string): Promise<void> {
 }
 
 export class ContainersTopology implements Topology {
-  readonly kind = 'containers' as const;
   private readonly begun = new Map<ContainerRole, Promise<ControlClient>>();
   private readonly stoppers: Array<() => Promise<void>> = [];
   private readonly roles = new Map<string, Promise<unknown>>();
-  private server?: Promise<EvvmServerRole>;
   private readonly ctx: ContainersContext;
 
   constructor(
     private readonly link: FleetLink,
-    private readonly pki: TestPki,
+    pki: TestPki,
     profile: Profile,
     readonly accounts: readonly TestAccount[],
     private readonly faults: readonly string[],
@@ -161,10 +158,6 @@ export class ContainersTopology implements Topology {
     };
   }
 
-  get trustAnchorPem(): string {
-    return this.pki.trustAnchorPem;
-  }
-
   /** The role's container, with this scenario begun there (its faults switched on). */
   control(role: ContainerRole): Promise<ControlClient> {
     let c = this.begun.get(role);
@@ -184,60 +177,11 @@ export class ContainersTopology implements Topology {
   }
 
   evvmServer(): Promise<EvvmServerRole> {
-    this.server ??= (async () => {
-      const c = await this.control('evvm-server');
-      const { actor, ports } = await c.call<{ actor: string; ports: { imaps?: number; imap?: number } }>('POST /evvm-server/start');
-      const role: EvvmServerRole = {
-        actor,
-        endpoint: (t: Transport) => {
-          const p = t === 'implicit-tls' ? ports.imaps : ports.imap;
-          return p === undefined ? undefined : { ...this.link.published('evvm-server', p), servername: EVVM_SERVER_NAME };
-        },
-        observations: async () => {
-          const o = await c.call<{ connections: Array<ServerObservations['connections'][number] & { tls?: { clientCertificate?: ServerObservations['connections'][number]['clientCertificate'] } }>; authentications: ServerObservations['authentications'] }>('GET /evvm-server/observations');
-          return {
-            authentications: o.authentications,
-            connections: o.connections.map((x) => ({ conn: x.conn, secure: x.secure, clientBytes: x.clientBytes, ...(x.tls?.clientCertificate ? { clientCertificate: x.tls.clientCertificate } : {}) })),
-          };
-        },
-      };
-      return role;
-    })();
-    return this.server;
+    return this.role('evvm-server');
   }
 
-  async evvmClient(): Promise<EvvmClientRole> {
-    const c = await this.control('evvm-client');
-    return {
-      actor: 'EVVM Client',
-      retrieveVoicemail: (target: ServerTarget, account: ClientAccount) => c.call<Retrieval>('POST /evvm-client/retrieve', { target: this.link.onNetwork(target), account }),
-    };
-  }
-
-  async rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer> {
-    const c = await this.control('adversaries');
-    const r = await c.call<{ id: string; actor: string; ports: { imaps: number; imap: number } }>('POST /rogue-imap/start', { flaw });
-    return {
-      actor: r.actor,
-      endpoint: (t: Transport) => ({ ...this.link.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap), servername: EVVM_SERVER_NAME }),
-      clientBytes: async () => (await c.call<{ clientBytes: Buffer }>('POST /captured', { id: r.id })).clientBytes,
-    };
-  }
-
-  async starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer> {
-    const upstream = (await this.evvmServer()).endpoint('starttls');
-    if (!upstream) throw new Error('the EVVM Server offers no STARTTLS port to stand in front of');
-    const c = await this.control('adversaries');
-    const r = await c.call<{ id: string; actor: string; port: number }>('POST /starttls-stripper/start', { upstream: this.link.onNetwork(upstream), stripLoginDisabled });
-    return {
-      actor: r.actor,
-      endpoint: () => ({ ...this.link.published('adversaries', r.port), servername: EVVM_SERVER_NAME }),
-      clientBytes: async () => (await c.call<{ clientBytes: Buffer }>('POST /captured', { id: r.id })).clientBytes,
-    };
-  }
-
-  clientCredential(kind: ClientCredentialKind) {
-    return evvmClientCredential(this.pki, kind);
+  evvmClient(): Promise<EvvmClientRole> {
+    return this.role('evvm-client');
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
-import { demoAccounts, type TestAccount } from '../../harness/topology/accounts';
-import { loadProfile, type Profile } from '../../harness/profile/profile';
+import { demoAccounts, type TestAccount } from '../topology/accounts';
+import { loadProfile, type Profile } from '../profile/profile';
 import { registerSecret } from '../../evidence/secrets';
-import { handedOverAccounts, handedOverPki } from '../../harness/engine/handover';
+import { handedOverAccounts, handedOverPki } from './handover';
 
 /**
  * What every scenario of a run shares and is costly or pointless to make per scenario: the test PKI,
