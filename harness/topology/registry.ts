@@ -62,10 +62,10 @@ export interface ExternalContext extends ScenarioContext {
 class RoleFactories<Ctx> {
   private readonly factories = new Map<string, (ctx: Ctx) => Promise<unknown>>();
 
-  /** @param caller how this topology runs a role's sides (for roles their contract builds) */
+  /** @param caller how this topology runs a role's sides, for roles their contract builds (none: a vendor's topology, which implements only its own roles) */
   constructor(
     private readonly topology: string,
-    private readonly caller: (ctx: Ctx) => SideCaller,
+    private readonly caller?: (ctx: Ctx) => SideCaller,
   ) {}
 
   /** Throws, naming them, when a role some contract defines has no implementation here: at load, not in a scenario. */
@@ -89,7 +89,8 @@ class RoleFactories<Ctx> {
     let role = started.get(name) as Promise<RoleMap[K]> | undefined;
     if (!role) {
       const build = roleBuilder(name) as RoleBuilder<RoleMap[K]> | undefined;
-      const factory = (this.factories.get(name) as ((ctx: Ctx) => Promise<RoleMap[K]>) | undefined) ?? (build && ((c: Ctx) => build(c as Ctx & ScenarioContext, this.caller(c))));
+      const caller = this.caller;
+      const factory = (this.factories.get(name) as ((ctx: Ctx) => Promise<RoleMap[K]>) | undefined) ?? (build && caller && ((c: Ctx) => build(c as Ctx & ScenarioContext, caller(c))));
       if (!factory) return Promise.reject(new HarnessError(`no ${this.topology} implementation of role "${String(name)}"`));
       started.set(name, (role = factory(ctx)));
     }
