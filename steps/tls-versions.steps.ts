@@ -6,7 +6,7 @@ import type { Endpoint, Transport } from '../harness/topology/roles';
 import { InconclusiveError } from '../harness/engine/outcomes';
 import { probeTlsVersion, type TlsApplication, type TlsVersionOutcome } from '../harness/equipment/tls-version-probe';
 import type { SingleVersionServer, StandInFor } from '../harness/topology/embedded/tls-versions';
-import { PEER } from '../harness/topology/embedded/interworking';
+import { PEER } from '../harness/roles/interworking';
 import type { SmtpInterface } from '../simulators/evvm-server/interworking/interworking';
 import { isLegacyTlsVersion } from '../simulators/crypto/tls-versions';
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { loadFolder } from '../../topology/registry';
 import './core';
 import './sms';
-import './interworking';
 import './message-storage';
 
 loadFolder(path.join(__dirname, '..', '..', 'topology', 'containers', 'clauses'));

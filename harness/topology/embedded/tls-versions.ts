@@ -9,7 +9,7 @@ import { SingleVersionTlsServer, type SingleVersionTlsObservations } from '../..
 import type { TlsApplication } from '../../equipment/tls-version-probe';
 import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole } from '../registry';
-import { PEER } from './interworking';
+import { PEER } from '../../roles/interworking';
 import { MESSAGE_STORAGE_NAME } from './message-storage';
 import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
 
