@@ -8,39 +8,21 @@ import { ForwardingGateway } from '../../../simulators/forwarding-gateway';
 import { NonOmaVm } from '../../../simulators/non-oma-vm';
 import type { InterworkingPeer, InterworkingPeerOptions } from '../../../simulators/protocol/smtp/interworking-peer';
 import type { SmtpEndpoint, SmtpTransport } from '../../../simulators/protocol/smtp/types';
-import {
-  clientCredential,
-  HOME,
-  homeInterworkingConfig,
-  interworkingEquipment,
-  interworkingPeerConfig,
-  NON_OMA,
-  PEER,
-  PEER_ADDRESS,
-  relayFromPeer,
-  routeLink,
-  smtpImpostor,
-  startPeerEvvmServer,
-  type EvvmSmtpRole,
-  type ImpostorKind,
-  type ImpostorServer,
-  type Party,
-  type PeerLink,
-} from '../../roles/interworking';
+import * as contract from '../../roles/interworking';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
 
 registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
   const server = await ctx.evvmServer();
-  const iw = new EvvmInterworking(homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, transcript: ctx.transcript }));
+  const iw = new EvvmInterworking(contract.homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, transcript: ctx.transcript }));
   await iw.start();
   ctx.onStop(() => iw.stop());
   return {
     actor: iw.actor,
-    domain: HOME.domain,
+    domain: contract.HOME.domain,
     endpoint: (iface, transport) => iw.endpoint(iface, transport),
     setForwarding: async (identifier, address) => iw.setForwarding(identifier, address),
     leaveVoicemail: async (identifier, raw) => void server.deposit(identifier, { raw }),
-    route: async (link, endpoint, domain) => routeLink(iw, link, endpoint, domain),
+    route: async (link, endpoint, domain) => contract.routeLink(iw, link, endpoint, domain),
     outbound: (count) => iw.waitForOutbound(count),
     observations: async () => iw.observations(),
     mailbox: async (identifier) => server.messages(identifier),
@@ -48,15 +30,15 @@ registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
 });
 
 /** The EVVM Server's interface for a link. */
-function homeInterface(home: EvvmSmtpRole, link: PeerLink | 'interServer', transport: SmtpTransport, what: string): SmtpEndpoint {
+function homeInterface(home: contract.EvvmSmtpRole, link: contract.PeerLink | 'interServer', transport: SmtpTransport, what: string): SmtpEndpoint {
   const e = home.endpoint(link, transport);
   if (!e) throw new Error(`the EVVM Server has no ${what} interface`);
   return e;
 }
 
 /** Starts the Forwarding Gateway or the Non-OMA VM Service and points the EVVM Server's link at it. */
-async function startInterworkingPeer<P extends InterworkingPeer<string>>(ctx: EmbeddedContext, home: EvvmSmtpRole, link: PeerLink, make: (options: InterworkingPeerOptions) => P): Promise<P> {
-  const peer = make({ ...interworkingPeerConfig(ctx, link), transcript: ctx.transcript });
+async function startInterworkingPeer<P extends InterworkingPeer<string>>(ctx: EmbeddedContext, home: contract.EvvmSmtpRole, link: contract.PeerLink, make: (options: InterworkingPeerOptions) => P): Promise<P> {
+  const peer = make({ ...contract.interworkingPeerConfig(ctx, link), transcript: ctx.transcript });
   await peer.start();
   ctx.onStop(() => peer.stop());
   await home.route(link, peer.endpoint('starttls'));
@@ -73,56 +55,56 @@ registerEmbeddedRole('forwarding-gateway', async (ctx) => {
     forwarded: async () => fgw.forwarded(),
     sessions: async () => fgw.sessions(),
     reportResult: (to, certificate) =>
-      fgw.reportResult(homeInterface(home, 'forwardingGateway', 'starttls', 'Forwarding Gateway'), { to, credential: clientCredential(ctx.pki, 'forwardingGateway', certificate) ?? null }),
+      fgw.reportResult(homeInterface(home, 'forwardingGateway', 'starttls', 'Forwarding Gateway'), { to, credential: contract.clientCredential(ctx.pki, 'forwardingGateway', certificate) ?? null }),
   };
 });
 
 registerEmbeddedRole('non-oma-vm', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const vm = await startInterworkingPeer(ctx, home, 'nonOmaVm', (options) => new NonOmaVm({ ...options, domain: NON_OMA.domain }));
+  const vm = await startInterworkingPeer(ctx, home, 'nonOmaVm', (options) => new NonOmaVm({ ...options, domain: contract.NON_OMA.domain }));
   return {
     actor: vm.actor,
-    domain: NON_OMA.domain,
+    domain: contract.NON_OMA.domain,
     endpoint: (t) => vm.endpoint(t),
     received: async () => vm.received(),
     sessions: async () => vm.sessions(),
     sendVoicemail: (message, certificate, target) =>
-      vm.sendVoicemail(target ?? homeInterface(home, 'nonOmaVm', 'starttls', 'Non-OMA VM'), { ...message, credential: clientCredential(ctx.pki, 'nonOmaVm', certificate) ?? null }),
+      vm.sendVoicemail(target ?? homeInterface(home, 'nonOmaVm', 'starttls', 'Non-OMA VM'), { ...message, credential: contract.clientCredential(ctx.pki, 'nonOmaVm', certificate) ?? null }),
   };
 });
 
 registerEmbeddedRole('evvm-server-peer', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const peer = await startPeerEvvmServer({ pki: ctx.pki, transcript: ctx.transcript });
+  const peer = await contract.startPeerEvvmServer({ pki: ctx.pki, transcript: ctx.transcript });
   ctx.onStop(peer.stop);
   let reEncode = false;
   const homeIn = (t: SmtpTransport): SmtpEndpoint => homeInterface(home, 'interServer', t, `server-to-server ${t}`);
-  peer.interworking.routeDomain(HOME.domain, homeIn('starttls'));
-  await home.route('interServer', peer.interworking.endpoint('interServer', 'starttls')!, PEER.domain);
+  peer.interworking.routeDomain(contract.HOME.domain, homeIn('starttls'));
+  await home.route('interServer', peer.interworking.endpoint('interServer', 'starttls')!, contract.PEER.domain);
   return {
     actor: peer.interworking.actor,
-    domain: PEER.domain,
-    mailboxAddress: PEER_ADDRESS,
+    domain: contract.PEER.domain,
+    mailboxAddress: contract.PEER_ADDRESS,
     endpoint: (t) => peer.interworking.endpoint('interServer', t)!,
-    mailbox: async () => peer.server.messages(PEER_ADDRESS),
+    mailbox: async () => peer.server.messages(contract.PEER_ADDRESS),
     observations: async () => peer.interworking.observations(),
     reEncodeRelays: (on) => {
       reEncode = on;
     },
-    sendVoicemail: (message, certificate, transport = 'starttls') => relayFromPeer(peer, ctx, { message, certificate, target: homeIn(transport), reEncode }),
+    sendVoicemail: (message, certificate, transport = 'starttls') => contract.relayFromPeer(peer, ctx, { message, certificate, target: homeIn(transport), reEncode }),
   };
 });
 
 registerEmbeddedRole('interworking-equipment', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');
-  return interworkingEquipment(ctx, (party, kind) => startImpostor(ctx, home, party, kind));
+  return contract.interworkingEquipment(ctx, (party, kind) => startImpostor(ctx, home, party, kind));
 });
 
-async function startImpostor(ctx: EmbeddedContext, home: EvvmSmtpRole, party: Party, kind: ImpostorKind): Promise<ImpostorServer> {
-  const impostor = smtpImpostor(ctx, party, kind);
+async function startImpostor(ctx: EmbeddedContext, home: contract.EvvmSmtpRole, party: contract.Party, kind: contract.ImpostorKind): Promise<contract.ImpostorServer> {
+  const impostor = contract.smtpImpostor(ctx, party, kind);
   const ports = await impostor.listener.start();
   ctx.onStop(() => impostor.listener.stop());
   const endpoint = (t: SmtpTransport): SmtpEndpoint => ({ host: '127.0.0.1', port: (t === 'starttls' ? ports.smtp : ports.smtps)!, servername: impostor.servername, transport: t });
-  if (party !== 'evvmServer') await home.route(party, endpoint('starttls'), PEER.domain);
+  if (party !== 'evvmServer') await home.route(party, endpoint('starttls'), contract.PEER.domain);
   return { actor: impostor.actor, endpoint, received: async () => impostor.received(), sessions: async () => impostor.listener.observations() };
 }
