@@ -27,9 +27,9 @@ Feature: STD-01 No plaintext SMTP AUTH mechanism without STARTTLS
   @negative
   Scenario Outline: Before STARTTLS, AUTH <mechanism> is refused and authenticates nobody
     When a test client opens an SMTP session on the EVVM Server's deposit interface
+    And the test client authenticates by AUTH <mechanism> as the e-mail alias of "alice" with the password of "alice"
     Then the EVVM Server offers STARTTLS before TLS
-    When the test client authenticates by AUTH <mechanism> as the e-mail alias of "alice" with the password of "alice"
-    Then the SMTP authentication is refused with 538
+    And the SMTP authentication is refused with 538
     And the SMTP session is not authenticated
 
     Examples:

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PEER, PEER_ADDRESS, startPeerEvvmServer } from '../topology/embedded/interworking';
+import { PEER, PEER_ADDRESS, startPeerEvvmServer } from '../roles/interworking';
 import { registerSimulatedRole } from './registry';
 
 /**

@@ -1,5 +1,5 @@
 import { ForwardingGateway } from '../../simulators/forwarding-gateway';
-import { interworkingPeerConfig } from '../topology/embedded/interworking';
+import { interworkingPeerConfig } from '../roles/interworking';
 import { serveInterworkingPeer } from './interworking-peer';
 import { registerSimulatedRole } from './registry';
 

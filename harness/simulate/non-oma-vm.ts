@@ -1,5 +1,5 @@
 import { NonOmaVm } from '../../simulators/non-oma-vm';
-import { interworkingPeerConfig, NON_OMA } from '../topology/embedded/interworking';
+import { interworkingPeerConfig, NON_OMA } from '../roles/interworking';
 import { serveInterworkingPeer } from './interworking-peer';
 import { registerSimulatedRole } from './registry';
 

@@ -3,7 +3,7 @@
  * process on its own loopback pool ports (tests/containers/in-process-fleet.ts), and the harness reaches
  * them exactly as it reaches containers: through the real ContainersTopology (control API, tunnels to the
  * published ports, endpoint translation, transcript merge) and the container role factories
- * (harness/topology/containers/interworking.ts). What is checked is the split itself: which host runs which
+ * (harness/topology/containers/clauses/interworking.ts). What is checked is the split itself: which host runs which
  * simulator, what crosses the control API, and that faults reach the right simulator.
  */
 import { after, before, test } from 'node:test';
@@ -57,7 +57,7 @@ async function publishedFrom(role: ContainerRole, endpoint: { host: string; port
 
 const alice = (): TestAccount => fleet.accounts.find((a) => a.name === 'alice')!;
 const actors = (t: Transcript): Set<string> => new Set(t.entries().map((e) => e.actor));
-/** actors of the adversaries host (harness/topology/embedded/interworking.ts smtpImpostor, rogue IMAP, strippers) */
+/** actors of the adversaries host (harness/roles/interworking.ts smtpImpostor, rogue IMAP, strippers) */
 const ADVERSARY = /Impostor|without STARTTLS|Rogue|Stripper/;
 
 test('a forwarded voicemail leaves the evvm-server host for the Forwarding Gateway host, signed, and arrives intact', async () => {
@@ -162,6 +162,6 @@ test('bad requests are refused with a reason, not a crash', async () => {
     await assert.rejects(c.call('POST /evvm-server-smtp/leave-voicemail', { identifier: 'tel:+15550001', raw: 'not bytes' }), /refused.*raw/);
     const a = await topology.control('adversaries');
     await assert.rejects(a.call('POST /smtp-impostor/received', { id: '42' }), /no SMTP impostor "42"/);
-    await assert.rejects(a.call('POST /smtp-impostor/start', { party: 'evvmServer', flaw: 'revoked' }), /refused.*flaw/);
+    await assert.rejects(a.call('POST /smtp-impostor/start', { party: 'evvmServer', kind: 'another-host' }), /refused.*kind/);
   });
 });

@@ -12,7 +12,7 @@ import { EvvmInterworking, SIGNATURE_INVALID_FLAG } from '../../simulators/evvm-
 import { demoAccounts } from '../../harness/topology/accounts';
 import { parseProfile } from '../../harness/profile/profile';
 import { evvmServerConfig } from '../../harness/roles/authentication';
-import { homeInterworkingConfig, PEER, startPeerEvvmServer } from '../../harness/topology/embedded/interworking';
+import { homeInterworkingConfig, PEER, startPeerEvvmServer } from '../../harness/roles/interworking';
 import { opensslSigner } from '../../simulators/protocol/smtp/smime';
 import { vpimEntity, vpimMessage } from '../../simulators/protocol/smtp/vpim';
 import { reEncode } from '../../simulators/protocol/smtp/re-encode';

@@ -10,7 +10,7 @@ import type { TlsApplication } from '../../equipment/tls-version-probe';
 import { EVVM_SERVER_NAME } from '../../roles/authentication';
 import type { StandInFor } from '../../roles/tls-versions';
 import { registerEmbeddedRole } from '../registry';
-import { PEER } from './interworking';
+import { PEER } from '../../roles/interworking';
 import { MESSAGE_STORAGE_NAME } from './message-storage';
 import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
 
