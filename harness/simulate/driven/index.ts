@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { loadFolder } from '../../topology/registry';
 import './core';
-import './sms';
 import './interworking';
 import './message-storage';
 

@@ -11,7 +11,8 @@ import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole } from '../registry';
 import { PEER } from './interworking';
 import { MESSAGE_STORAGE_NAME } from './message-storage';
-import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
+import { SMSC_NAME } from '../../roles/sms';
+import { evvmServerBindsOverTls } from './sms';
 
 declare module '../../roles/contract' {
   interface RoleMap {
