@@ -215,14 +215,14 @@ export class SmsScenario {
     await this.act(mailbox, (d) => spoofer.overTheAir(d, { originator: this.policy.shortCode, text, ...bearer }));
   }
 
-  /** The test ESME (opened once per scenario) binds as `systemId` (the EVVM Server's unless given) with a wrong password. */
+  /** A test ESME, opened for this bind, binds as `systemId` (the EVVM Server's unless given) with a wrong password. */
   async bindTestEsme(systemId?: string): Promise<void> {
     const smsc = await this.w.topology.role('smsc');
     this.testEsme = await smsc.openTestEsme();
     this.bind = await this.testEsme.bindWithWrongPassword(systemId ?? smsc.evvmServerSystemId);
   }
 
-  /** The test ESME, bound or not, submits a SYNC to the mailbox's number as if it were the EVVM Server. */
+  /** The test ESME (the one whose bind was tried, else a new one) submits a SYNC to the mailbox's number as if it were the EVVM Server. */
   async submitFromTestEsme(mailbox: string): Promise<void> {
     const esme = (this.testEsme ??= await (await this.w.topology.role('smsc')).openTestEsme());
     const text = (this.sent = this.forgedSync());

@@ -8,25 +8,7 @@ import { SmsSpoofer } from '../../../simulators/adversaries/sms-spoofer';
 import { Activity } from '../../../simulators/protocol/smpp/activity';
 import { Smsc } from '../../../simulators/smsc';
 import { HarnessError } from '../../engine/outcomes';
-import {
-  SETTLE_MS,
-  SPOOFER_NUMBER,
-  clientSmsRole,
-  deviceRecord,
-  evvmServerSmsOptions,
-  mailboxOf,
-  provisionedImap,
-  provisionedServer,
-  smsCredentials,
-  smscAccounts,
-  smscOptions,
-  smscRole,
-  startDevice,
-  transmitOverTheAir,
-  voicemailDepositor,
-  type SmsCredentials,
-  type SmscPorts,
-} from '../../roles/sms';
+import * as contract from '../../roles/sms';
 import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
 import type { Topology } from '../roles';
@@ -36,8 +18,8 @@ const HOST = '127.0.0.1';
 interface SmsNetwork {
   activity: Activity;
   smsc: Smsc;
-  ports: SmscPorts;
-  credentials: SmsCredentials;
+  ports: contract.SmscPorts;
+  credentials: contract.SmsCredentials;
 }
 
 const networks = new WeakMap<Topology, SmsNetwork>();
@@ -57,29 +39,29 @@ function smppPort(net: SmsNetwork): { host: string; port: number } {
 
 registerEmbeddedRole('smsc', async (ctx) => {
   const activity = new Activity();
-  const credentials = smsCredentials(ctx.accounts, ctx.transcript);
-  const smsc = new Smsc(smscOptions({ pki: ctx.pki, accounts: smscAccounts(credentials, ctx.profile.policy.sms), faults: ctx.faults, transcript: ctx.transcript, activity }));
+  const credentials = contract.smsCredentials(ctx.accounts, ctx.transcript);
+  const smsc = new Smsc(contract.smscOptions({ pki: ctx.pki, accounts: contract.smscAccounts(credentials, ctx.profile.policy.sms), faults: ctx.faults, transcript: ctx.transcript, activity }));
   const ports = await smsc.start();
   ctx.onStop(() => smsc.stop());
   networks.set(ctx.topology, { activity, smsc, ports, credentials });
   const settled = async (): Promise<void> => {
     try {
-      await activity.idle(SETTLE_MS);
+      await activity.idle(contract.SETTLE_MS);
     } catch (err) {
       throw new HarnessError((err as Error).message);
     }
   };
-  return smscRole({ actor: smsc.actor, ports, at: (port) => ({ host: HOST, port }), credentials, ctx, observations: async () => smsc.observations(), settled });
+  return contract.smscRole({ actor: smsc.actor, ports, at: (port) => ({ host: HOST, port }), credentials, ctx, observations: async () => smsc.observations(), settled });
 });
 
 registerEmbeddedRole('evvm-server-sms', async (ctx) => {
   const net = await network(ctx);
   const server = await ctx.evvmServer();
   const imap = await ctx.topology.evvmServer();
-  const advertised = provisionedImap((t) => imap.endpoint(t));
+  const advertised = contract.provisionedImap((t) => imap.endpoint(t));
   if (!advertised) throw new HarnessError('the EVVM Server offers no IMAP endpoint a STATUS could name');
   const sms = new EvvmServerSms(
-    evvmServerSmsOptions({
+    contract.evvmServerSmsOptions({
       server,
       smsc: { host: HOST, ports: net.ports, ca: ctx.pki.trustAnchorPem },
       credentials: net.credentials.evvmServer,
@@ -93,7 +75,7 @@ registerEmbeddedRole('evvm-server-sms', async (ctx) => {
   );
   await sms.start();
   ctx.onStop(() => sms.stop());
-  const deposit = voicemailDepositor(server);
+  const deposit = contract.voicemailDepositor(server);
   return {
     actor: sms.actor,
     shortCode: ctx.profile.policy.sms.shortCode,
@@ -102,17 +84,17 @@ registerEmbeddedRole('evvm-server-sms', async (ctx) => {
     greetingsUpdated: (msisdn) => sms.greetingsUpdated(msisdn),
     subscriber: async (msisdn) => sms.subscriber(msisdn),
     observations: async () => sms.observations(),
-    mailbox: async (identifier) => mailboxOf(server, identifier),
+    mailbox: async (identifier) => contract.mailboxOf(server, identifier),
   };
 });
 
 registerEmbeddedRole('evvm-client-sms', async (ctx) => {
   const net = await network(ctx);
-  const server = provisionedServer(await ctx.topology.evvmServer());
-  return clientSmsRole(
+  const server = contract.provisionedServer(await ctx.topology.evvmServer());
+  return contract.clientSmsRole(
     net.credentials.handsets,
     async (name, credentials) => {
-      const parts = await startDevice({
+      const parts = await contract.startDevice({
         name,
         credentials,
         account: ctx.accounts.find((a) => a.name === name),
@@ -135,7 +117,7 @@ registerEmbeddedRole('evvm-client-sms', async (ctx) => {
         deactivate: () => client.deactivate(),
         requestStatus: () => client.requestStatus(),
         send: (to, text, options) => handset.send(to, text, options),
-        observe: async () => deviceRecord(parts),
+        observe: async () => contract.deviceRecord(parts),
         radio: { actor: handset.actor, injectOverTheAir: async (sms) => handset.injectOverTheAir(sms) },
       };
     },
@@ -151,9 +133,9 @@ registerEmbeddedRole('sms-spoofer', async (ctx) => {
   ctx.onStop(() => spoofer.stop());
   return {
     actor: spoofer.actor,
-    ownNumber: SPOOFER_NUMBER,
+    ownNumber: contract.SPOOFER_NUMBER,
     viaSmsc: (sms) => spoofer.viaSmsc(sms),
-    overTheAir: (device, sms) => device.radio.injectOverTheAir(transmitOverTheAir(spoofer, device.radio.actor, sms)),
+    overTheAir: (device, sms) => device.radio.injectOverTheAir(contract.transmitOverTheAir(spoofer, device.radio.actor, sms)),
   };
 });
 
@@ -163,10 +145,10 @@ registerEmbeddedRole('sms-spoofer', async (ctx) => {
  */
 export async function evvmServerBindsOverTls(ctx: EmbeddedContext, smsc: { host: string; port: number }): Promise<{ bound: boolean; reason?: string }> {
   const sms = new EvvmServerSms(
-    evvmServerSmsOptions({
+    contract.evvmServerSmsOptions({
       server: await ctx.evvmServer(),
       smsc: { host: smsc.host, ports: { smpps: smsc.port }, ca: ctx.pki.trustAnchorPem },
-      credentials: smsCredentials(ctx.accounts, ctx.transcript).evvmServer,
+      credentials: contract.smsCredentials(ctx.accounts, ctx.transcript).evvmServer,
       imap: { srv: EVVM_SERVER_NAME, ipt: 993 },
       accounts: ctx.accounts,
       profile: ctx.profile,
