@@ -459,12 +459,21 @@ export const SMS_ROUTES = {
   update: route('evvm-server', 'POST /evvm-server-sms/update', Msisdn.extend({ kind: z.enum(['mailbox', 'greetings']) }), Done),
   subscriber: route('evvm-server', 'POST /evvm-server-sms/subscriber', Msisdn, z.object({ subscriber: record<SubscriberView>('a subscriber').nullable() })),
   serverObservations: route('evvm-server', 'POST /evvm-server-sms/observations', Nothing, record<EvvmServerSmsObservations>('SMS interface observations')),
-  mailbox: route('evvm-server', 'POST /evvm-server-sms/mailbox', z.object({ identifier: z.string() }), z.object({ messages: z.array(z.object({ uid: z.number().int(), messageId: z.string().optional() })) })),
+  mailbox: route(
+    'evvm-server',
+    'POST /evvm-server-sms/mailbox',
+    z.object({ identifier: z.string() }),
+    z.object({ messages: z.array(z.object({ uid: z.number().int(), messageId: z.string().optional() }) satisfies z.ZodType<MailboxEntry>) }),
+  ),
   /** attaches a subscriber's device to the SMSC, with the account the harness made for its handset */
   deviceStart: route(
     'evvm-client',
     'POST /sms-device/start',
-    Name.extend({ credentials: Credentials.extend({ msisdn: z.string() }), smsc: z.object({ port: Port }), server: z.object({ servername: z.string(), transport: z.enum(['implicit-tls', 'starttls']) }) }),
+    Name.extend({
+      credentials: Credentials.extend({ msisdn: z.string() }),
+      smsc: z.object({ port: Port }),
+      server: z.object({ servername: z.string(), transport: z.enum(['implicit-tls', 'starttls']) }),
+    }),
     Actor.extend({ radio: z.string() }),
   ),
   deviceMo: route('evvm-client', 'POST /sms-device/mo', Name.extend({ command: z.enum(['Activate', 'Deactivate', 'STATUS']) }), Outcome),

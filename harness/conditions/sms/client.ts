@@ -37,7 +37,9 @@ export const clientAuthenticatedServerFirst = condition('ClientAuthenticatedServ
   const last = syncs[syncs.length - 1];
   return {
     ok: !!last && last.serverAuthenticated && last.loggedIn,
-    message: last ? `server authenticated: ${last.serverAuthenticated} (as ${last.servername}), logged in: ${last.loggedIn}${last.error ? `, ${last.error}` : ''}` : 'the EVVM Client made no IMAP connection',
+    message: last
+      ? `server authenticated: ${last.serverAuthenticated} (as ${last.servername}), logged in: ${last.loggedIn}${last.error ? `, ${last.error}` : ''}`
+      : 'the EVVM Client made no IMAP connection',
     evidence: { syncs },
   };
 });
@@ -52,7 +54,9 @@ export const clientKeepsEvvmServer = condition('ClientKeepsEvvmServer', ['EVVM-S
 export const noLoginAtRogue = condition('NoLoginAtRogue', ['EVVM-SMS-C01'], (d: DeviceSince, roguePort: number): Judgement => {
   const toRogue = arrived(d, 'syncs').filter((s) => s.port === roguePort);
   const loggedIn = toRogue.filter((s) => s.loggedIn);
-  const refused = toRogue.length ? `the EVVM Client refused the rogue server: ${toRogue.map((s) => s.error ?? 'not authenticated').join('; ')}` : 'the EVVM Client did not connect to the rogue server';
+  const refused = toRogue.length
+    ? `the EVVM Client refused the rogue server: ${toRogue.map((s) => s.error ?? 'not authenticated').join('; ')}`
+    : 'the EVVM Client did not connect to the rogue server';
   return { ok: loggedIn.length === 0, message: loggedIn.length ? `the EVVM Client logged in to the rogue server (as ${loggedIn[0]!.servername})` : refused, evidence: { attempts: toRogue } };
 });
 
@@ -82,5 +86,6 @@ export const clientEqualsImapState = condition('ClientEqualsImapState', ['EVVM-S
   const want = server.map(key).sort();
   const got = client.voicemails.map((v) => key(v) + (v.placeholder ? ' (from the SMS only)' : '')).sort();
   const ok = JSON.stringify(want) === JSON.stringify(got) && client.newCount <= server.length;
-  return judged(ok, `${got.length} voicemail(s), as on the server`, `the EVVM Client shows ${got.length} voicemail(s) (${client.newCount} new), the server holds ${want.length}`, { server: want, client: got, newCount: client.newCount });
+  const differs = `the EVVM Client shows ${got.length} voicemail(s) (${client.newCount} new), the server holds ${want.length}`;
+  return judged(ok, `${got.length} voicemail(s), as on the server`, differs, { server: want, client: got, newCount: client.newCount });
 });

@@ -46,17 +46,23 @@ export const noCredentialsInStatus = condition('NoCredentialsInStatus', ['EVVM-S
   return { ok: !!text && leaked.length === 0, message, evidence: { status: text ? redactVvmSecrets(text) : undefined } };
 });
 
-export const statusCarriesOwnCredentials = condition('StatusCarriesOwnCredentials', ['EVVM-SMS-C05', 'EVVM-SMS-C08'], (received: readonly ReceivedSms[], prefix: string, account: TestAccount) => {
-  const text = lastStatus(received, prefix);
-  const pairs = text ? (splitNotification(text)?.pairs ?? []) : [];
-  const ok = pairs.some(([k, v]) => k === 'u' && v === account.identifiers.MSISDN) && pairs.some(([k, v]) => k === 'pw' && v === account.password);
-  return judged(ok, `the STATUS names the account ${account.identifiers.MSISDN} and its password`, 'the STATUS does not carry the account of the mailbox', { status: text ? redactVvmSecrets(text) : undefined });
-});
+export const statusCarriesOwnCredentials = condition(
+  'StatusCarriesOwnCredentials',
+  ['EVVM-SMS-C05', 'EVVM-SMS-C08'],
+  (received: readonly ReceivedSms[], prefix: string, account: TestAccount) => {
+    const text = lastStatus(received, prefix);
+    const pairs = text ? (splitNotification(text)?.pairs ?? []) : [];
+    const ok = pairs.some(([k, v]) => k === 'u' && v === account.identifiers.MSISDN) && pairs.some(([k, v]) => k === 'pw' && v === account.password);
+    const status = text ? redactVvmSecrets(text) : undefined;
+    return judged(ok, `the STATUS names the account ${account.identifiers.MSISDN} and its password`, 'the STATUS does not carry the account of the mailbox', { status });
+  },
+);
 
 export const noPasswordToOtherHandset = condition('NoPasswordToOtherHandset', ['EVVM-SMS-C05', 'EVVM-SMS-C08'], (received: readonly ReceivedSms[], accounts: readonly TestAccount[]) => {
   const texts = received.map((r) => r.text);
   const owners = accounts.filter((a) => texts.some((t) => t.includes(a.password))).map((a) => a.name);
-  return judged(owners.length === 0, `${texts.length} SMS received, no mailbox password among them`, `the password of ${owners.join(', ')} reached this handset`, { received: texts.map(redactVvmSecrets) });
+  const none = `${texts.length} SMS received, no mailbox password among them`;
+  return judged(owners.length === 0, none, `the password of ${owners.join(', ')} reached this handset`, { received: texts.map(redactVvmSecrets) });
 });
 
 /** Nothing a forger submitted through the SMSC (`text`) reached the handset since the mark. */
@@ -67,4 +73,9 @@ const notDelivered = (name: string, requirement: string, notDeliveredMessage: st
   });
 
 export const spoofedSmsNotDelivered = notDelivered('SpoofedSmsNotDelivered', 'EVVM-SMS-C01', 'the spoofed SMS was not delivered', 'delivered with the originator');
-export const nothingDeliveredWithoutBind = notDelivered('NothingDeliveredWithoutBind', 'EVVM-SMS-C09', "the test ESME's SYNC was not delivered", "the test ESME's SYNC was delivered with the originator");
+export const nothingDeliveredWithoutBind = notDelivered(
+  'NothingDeliveredWithoutBind',
+  'EVVM-SMS-C09',
+  "the test ESME's SYNC was not delivered",
+  "the test ESME's SYNC was delivered with the originator",
+);
