@@ -148,6 +148,20 @@ describe('the SMS roles of four containers, in-process on loopback', () => {
       await smsc.settled();
       assert.equal((await alice.observe()).notifications.at(-1)!.verdict, 'dropped');
 
+      // the other routes of the contract, each answered within its schema
+      const msisdn = topology.account('alice').identifiers.MSISDN;
+      assert.ok((await serverSms.mailbox(msisdn)).some((m) => m.uid === uid), 'the mailbox holds the deposit');
+      assert.equal((await serverSms.subscriber(msisdn))?.state, 'R');
+      assert.ok((await serverSms.observations()).notifications.some((n) => n.kind === 'SYNC' && n.to === msisdn));
+      const claim = await spoofer.viaSmsc({ to: msisdn, text: '//VVM:SYNC:ev=MBU;c=0', claimedOriginator: serverSms.shortCode });
+      assert.equal(claim.statusName, 'ESME_RINVSRCADR', "the SMSC refuses the spoofer's claim of the EVVM Server's number");
+      assert.ok((await smsc.observations()).submissions.some((x) => x.status === 'ESME_RINVSRCADR'));
+      const clients = await topology.role('evvm-client-sms');
+      await clients.stranger('dave', 'tel:+15550991');
+      await (await clients.device('dave')).requestStatus();
+      await smsc.settled();
+      assert.match((await (await clients.device('dave')).observe()).received.at(-1)?.text ?? '', /:STATUS:st=U;/, 'a number without a mailbox gets st=U');
+
       const own = await topology.end();
       const entries = transcript.entries();
       const actors = new Set(entries.map((e) => e.actor));
