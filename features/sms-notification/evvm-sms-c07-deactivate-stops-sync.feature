@@ -15,8 +15,7 @@ Feature: EVVM-SMS-C07 After Deactivate, no SYNC notifications are sent
 
   @negative
   Scenario: After Deactivate, a deposit sends no SYNC
-    When the EVVM Client of "alice" deactivates the VVM service
-    Then the EVVM Server reports "alice" as not activated
+    Given the EVVM Client of "alice" has deactivated the VVM service
     When a voicemail is deposited in the mailbox "alice"
     Then the EVVM Server submitted no SYNC for "alice" after the deactivation
     And the handset of "alice" received no SYNC after the deactivation

@@ -14,8 +14,7 @@ Feature: EVVM-SMS-C08 Only the subscriber's own MSISDN activates or deactivates 
 
   @positive
   Scenario: The subscriber deactivates and reactivates the service from her own MSISDN
-    When the EVVM Client of "alice" deactivates the VVM service
-    Then the EVVM Server reports "alice" as not activated
+    Given the EVVM Client of "alice" has deactivated the VVM service
     When the EVVM Client of "alice" activates the VVM service
     Then the EVVM Server notifies "alice"
     And the STATUS that the handset of "alice" received carries the credentials of "alice"
@@ -23,10 +22,10 @@ Feature: EVVM-SMS-C08 Only the subscriber's own MSISDN activates or deactivates 
   @negative
   Scenario: A Deactivate from another MSISDN changes nothing for the subscriber
     When the handset of "mallory" sends "Deactivate:pv=13;ct=Acme.Phone1.14" to the EVVM Server
+    And a voicemail is deposited in the mailbox "alice"
     Then the EVVM Server notifies "alice"
     And the STATUS that the handset of "mallory" received reports the status "U"
-    When a voicemail is deposited in the mailbox "alice"
-    Then the handset of "alice" received a SYNC for the new voicemail
+    And the handset of "alice" received a SYNC for the new voicemail
 
   @negative
   Scenario: An Activate from another MSISDN gets no credentials

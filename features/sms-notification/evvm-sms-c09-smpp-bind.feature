@@ -11,9 +11,9 @@ Feature: EVVM-SMS-C09 The server-to-SMSC submission path is authenticated
   @positive
   Scenario: The EVVM Server binds with its system_id and password, and its SYNC reaches the subscriber
     Given the EVVM Client of "alice" has activated the VVM service
-    Then the EVVM Server is bound to the SMSC as its own system_id, over TLS where the policy requires it
     When a voicemail is deposited in the mailbox "alice"
-    Then the handset of "alice" received a SYNC for the new voicemail
+    Then the EVVM Server is bound to the SMSC as its own system_id, over TLS where the policy requires it
+    And the handset of "alice" received a SYNC for the new voicemail
 
   @negative
   Scenario: A bind with the EVVM Server's system_id and a wrong password is refused

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
-import { DeviceNetwork, NetworkEvvmClient } from '../../harness/simulate/driven/sms';
-import { harnessPort, publishedEndpointsIn, settleAcross } from '../../harness/topology/containers/clauses/sms';
+import { DeviceNetwork, NetworkEvvmClient, harnessPort, publishedEndpointsIn, settleAcross } from '../../harness/topology/containers/clauses/sms';
+import { SMS_ROUTES } from '../../harness/roles/sms';
 import { HarnessError } from '../../harness/engine/outcomes';
 import { InProcessFleet } from '../containers/in-process-fleet';
 
@@ -80,13 +80,11 @@ describe('endpoints between the harness and the private network', () => {
 });
 
 describe('settling across containers', () => {
-  /** a container whose POST /settle answers from a script: busy, busy, idle, … */
+  /** a container whose settle route answers from a script: busy, busy, idle, … */
   const scripted = (answers: boolean[]) => {
     let i = 0;
-    return {
-      asked: () => i,
-      call: async <T>(): Promise<T> => ({ wasBusy: answers[Math.min(i++, answers.length - 1)] }) as T,
-    };
+    const settle = async (): Promise<{ wasBusy: boolean }> => ({ wasBusy: answers[Math.min(i++, answers.length - 1)]! });
+    return Object.assign(settle, { asked: () => i });
   };
 
   it('waits for two all-idle rounds in a row', async () => {
@@ -98,7 +96,10 @@ describe('settling across containers', () => {
   });
 
   it('is a harness error when the path does not go quiet', async () => {
-    const busy = { call: async <T>(): Promise<T> => { await new Promise((r) => setTimeout(r, 20)); return { wasBusy: true } as T; } };
+    const busy = async (): Promise<{ wasBusy: boolean }> => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { wasBusy: true };
+    };
     await assert.rejects(settleAcross([busy], 100), (err: Error) => err instanceof HarnessError && /still busy after 100 ms/.test(err.message));
   });
 });
@@ -115,7 +116,8 @@ describe('the SMS roles of four containers, in-process on loopback', () => {
       assert.equal(smpp?.host, '127.0.0.1');
       assert.deepEqual({ host: smpps?.host, servername: smpps?.servername }, { host: '127.0.0.1', servername: 'smsc.op.example' });
       const esme = await smsc.openTestEsme('tls');
-      assert.equal(await esme.enquireLink(), 0, "the harness's test ESME reaches the SMSC over TLS through the tunnel");
+      const bind = await esme.bindWithWrongPassword(smsc.evvmServerSystemId);
+      assert.equal(bind.statusName, 'ESME_RINVPASWD', "the harness's test ESME reaches the SMSC over TLS through the tunnel, and the SMSC answers it");
 
       const server = await topology.evvmServer();
       const imaps = server.endpoint('implicit-tls');
@@ -123,28 +125,42 @@ describe('the SMS roles of four containers, in-process on loopback', () => {
       // no DNS here knows evvm-server.op.example: the evvm-server host's fixed ports lead to loopback, as the
       // private network's DNS leads that name to the evvm-server container
       const evvmServerPorts = fleet.info.roles['evvm-server']!.pool;
-      await (await topology.control('evvm-client')).call('POST /sms-device/routes', { routes: evvmServerPorts.map((port) => ({ port, to: { host: '127.0.0.1', port } })) });
+      await (await topology.control('evvm-client')).call(SMS_ROUTES.deviceRoutes.path, { routes: evvmServerPorts.map((port) => ({ port, to: { host: '127.0.0.1', port } })) });
 
       const serverSms = await topology.role('evvm-server-sms');
       const alice = await (await topology.role('evvm-client-sms')).device('alice');
       await alice.activate();
       await smsc.settled();
-      const state = await alice.state();
+      const { state } = await alice.observe();
       assert.equal(state.provisioned, true, 'the STATUS led the EVVM Client to the EVVM Server');
       assert.deepEqual(state.server, { host: 'evvm-server.op.example', port: imaps.port }, 'the server the device reached, as the harness reaches it');
 
       const { uid } = await serverSms.depositVoicemail(topology.account('alice'));
       await smsc.settled();
-      const received = await alice.received();
+      const { received, syncs } = await alice.observe();
       assert.ok(received.some((r) => r.text.includes(':SYNC:') && r.text.includes(`id=${uid}`)), 'a SYNC for the deposit reached the handset');
-      const last = (await alice.syncs()).at(-1)!;
+      const last = syncs.at(-1)!;
       assert.ok(last.loggedIn, JSON.stringify(last));
       assert.equal(last.port, imaps.port, 'the sync reached the EVVM Server, as the harness reaches it');
 
       const spoofer = await topology.role('sms-spoofer');
       await spoofer.overTheAir(alice, { originator: '15559999', text: '//VVM:SYNC:ev=NM;id=4242;c=1;t=v', port: fleet.profile.policy.sms.applicationPort });
       await smsc.settled();
-      assert.equal((await alice.notifications()).at(-1)!.verdict, 'dropped');
+      assert.equal((await alice.observe()).notifications.at(-1)!.verdict, 'dropped');
+
+      // the other routes of the contract, each answered within its schema
+      const msisdn = topology.account('alice').identifiers.MSISDN;
+      assert.ok((await serverSms.mailbox(msisdn)).some((m) => m.uid === uid), 'the mailbox holds the deposit');
+      assert.equal((await serverSms.subscriber(msisdn))?.state, 'R');
+      assert.ok((await serverSms.observations()).notifications.some((n) => n.kind === 'SYNC' && n.to === msisdn));
+      const claim = await spoofer.viaSmsc({ to: msisdn, text: '//VVM:SYNC:ev=MBU;c=0', claimedOriginator: serverSms.shortCode });
+      assert.equal(claim.statusName, 'ESME_RINVSRCADR', "the SMSC refuses the spoofer's claim of the EVVM Server's number");
+      assert.ok((await smsc.observations()).submissions.some((x) => x.status === 'ESME_RINVSRCADR'));
+      const clients = await topology.role('evvm-client-sms');
+      await clients.stranger('dave', 'tel:+15550991');
+      await (await clients.device('dave')).requestStatus();
+      await smsc.settled();
+      assert.match((await (await clients.device('dave')).observe()).received.at(-1)?.text ?? '', /:STATUS:st=U;/, 'a number without a mailbox gets st=U');
 
       const own = await topology.end();
       const entries = transcript.entries();

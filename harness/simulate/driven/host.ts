@@ -151,13 +151,6 @@ export class DrivenHost {
       'POST /setup': (b) => this.setup(b),
       'POST /scenario/begin': (b) => this.begin(parseBody(BeginBody, b).faults),
       'POST /scenario/end': () => this.end(),
-      // resolves once nothing is in flight here (the SMS path's quiet, across containers)
-      'POST /settle': async (b) => {
-        const { ms } = parseBody(z.object({ ms: z.number().int().positive().max(60_000) }), b);
-        const was = current().activity.inFlight;
-        await current().activity.idle(ms);
-        return { wasBusy: was > 0 };
-      },
       ...own,
     }, options.poolPorts ?? POOL_PORTS);
   }

@@ -12,7 +12,8 @@ import type { StandInFor } from '../../roles/tls-versions';
 import { registerEmbeddedRole } from '../registry';
 import { PEER } from '../../roles/interworking';
 import { MESSAGE_STORAGE_NAME } from './message-storage';
-import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
+import { SMSC_NAME } from '../../roles/sms';
+import { evvmServerBindsOverTls } from './sms';
 
 // a function, not a constant: the clauses' modules load in any order
 const standIns = (): Record<StandInFor, { leaf: string; name: string; application: TlsApplication; actor: string }> => ({
