@@ -13,12 +13,11 @@ import type { Iut, IutAccount, Pem } from '../profile/sections/iut';
 import type { TestPki, CertificateFlaw } from '../../simulators/crypto/pki/types';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 import { StarttlsStripper } from '../../simulators/adversaries/starttls-stripper';
-import type { PskCredential } from '../../simulators/message-storage/cpm-client';
 import type { StorageTarget } from '../../simulators/evvm-server/message-storage-client';
 import { InconclusiveError } from '../engine/outcomes';
 import type { TestAccount } from './accounts';
 import type { EmbeddedTopology } from './embedded';
-import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount } from './embedded/message-storage';
+import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount, type PskCredential } from '../roles/message-storage';
 import type { RoleMap, RoleName } from './registry';
 import type { CapturingServer, Endpoint, EvvmClientRole, EvvmServerRole, ServerObservations, Topology, Transport } from './roles';
 

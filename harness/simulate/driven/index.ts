@@ -5,7 +5,6 @@ import { loadFolder } from '../../topology/registry';
 import './core';
 import './sms';
 import './interworking';
-import './message-storage';
 
 loadFolder(path.join(__dirname, '..', '..', 'topology', 'containers', 'clauses'));
 

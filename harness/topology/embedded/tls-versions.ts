@@ -10,7 +10,7 @@ import type { TlsApplication } from '../../equipment/tls-version-probe';
 import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole } from '../registry';
 import { PEER } from './interworking';
-import { MESSAGE_STORAGE_NAME } from './message-storage';
+import { MESSAGE_STORAGE_NAME } from '../../roles/message-storage';
 import { evvmServerBindsOverTls, SMSC_NAME } from './sms';
 
 declare module '../../roles/contract' {

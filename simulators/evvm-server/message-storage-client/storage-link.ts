@@ -11,8 +11,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { RawImapClient } from '../../protocol/imap/client/raw-client';
 import { astring } from '../../protocol/imap/client/encoding';
-import { TimeoutError } from '../../protocol/imap/client/errors';
-import { unreachable } from '../../message-storage/cpm-client';
+import { TimeoutError, unreachable } from '../../protocol/imap/client/errors';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
 
 /** Where and how the EVVM Server reaches the Message Storage Server: its configuration for IF-5. */
