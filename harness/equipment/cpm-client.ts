@@ -58,7 +58,7 @@ const PIPELINED_TAG = 'inj1';
  * 1.3, whose hash a 256-bit PSK matches). A server that answers with a certificate instead (TLS 1.3 falls
  * back to one for an identity it does not know) has not proved it holds the key: refused.
  */
-export function pskTlsOptions(psk: PskCredential, version: PskVersion): ConnectionOptions {
+function pskTlsOptions(psk: PskCredential, version: PskVersion): ConnectionOptions {
   return {
     pskCallback: () => ({ psk: psk.key, identity: psk.identity }),
     ...(version === 'TLSv1.2' ? { ciphers: PSK_CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } : { ciphers: 'TLS_AES_128_GCM_SHA256', minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }),
