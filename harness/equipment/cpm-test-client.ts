@@ -12,7 +12,7 @@ import { CpmClient, decisive, type Attempt, type CpmConnection, type PasswordMet
 
 export type { CpmConnection, PskVersion } from './cpm-client';
 
-/** The credentials of a user, other than its Message Storage password, that a CPM client may try (CPM-MS-AUTH-03, 04). */
+/** Passwords a CPM client may try that are not the user's own: another user's (CPM-MS-AUTH-02, 04), the TUI PIN or the SIP password (03). */
 export const OTHER_PASSWORDS = ['password', 'TUI PIN', 'SIP password', 'pre-configured password'] as const;
 export type OtherPassword = (typeof OTHER_PASSWORDS)[number];
 
@@ -39,7 +39,7 @@ export class CpmTestClient {
   /** why no TLS session followed a STARTTLS with a LOGIN pipelined behind it; undefined when one did */
   injectionDropped?: string;
   /** the client configuration of each user the CPM system subscribed in this scenario, handed over out of band */
-  readonly configured = new Map<string, MssAccount>();
+  private readonly configured = new Map<string, MssAccount>();
 
   constructor(
     private readonly store: MessageStorageRole,
