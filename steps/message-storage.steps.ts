@@ -99,7 +99,7 @@ When('a CPM client logs in to the Message Storage Server over {transport} as {st
 });
 /** as a user, with its own password, a wrong one, or another password of it or of another user */
 const LOGS_IN_AS = new RegExp(`^a CPM client logs in to the Message Storage Server as "([^"]+)"(?: with (a wrong password|the password from its configuration)| with the (${OTHER_PASSWORDS.join('|')}) of "([^"]+)")?$`);
-When(LOGS_IN_AS, async function (this: EvvmWorld, name: string, tried?: string, other?: OtherPassword, owner?: string) {
+When(LOGS_IN_AS, async function (this: EvvmWorld, name: string, tried: string | null, other: OtherPassword | null, owner: string | null) {
   const c = await cpm(this);
   const { username, password } = c.account(name);
   return signedIn(this, username, other ? c.passwordOf(other, owner!) : tried === 'a wrong password' ? wrong(password) : password, name, {});
@@ -128,8 +128,8 @@ When('the CPM client pipelines a LOGIN as {string} right behind STARTTLS', async
 When('a CPM client connects to the Message Storage Server over PSK-TLS on {pskVersion} with {pskOffer}', async function (this: EvvmWorld, version: PskVersion, offer: PskOffer) {
   await (await cpm(this)).connectPsk({ version, ...offer });
 });
-When(/^the CPM system subscribes the users? "([^"]+)"(?: and "([^"]+)")?$/, async function (this: EvvmWorld, a: string, b?: string) {
-  for (const name of b === undefined ? [a] : [a, b]) await (await cpm(this)).subscribe(name);
+When(/^the CPM system subscribes the users? "([^"]+)"(?: and "([^"]+)")?$/, async function (this: EvvmWorld, a: string, b: string | null) {
+  for (const name of b ? [a, b] : [a]) await (await cpm(this)).subscribe(name);
 });
 
 // ---- what the CPM client observed, each judged by a condition ----

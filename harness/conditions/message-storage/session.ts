@@ -8,9 +8,9 @@ const NOT_PSK = ALL.filter((id) => id !== 'CPM-MS-AUTH-06');
 
 /** What the session showed of itself: its TLS, its greeting, why it has no connection. */
 export interface SessionView {
-  greeting?: string | undefined;
-  connectError?: string | undefined;
-  tlsProtocol?: string | null | undefined;
+  greeting?: string;
+  connectError?: string;
+  tlsProtocol?: string | null;
 }
 
 export const starttlsUpgraded = condition('StarttlsUpgrade', NOT_PSK, (failed: string | undefined) =>
