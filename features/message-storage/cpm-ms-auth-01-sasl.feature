@@ -49,10 +49,15 @@ Feature: CPM-MS-AUTH-01 SASL authentication (AUTHENTICATE) to the Message Storag
     And the Message Storage session is not authenticated
 
   @negative
-  Scenario: Before TLS no mechanism that exposes the password is offered, and a downgrade to PLAIN is refused
+  Scenario: Before TLS no mechanism that exposes the password is offered
     Given the service provider's policy requires TLS on the Message Storage Server
     When a CPM client connects to the Message Storage Server's STARTTLS port
     Then the Message Storage Server offers neither "AUTH=PLAIN" nor "AUTH=LOGIN" before TLS
-    When the CPM client authenticates by AUTHENTICATE PLAIN as "alice" on that connection
+
+  @negative
+  Scenario: Before TLS a downgrade to PLAIN is refused
+    Given the service provider's policy requires TLS on the Message Storage Server
+    When a CPM client connects to the Message Storage Server's STARTTLS port
+    And the CPM client authenticates by AUTHENTICATE PLAIN as "alice" on that connection
     Then the Message Storage Server refuses the authentication
     And the Message Storage session is not authenticated

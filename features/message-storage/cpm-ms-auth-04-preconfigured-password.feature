@@ -17,10 +17,14 @@ Feature: CPM-MS-AUTH-04 The password may be pre-configured when the user subscri
     Then the Message Storage session is authenticated
 
   @negative
-  Scenario: Subscribers get different pre-configured passwords, and one does not open another's store
+  Scenario: Subscribers get different pre-configured passwords
     When the CPM system subscribes the users "dave" and "erin"
     Then the pre-configured passwords of "dave" and "erin" differ
-    When a CPM client logs in to the Message Storage Server as "erin" with the pre-configured password of "dave"
+
+  @negative
+  Scenario: One subscriber's pre-configured password does not open another subscriber's store
+    When the CPM system subscribes the users "dave" and "erin"
+    And a CPM client logs in to the Message Storage Server as "erin" with the pre-configured password of "dave"
     Then the Message Storage Server refuses the authentication
     And the Message Storage session is not authenticated
 

@@ -12,9 +12,9 @@ Feature: STD-02 LOGINDISABLED on the Message Storage Server's unencrypted connec
   @positive
   Scenario: Before TLS the Message Storage Server advertises LOGINDISABLED, after STARTTLS it does not
     When a CPM client connects to the Message Storage Server's STARTTLS port
+    And the CPM client upgrades with STARTTLS
     Then the Message Storage Server's capabilities before TLS include "STARTTLS" and "LOGINDISABLED"
-    When the CPM client upgrades with STARTTLS
-    Then the Message Storage Server's capabilities after TLS no longer include "LOGINDISABLED"
+    And the Message Storage Server's capabilities after TLS no longer include "LOGINDISABLED"
     And the CPM client can then log in as "alice"
 
   @negative

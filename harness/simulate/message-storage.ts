@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MessageStorageServer } from '../../simulators/message-storage/message-storage-server';
 import { isKnownFault } from '../../simulators/faults';
-import { EVVM_SERVER_PSK_IDENTITY, messageStorageConfig, mssCredentials, subscribeUser, type MssAccount } from '../topology/embedded/message-storage';
+import { EVVM_SERVER_PSK_IDENTITY, messageStorageConfig, mssCredentials, subscribeUser, type MssAccount } from '../roles/message-storage';
 import { ControlError } from '../control/control-server';
 import { parseBody } from './body';
 import { registerSimulatedRole } from './registry';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simulate } from '../cli/cli';
 import { Transcript } from '../../evidence/transcript';
-import { CpmClient } from '../../simulators/message-storage/cpm-client';
+import { CpmClient } from '../../harness/equipment/cpm-client';
 import { MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type IutProfileSpec } from './helpers';
 
 interface Ready {

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { loadProfile } from '../../harness/profile/profile';
 import { demoAccounts } from '../../harness/topology/accounts';
 import { evvmServerConfig } from '../../harness/roles/authentication';
-import { messageStorageConfig } from '../../harness/topology/embedded/message-storage';
+import { messageStorageConfig } from '../../harness/roles/message-storage';
 import { sharedTestPki, type CertificateFlaw, type TestPki } from '../../simulators/crypto/pki';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { MessageStorageServer } from '../../simulators/message-storage';

@@ -1,15 +1,15 @@
 /**
  * The Message Storage clause's container roles without a Docker engine: the three driven hosts it uses
  * (message-storage, evvm-server, adversaries) run in this process on loopback (tests/containers/in-process-fleet.ts),
- * and the harness side (harness/topology/containers/message-storage.ts) is driven through the real
+ * and the harness side (harness/topology/containers/clauses/message-storage.ts) is driven through the real
  * ContainersTopology: control API, tunnels, endpoint translation and transcript merge.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TranscriptEntry } from '../../evidence/transcript';
 import type { ContainerRole } from '../../harness/topology/containers/names';
-import { mssCredentials } from '../../harness/topology/embedded/message-storage';
-import { CpmClient } from '../../simulators/message-storage/cpm-client';
+import { MESSAGE_STORAGE_ROUTES as ROUTES, mssCredentials } from '../../harness/roles/message-storage';
+import { CpmClient } from '../../harness/equipment/cpm-client';
 import { InProcessFleet } from '../containers/in-process-fleet';
 
 const ROLES: ContainerRole[] = ['message-storage', 'evvm-server', 'adversaries'];
@@ -125,14 +125,14 @@ test('the driven routes refuse what they cannot do, without secrets in the answe
     const { topology } = await fleet.scenario();
     const mss = await topology.control('message-storage');
     const adversaries = await topology.control('adversaries');
-    await assert.rejects(mss.call('POST /message-storage/subscribe', { name: 'frank' }), /the Message Storage Server has not been started in this scenario/);
-    await assert.rejects(mss.call('POST /message-storage/start', { accounts: [], psk: 'not bytes' }), /psk/);
-    await assert.rejects(adversaries.call('POST /message-storage-rogue/start', { flaw: 'bogus', account: { username: 'a', password: 'p' } }), /flaw/);
-    await assert.rejects(adversaries.call('POST /captured', { id: '9' }), /no adversary/);
+    await assert.rejects(mss.call(ROUTES.subscribe.path, { name: 'frank' }), /the Message Storage Server has not been started in this scenario/);
+    await assert.rejects(mss.call(ROUTES.start.path, { accounts: [], psk: 'not bytes' }), /psk/);
+    await assert.rejects(adversaries.call(ROUTES.rogue.path, { flaw: 'bogus', account: { username: 'a', password: 'p' } }), /flaw/);
+    await assert.rejects(adversaries.call(ROUTES.rogueCaptured.path, { id: '9' }), /the rogue Message Storage Server "9" has not been started/);
     const store = await topology.role('message-storage');
-    await assert.rejects(mss.call('POST /message-storage/subscribe', { name: 'Not A Name' }), /name/);
+    await assert.rejects(mss.call(ROUTES.subscribe.path, { name: 'Not A Name' }), /name/);
     const target = store.storageTarget('alice');
-    const error = await (await topology.control('evvm-server')).call('POST /evvm-server-storage/deposit-and-store', { name: 'nobody', target }).then(() => '', (e: Error) => e.message);
+    const error = await (await topology.control('evvm-server')).call(ROUTES.depositAndStore.path, { name: 'nobody', target }).then(() => '', (e: Error) => e.message);
     assert.match(error, /no mailbox for "nobody"/);
     assert.ok(!error.includes(target.account.password));
     await topology.stop();

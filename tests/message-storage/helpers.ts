@@ -3,7 +3,7 @@ import { Transcript } from '../../evidence/transcript';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { MessageStorageServer, type MessageStorageServerOptions } from '../../simulators/message-storage';
-import { CpmClient, type CpmClientOptions } from '../../simulators/message-storage';
+import { CpmClient, type CpmClientOptions } from '../../harness/equipment/cpm-client';
 
 export const ALICE = { username: 'alice@op.example', password: 'alice-Store-1', tuiPin: '48213377', sip: { uri: 'sip:alice@op.example', password: 'alice-Sip-1' } };
 export const BOB = { username: 'bob@op.example', password: 'bob-Store-2' };

@@ -7,7 +7,7 @@ import { runSuite } from '../../harness/engine/run';
 import { writeReports } from '../../harness/report';
 import { runSecrets } from '../../evidence/secrets';
 import { runAccounts } from '../../harness/engine/run-context';
-import { mssCredentials } from '../../harness/topology/embedded/message-storage';
+import { mssCredentials } from '../../harness/roles/message-storage';
 
 // In-process, so the test knows the run's Message Storage passwords, TUI PINs, SIP passwords and PSK.
 test('no Message Storage credential of the run appears in its reports, and the scenarios did send them', async () => {

@@ -2,7 +2,6 @@
 // found there; the rest register here, one line per file.
 import path from 'node:path';
 import { loadFolder } from '../../topology/registry';
-import './message-storage';
 import './sides';
 
 loadFolder(path.join(__dirname, '..', '..', 'topology', 'containers', 'clauses'));

@@ -11,7 +11,7 @@ import { EVVM_SERVER_NAME } from '../../roles/authentication';
 import type { StandInFor } from '../../roles/tls-versions';
 import { registerEmbeddedRole } from '../registry';
 import { PEER } from '../../roles/interworking';
-import { MESSAGE_STORAGE_NAME } from './message-storage';
+import { MESSAGE_STORAGE_NAME } from '../../roles/message-storage';
 import { SMSC_NAME } from '../../roles/sms';
 import { evvmServerBindsOverTls } from './sms';
 

@@ -1,10 +1,9 @@
-/** The message-storage role (harness/topology/embedded/message-storage.ts) when a vendor's Message Storage Server is under test. */
+/** The message-storage role (harness/roles/message-storage.ts) when a vendor's Message Storage Server is under test. */
 import type { Profile } from '../../profile/profile';
 import type { Iut, IutAccount } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
-import type { PskCredential } from '../../../simulators/message-storage/cpm-client';
 import type { StorageTarget } from '../../../simulators/evvm-server/message-storage-client';
-import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount } from '../embedded/message-storage';
+import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount, type PskCredential } from '../../roles/message-storage';
 import { iutEndpoint, missing } from '../external';
 import { registerExternalRole } from '../registry';
 import type { Endpoint, Transport } from '../roles';

@@ -1,77 +1,94 @@
 /**
- * The CPM Message Storage clause (IF-5) in the container topology; the driven side is
- * harness/simulate/driven/message-storage.ts.
+ * The CPM Message Storage roles (harness/roles/message-storage.ts) in containers, both sides of each route:
  *   'message-storage'             the Message Storage Server in the 'message-storage' container; the harness's
  *                                 CPM clients reach it on its published ports
  *   'evvm-server-storage'         the EVVM Server's storage link in the 'evvm-server' container, storing into
  *                                 the Message Storage Server (or the rogue) on the private network
  *   'message-storage-adversaries' the rogue Message Storage Server in the 'adversaries' container
- * The run's Message Storage credentials are made here (the harness is their owner, as in the embedded
- * topology) and handed to the container that needs them; the sync parts of the roles are computed from
- * what the containers answered at start and from that harness-side material.
+ * The run's Message Storage credentials are the harness's (as in the embedded topology): they travel in the
+ * request that needs them and are kept out of both sides' transcripts.
  */
-import type { CertificateFlaw } from '../../../../simulators/crypto/pki/types';
-import type { StorageTarget, StoreResult } from '../../../../simulators/evvm-server/message-storage-client';
+import { randomUUID } from 'node:crypto';
+import type { MessageStorageServer } from '../../../../simulators/message-storage/message-storage-server';
+import * as ms from '../../../roles/message-storage';
+import { drivenEvvmServer, publishedImap } from '../../../simulate/driven/core';
+import { serve, type Scope } from '../../../simulate/driven/host';
 import { registerContainerRole, type ContainersContext } from '../../registry';
-import type { Endpoint, Transport } from '../../roles';
-import {
-  mssCredentials,
-  rogueMessageStorage,
-  rogueTargetAccount,
-  SimulatedMessageStorage,
-  storageEndpoints,
-  type MssAccount,
-  type MssCredentials,
-  type RogueMessageStorage,
-} from '../../embedded/message-storage';
-import type { ContainerRole } from '../names';
 
-function secrets(ctx: ContainersContext, a: MssAccount): void {
-  for (const s of [a.password, a.tuiPin, a.sip?.password]) ctx.transcript.secret(s);
+const ROUTES = ms.MESSAGE_STORAGE_ROUTES;
+
+class ContainersMessageStorage extends ms.SimulatedMessageStorageBase {
+  constructor(
+    private readonly containers: ContainersContext,
+    started: { actor: string; ports: { imaps?: number; imap?: number } },
+    creds: ms.MssCredentials,
+  ) {
+    super(started, (port) => containers.published('message-storage', port), containers, creds);
+  }
+
+  protected async subscribeAtServer(name: string): Promise<ms.MssAccount> {
+    const account = await this.containers.call(ROUTES.subscribe, { name });
+    ms.keepAccountSecrets(this.containers.transcript, account);
+    return account;
+  }
 }
-
-/** The run's Message Storage credentials, kept out of this scenario's transcript. */
-function credentials(ctx: ContainersContext): MssCredentials {
-  const creds = mssCredentials(ctx.accounts);
-  for (const a of creds.accounts) secrets(ctx, a);
-  ctx.transcript.secret(creds.psk);
-  return creds;
-}
-
-/** Where the harness reaches a container's published ports. */
-const publishedOn = (ctx: ContainersContext, role: ContainerRole) => (port: number) => ctx.published(role, port);
 
 registerContainerRole('message-storage', async (ctx) => {
-  const creds = credentials(ctx);
-  const c = await ctx.control('message-storage');
-  const { actor, ports } = await c.call<{ actor: string; ports: { imaps?: number; imap?: number } }>('POST /message-storage/start', creds);
-  const subscribe = async (name: string): Promise<MssAccount> => {
-    // the subscription happens in the container; its answer is the client configuration, out of band
-    const account = await c.call<MssAccount>('POST /message-storage/subscribe', { name });
-    secrets(ctx, account);
-    return account;
-  };
-  return new SimulatedMessageStorage(actor, storageEndpoints(ports, publishedOn(ctx, 'message-storage')), subscribe, ctx.pki, ctx.profile, creds);
+  const creds = ms.keptCredentials(ctx.transcript, ms.mssCredentials(ctx.accounts));
+  return new ContainersMessageStorage(ctx, await ctx.call(ROUTES.start, creds), creds);
 });
 
-registerContainerRole('evvm-server-storage', async (ctx) => {
-  const c = await ctx.control('evvm-server');
-  const { actor } = await c.call<{ actor: string }>('POST /evvm-server-storage/start');
-  return {
-    actor,
-    depositAndStore: (name: string, target: StorageTarget) =>
-      // the target names the store as the harness reaches it; the EVVM Server reaches it on the private network
-      c.call<{ messageId: string; result: StoreResult }>('POST /evvm-server-storage/deposit-and-store', { name, target: { ...target, endpoint: ctx.onNetwork(target.endpoint) } }),
-  };
-});
+registerContainerRole('evvm-server-storage', async (ctx) => ({
+  actor: (await ctx.call(ROUTES.storageLink, {})).actor,
+  // the target names the store as the harness reaches it; the EVVM Server reaches it on the private network
+  depositAndStore: (name, target) => ctx.call(ROUTES.depositAndStore, { name, target: { ...target, endpoint: ctx.onNetwork(target.endpoint) } }),
+}));
 
 registerContainerRole('message-storage-adversaries', async (ctx) => ({
-  async rogue(flaw: CertificateFlaw): Promise<RogueMessageStorage> {
-    const account = rogueTargetAccount(credentials(ctx));
-    const c = await ctx.control('adversaries');
-    const r = await c.call<{ id: string; actor: string; ports: { imaps: number; imap: number } }>('POST /message-storage-rogue/start', { flaw, account: { username: account.username, password: account.password } });
-    const endpoint = (t: Transport): Endpoint => storageEndpoints(r.ports, publishedOn(ctx, 'adversaries'))(t)!;
-    const clientBytes = async () => (await c.call<{ clientBytes: Buffer }>('POST /captured', { id: r.id })).clientBytes;
-    return rogueMessageStorage({ actor: r.actor, endpoint, clientBytes, account, pki: ctx.pki, profile: ctx.profile });
+  async rogue(flaw) {
+    const account = ms.rogueTargetAccount(ctx.accounts);
+    ctx.transcript.secret(account.password);
+    const started = await ctx.call(ROUTES.rogue, { flaw, account: { username: account.username, password: account.password } });
+    const clientBytes = async () => (await ctx.call(ROUTES.rogueCaptured, { id: started.id })).clientBytes;
+    return ms.rogueMessageStorage({ started, at: (port) => ctx.published('adversaries', port), clientBytes, account, ctx });
   },
 }));
+
+// --- the containers' side ---
+
+serve(ROUTES.start, async (creds, s) => {
+  ms.keptCredentials(s.transcript, creds);
+  const { server, ports } = await s.once('message-storage', async () => {
+    const started = await ms.startMessageStorageServer({ pki: s.run.pki, profile: s.run.profile, accounts: s.run.accounts, faults: s.faults, transcript: s.transcript }, creds);
+    s.onEnd(() => started.server.stop());
+    return { server: started.server, ports: await publishedImap(s, started.ports) };
+  });
+  return { actor: server.actor, ports };
+});
+
+serve(ROUTES.subscribe, async ({ name }, s) => {
+  const { server } = await s.started<{ server: MessageStorageServer }>('message-storage', 'the Message Storage Server');
+  return ms.subscribeUser(server, name, s.transcript);
+});
+
+/** The scenario's EVVM Server with its storage link, made once. */
+const storageLink = (s: Scope) => s.once('evvm-server-storage', async () => ms.evvmServerStorage((await drivenEvvmServer(s)).server, s.run.accounts, s.faults, s.transcript));
+
+serve(ROUTES.storageLink, async (_, s) => ({ actor: (await storageLink(s)).actor }));
+
+serve(ROUTES.depositAndStore, async ({ name, target }, s) => {
+  s.transcript.secret(target.account.password);
+  return (await storageLink(s)).depositAndStore(name, target);
+});
+
+/** Each rogue of the scenario is kept under its id, for what it captured. */
+const rogueKey = (id: string) => `message-storage-rogue ${id}`;
+
+serve(ROUTES.rogue, async ({ flaw, account }, s) => {
+  const id = randomUUID();
+  const rogue = await s.once(rogueKey(id), () => ms.startRogueMessageStorage(s.run.pki, flaw, account, s.transcript));
+  s.onEnd(rogue.stop);
+  return { id, actor: rogue.actor, ports: await publishedImap(s, rogue.ports) };
+});
+
+serve(ROUTES.rogueCaptured, async ({ id }, s) => ({ clientBytes: (await s.started<ms.StartedRogue>(rogueKey(id), `the rogue Message Storage Server "${id}"`)).clientBytes() }));

@@ -97,6 +97,12 @@ export function nodeCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The server could not be reached at all (no TCP connection, no greeting): no answer, so no verdict. */
+export function unreachable(err: unknown): boolean {
+  if (err instanceof TimeoutError) return err.phase === 'connect' || err.phase === 'greeting';
+  return err instanceof NetworkError && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)$/.test(err.code);
+}
+
 /** Certificate verification and TLS alert codes, as Node reports them. */
 export function isTlsCode(code: string | undefined): boolean {
   return !!code && (/^ERR_(SSL|TLS|OSSL)_/.test(code) || /CERT|UNABLE_TO|SELF_SIGNED|CRL|INVALID_PURPOSE|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH/.test(code));
