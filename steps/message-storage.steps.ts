@@ -2,7 +2,7 @@ import { After, defineParameterType, Given, Then, When } from '@cucumber/cucumbe
 import type { EvvmWorld } from './world';
 import { clauseState } from './support/state';
 import { loginOverTls, messageStorageSessionAuthenticated } from '../harness/conditions/authentication/mailbox';
-import { pipelinedCommandDiscarded } from '../harness/conditions/authentication/starttls';
+import { capabilitiesAfterTls, capabilitiesBeforeTls, pipelinedCommandDiscarded, starttlsUpgrade } from '../harness/conditions/authentication/starttls';
 import { transportNotDeclared } from '../harness/conditions/authentication/declared';
 import type { Transport } from '../harness/topology/roles';
 import type { CertificateFlaw } from '../simulators/crypto/pki/types';
@@ -35,7 +35,7 @@ const unless = (w: EvvmWorld, declared: boolean, reason: string) => (declared ? 
 const wrong = (password: string) => password + 'x';
 /** The scenario's CPM client (test equipment); every STARTTLS upgrade it makes is judged. */
 const cpm = async (w: EvvmWorld): Promise<CpmTestClient> =>
-  (state(w).cpm ??= new CpmTestClient(await mss(w), w.transcript, caps(w), (failed) => w.verify(session.starttlsUpgraded, failed)));
+  (state(w).cpm ??= new CpmTestClient(await mss(w), w.transcript, caps(w), (failed) => w.verify(starttlsUpgrade, failed, 'TLS established with STARTTLS')));
 const account = async (w: EvvmWorld, name: string) => (await cpm(w)).account(name);
 
 /** Signs in with a password (`how`: on a new connection, else on the current one); not applicable when the server declares no way. */
@@ -79,7 +79,7 @@ Given("the service provider's policy requires client certificates on the Message
 const DOES: Record<string, (w: EvvmWorld, c: CpmTestClient) => unknown> = {
   'a CPM client presents its certificate and authenticates to the Message Storage Server with SASL EXTERNAL': (_, c) => c.authenticate('EXTERNAL', { authcid: '' }),
   "a CPM client connects to the Message Storage Server's STARTTLS port": (w, c) => w.ifApplicable(transportNotDeclared(w.profile, 'messageStorage', 'starttls'), () => c.connectClear()),
-  'the CPM client upgrades with STARTTLS': async (w, c) => w.verify(session.starttlsUpgraded, await c.connection.starttls()),
+  'the CPM client upgrades with STARTTLS': async (w, c) => w.verify(starttlsUpgrade, await c.connection.starttls(), 'TLS established with STARTTLS'),
 };
 for (const [phrase, act] of Object.entries(DOES)) When(phrase, async function (this: EvvmWorld) { return act(this, await cpm(this)); });
 
@@ -151,10 +151,10 @@ Then('the Message Storage Server offers neither {string} nor {string} before TLS
   this.verify(capabilities.noPasswordMechanismBeforeTls, (await cpm(this)).capabilitiesBeforeTls, a, b);
 });
 Then("the Message Storage Server's capabilities before TLS include {string} and {string}", async function (this: EvvmWorld, a: string, b: string) {
-  this.verify(capabilities.capabilitiesBeforeTls, (await cpm(this)).capabilitiesBeforeTls, a, b);
+  this.verify(capabilitiesBeforeTls, (await cpm(this)).capabilitiesBeforeTls, a, b);
 });
 Then("the Message Storage Server's capabilities after TLS no longer include {string}", async function (this: EvvmWorld, capability: string) {
-  this.verify(capabilities.capabilitiesAfterTls, await (await cpm(this)).connection.capabilities(), capability, capability !== 'LOGINDISABLED' || caps(this).loginCommand);
+  this.verify(capabilitiesAfterTls, await (await cpm(this)).connection.capabilities(), capability, capability !== 'LOGINDISABLED' || caps(this).loginCommand);
 });
 Then('the pre-configured passwords of {string} and {string} differ', async function (this: EvvmWorld, a: string, b: string) {
   const c = await cpm(this);

@@ -9,6 +9,7 @@ import { InconclusiveError } from '../../harness/engine/outcomes';
 import { requirementById } from '../../harness/catalogue';
 import type { Condition } from '../../harness/conditions/condition';
 import * as session from '../../harness/conditions/message-storage/session';
+import * as starttls from '../../harness/conditions/authentication/starttls';
 import * as capabilities from '../../harness/conditions/message-storage/capabilities';
 import * as subscription from '../../harness/conditions/message-storage/subscription';
 import * as stored from '../../harness/conditions/message-storage/evvm-server-storage';
@@ -149,15 +150,15 @@ describe('the message storage conditions', () => {
     assert.equal(session.noMessageStorageSession.judge({ greeting: 'OK' }, 'OK').ok, false);
     assert.equal(session.noMessageStorageSession.judge({ greeting: 'OK' }, 'BAD').ok, true);
     assert.equal(session.authenticationRefused.judge({ status: 'OK', text: 'LOGIN completed' }).ok, false);
-    assert.equal(session.starttlsUpgraded.judge('STARTTLS answered BAD').ok, false);
+    assert.equal(starttls.starttlsUpgrade.judge('STARTTLS answered BAD', 'TLS established').ok, false);
   });
 
   it('capabilities: nothing advertised is no evidence; LOGINDISABLED may stay after TLS only without a LOGIN command', () => {
     assert.equal(capabilities.noPasswordMechanismBeforeTls.judge([], 'AUTH=PLAIN', 'AUTH=LOGIN').ok, false);
     assert.equal(capabilities.noPasswordMechanismBeforeTls.judge(['IMAP4rev1', 'AUTH=LOGIN'], 'AUTH=PLAIN', 'AUTH=LOGIN').ok, false);
-    assert.equal(capabilities.capabilitiesBeforeTls.judge(['STARTTLS'], 'STARTTLS', 'LOGINDISABLED').ok, false);
-    assert.equal(capabilities.capabilitiesAfterTls.judge(['IMAP4rev1', 'LOGINDISABLED'], 'LOGINDISABLED', true).ok, false);
-    assert.equal(capabilities.capabilitiesAfterTls.judge(['IMAP4rev1', 'LOGINDISABLED'], 'LOGINDISABLED', false).ok, true);
+    assert.equal(starttls.capabilitiesBeforeTls.judge(['STARTTLS'], 'STARTTLS', 'LOGINDISABLED').ok, false);
+    assert.equal(starttls.capabilitiesAfterTls.judge(['IMAP4rev1', 'LOGINDISABLED'], 'LOGINDISABLED', true).ok, false);
+    assert.equal(starttls.capabilitiesAfterTls.judge(['IMAP4rev1', 'LOGINDISABLED'], 'LOGINDISABLED', false).ok, true);
   });
 
   it("the EVVM Server's store: accepted needs the client certificate under mutual authentication; a rogue that got the password is caught", () => {

@@ -12,15 +12,17 @@ export const starttlsUpgrade = condition(
   (failed: string | undefined, established: string) => judged(failed === undefined, established, failed ?? ''),
 );
 
-export const capabilitiesBeforeTls = condition('CapabilitiesBeforeTls', ['STD-02'], (caps: readonly string[], a: string, b: string) => {
-  const seen = `CAPABILITY before TLS: ${caps.join(' ')}`;
-  return judged(caps.includes(a) && caps.includes(b), seen, seen);
-});
+const shown = (when: string, caps: readonly string[]) => `CAPABILITY ${when} TLS: ${caps.join(' ') || '(none)'}`;
 
-export const capabilitiesAfterTls = condition('CapabilitiesAfterTls', ['STD-02'], (caps: readonly string[], gone: string) => {
-  const seen = `CAPABILITY after TLS: ${caps.join(' ')}`;
-  return judged(caps.length > 0 && !caps.includes(gone), seen, seen);
-});
+/** The server advertises both before TLS (STD-02: LOGINDISABLED and STARTTLS), on the EVVM Server and the Message Storage Server alike. */
+export const capabilitiesBeforeTls = condition('CapabilitiesBeforeTls', ['STD-02'], (caps: readonly string[], a: string, b: string) =>
+  judged(caps.includes(a) && caps.includes(b), shown('before', caps), shown('before', caps)),
+);
+
+/** After TLS `gone` is no longer advertised; `expectGone` false: a server without a LOGIN command keeps LOGINDISABLED (the rule is about TLS, not LOGIN). */
+export const capabilitiesAfterTls = condition('CapabilitiesAfterTls', ['STD-02'], (caps: readonly string[], gone: string, expectGone = true) =>
+  judged(caps.length > 0 && (!expectGone || !caps.includes(gone)), shown('after', caps), shown('after', caps)),
+);
 
 /**
  * STD-03's one judgement on a command pipelined behind STARTTLS, on the wire: dropping the connection after
@@ -34,7 +36,7 @@ export const pipelinedCommandDiscarded = condition('PipelinedCommandDiscarded', 
 });
 
 /** The same, by the server's own records where it shows them: the pipelined login authenticated nobody. */
-export const pipelinedCommandNotAuthenticated = condition('PipelinedCommandDiscarded', ['STD-03'], (authentications: readonly AuthenticationObservation[]) => {
+export const pipelinedCommandNotAuthenticated = condition('PipelinedCommandNotAuthenticated', ['STD-03'], (authentications: readonly AuthenticationObservation[]) => {
   const executed = authentications.filter((a) => a.outcome === 'success');
   return judged(executed.length === 0, 'the server authenticated nobody', `the server executed the pipelined ${executed[0]?.method}`, { authentications: authentications.length });
 });

@@ -13,10 +13,6 @@ export interface SessionView {
   tlsProtocol?: string | null;
 }
 
-export const starttlsUpgraded = condition('StarttlsUpgrade', NOT_PSK, (failed: string | undefined) =>
-  judged(failed === undefined, 'TLS established with STARTTLS', failed ?? ''),
-);
-
 export const authenticationRefused = condition('AuthenticationRefused', NOT_PSK, (a: Attempt) =>
   judged(a.status !== 'OK', `the Message Storage Server answered ${a.status} "${a.text}"`, `the Message Storage Server answered ${a.status} "${a.text}"`),
 );
