@@ -43,11 +43,6 @@ export class EvvmWorld extends World<WorldParameters> {
     this.conditions.check(mine.join(' '), condition.name, ok, message, evidence);
   }
 
-  /** Checks one condition for every requirement the scenario is tagged with. */
-  check(condition: string, ok: boolean, message: string, evidence?: Record<string, unknown>): void {
-    this.conditions.check(this.requirementIds.join(' ') || 'untagged', condition, ok, message, evidence);
-  }
-
   account(name: string): TestAccount {
     return this.topology.account(name);
   }
