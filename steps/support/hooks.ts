@@ -1,11 +1,18 @@
-import { After, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import type { EvvmWorld } from '../world';
 import { beginScenario, scenarioOutcome, scenarioTopology } from '../../harness/engine/scenario';
 import { MEDIA } from '../../harness/engine/outcomes';
 import { handBackSecrets } from '../../harness/engine/handover';
+import { runPki } from '../../harness/engine/run-context';
 
 // A step that waits longer than this is stuck on an IUT: cucumber's timeout is classified inconclusive.
 setDefaultTimeout(15_000);
+
+// The run's test PKI is made once, before the first scenario: on a loaded machine its key generation
+// alone can outlast a step's timeout, which would make the first scenario inconclusive.
+BeforeAll({ timeout: 120_000 }, async () => {
+  await runPki();
+});
 
 Before(async function (this: EvvmWorld, { pickle }) {
   const begun = beginScenario(pickle.tags.map((t) => t.name), this.parameters);
