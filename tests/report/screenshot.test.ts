@@ -86,12 +86,18 @@ describe('conformance.html in headless Chromium', { skip }, () => {
     assert.equal(req.id, 'EVVM-AUTH-03');
     assert.ok(req.reason.length > 60, req.reason);
     for (const needle of [req.id, req.reason, req.text]) assert.equal(await page.evaluate(onFirstScreen(needle)), true, `on the first screen: ${needle}`);
-    // and the failing check, in its scenario's sequence diagram, is drawn red
-    const colour = await page.evaluate<string>(`(function(){
+    // in the failing scenario's sequence diagram the failing check is drawn red, and the lifeline names
+    // stay on top while the diagram scrolls
+    const drawn = await page.evaluate<{ colour: string; scrolled: number; headerMoved: number }>(`(function(){
       var d=document.querySelector('section.problems li a').getAttribute('href').slice(1);
       var s=document.getElementById(d);s.open=true;
-      return getComputedStyle(s.querySelector('.sq p.k-fail>span')).backgroundColor;})()`);
-    assert.equal(colour, 'rgb(255, 235, 233)');
+      var sq=s.querySelector('.sq');sq.scrollIntoView();
+      var top=sq.querySelector('.hd').getBoundingClientRect().top;sq.scrollTop=400;
+      return {colour:getComputedStyle(sq.querySelector('p.k-fail>span')).backgroundColor,scrolled:sq.scrollTop,
+        headerMoved:Math.abs(sq.querySelector('.hd').getBoundingClientRect().top-top)};})()`);
+    assert.equal(drawn.colour, 'rgb(255, 235, 233)');
+    assert.ok(drawn.scrolled > 0, 'the diagram scrolls');
+    assert.ok(drawn.headerMoved < 1, `the lifeline names moved ${drawn.headerMoved} px`);
   });
 
   it('says a clean run failed nothing, and unpacks a passing scenario when it is opened', async () => {
