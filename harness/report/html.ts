@@ -298,7 +298,7 @@ function problems(report: RunReport, plan: EvidencePlan): string {
     const s = report.summary;
     const applicable = s.requirements - s.notApplicable - s.waived - s.untested;
     return (
-      `<section class="clear"><h2>Nothing failed</h2><p>All ${applicable} applicable requirements passed` +
+      `<section class="clear"><h2>Nothing failed</h2><p>${applicable === 1 ? 'The one applicable requirement' : `All ${applicable} applicable requirements`} passed` +
       ` (${s.notApplicable} not applicable, ${s.waived} waived, ${s.untested} untested).</p></section>`
     );
   }
