@@ -15,6 +15,9 @@ shopt -s globstar
 node --test --test-concurrency=2 --test-reporter=tap dist/tests/**/*.test.js | tee "$out/unit.tap"
 node dist/harness/cli/main.js requirements > /dev/null
 node dist/harness/cli/main.js run --out "$out/run"
+# the full run's page, its evidence embedded, must stay small enough to mail
+html_bytes=$(wc -c < "$out/run/conformance.html")
+[ "$html_bytes" -lt 1500000 ] || { echo "conformance.html of the full run is $html_bytes bytes, over 1.5 MB"; exit 1; }
 node dist/harness/cli/main.js selftest --out "$out/selftest"
 
 # one closing line for whoever reads the end of the log (CI): the unit and interoperability tests' count

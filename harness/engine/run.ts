@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { loadCatalogue } from '../catalogue';
 import type { RunReport } from '../report/model';
+import { describeTested } from '../report/format';
+import { loadProfile } from '../profile/profile';
 import { projectRoot } from '../paths';
 import { ScenarioCollector } from './collect';
 import { FEATURE_PATHS } from './select';
@@ -72,6 +74,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
 async function runCucumberSuite(options: SuiteOptions, workers: number, handover: Handover | undefined): Promise<SuiteResult> {
   const root = projectRoot();
+  const tested = describeTested(loadProfile(options.profilePath));
   const startedAt = new Date().toISOString();
   const collector = new ScenarioCollector();
   const files: Record<string, string> = {};
@@ -117,6 +120,7 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
       profile: options.profilePath ?? 'profiles/default.yaml',
       faults: [...options.faults],
       ...(options.tags ? { tags: options.tags } : {}),
+      tested,
     },
     summary: summarise(requirements),
     requirements,

@@ -4,7 +4,7 @@
  * scenario proves "no credential reached the rogue server" from what the rogue actually got.
  */
 export interface CredentialFinding {
-  /** credential-bearing commands, with their arguments elided */
+  /** credential-bearing commands, their arguments replaced by «withheld» (a "…" there read as a cut reason) */
   commands: string[];
   /** how many of the given secrets appeared in any form */
   secretsSeen: number;
@@ -16,7 +16,7 @@ export function findCredentials(bytes: Buffer, secrets: readonly string[]): Cred
   const commands = lines
     .map((l) => /^\S+\s+(LOGIN|AUTHENTICATE)\b(\s+\S+)?/i.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => `${m[1]!.toUpperCase()}${m[1]!.toUpperCase() === 'AUTHENTICATE' ? (m[2] ?? '') : ''} …`);
+    .map((m) => `${m[1]!.toUpperCase()}${m[1]!.toUpperCase() === 'AUTHENTICATE' ? (m[2] ?? '') : ''} «withheld»`);
   const decoded = lines
     .filter((l) => /^[A-Za-z0-9+/]{4,}={0,2}$/.test(l.trim()))
     .map((l) => Buffer.from(l.trim(), 'base64').toString('latin1'))

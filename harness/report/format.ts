@@ -1,6 +1,7 @@
 /** Small pieces shared by the report writers: source strings, evidence file names, durations. */
 import type { RequirementSource } from '../catalogue/types';
-import type { RequirementResult, RunReport, ScenarioResult } from './model';
+import type { Profile } from '../profile/profile';
+import type { RequirementResult, RunReport, ScenarioResult, TestedSystem } from './model';
 
 /** `CR-SEC §6.4 (seeds/000_….txt)`: the structured source as one readable string. */
 export function formatSource(source: RequirementSource): string {
@@ -8,6 +9,17 @@ export function formatSource(source: RequirementSource): string {
   const where = clause === '' ? '' : /^\d/.test(clause) ? ` §${clause}` : ` ${clause}`;
   const file = source.file ? ` (${source.file})` : '';
   return `${source.document}${where}${file}`;
+}
+
+/** What the profile says was tested; its accounts and trust material stay out (they are no identity, and may be secret). */
+export function describeTested(profile: Profile): TestedSystem {
+  const iut = profile.iut;
+  const ports = Object.fromEntries(Object.entries(iut?.ports ?? {}).filter((p): p is [string, number] => p[1] !== undefined));
+  return {
+    profileName: profile.name,
+    ...(profile.description !== undefined ? { description: profile.description } : {}),
+    ...(iut ? { iut: { role: iut.role, host: iut.host, ...(iut.servername !== undefined ? { servername: iut.servername } : {}), ports } } : {}),
+  };
 }
 
 /** A file-name-safe slug of a scenario name: ASCII letters, digits and dashes only. */

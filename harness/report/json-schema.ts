@@ -2,7 +2,7 @@
  * conformance.json, schemaVersion 1 (design.md "conformance.json"), as a zod schema: what the JSON
  * writer produces and what a baseline file must look like. Additive fields beyond the design's sketch:
  * `summary.untested`, requirement `strength`, `text` and `sourceRef`, scenario `outcome`, `reason` and
- * `evidence`, `run.tags`.
+ * `evidence`, `run.tags`, `run.tested`.
  */
 import { z } from 'zod';
 
@@ -51,6 +51,13 @@ export const conformanceJsonSchema = z.object({
     tags: z.string().optional(),
     containers: z
       .object({ image: z.string(), network: z.string(), roles: z.record(z.string(), z.object({ container: z.string(), aliases: z.array(z.string()), log: z.string() })) })
+      .optional(),
+    tested: z
+      .object({
+        profileName: z.string(),
+        description: z.string().optional(),
+        iut: z.object({ role: z.string(), host: z.string(), servername: z.string().optional(), ports: z.record(z.string(), z.number()) }).optional(),
+      })
       .optional(),
   }),
   summary: z.object({

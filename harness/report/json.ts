@@ -41,6 +41,7 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       faults: [...run.faults],
       ...(run.tags !== undefined ? { tags: run.tags } : {}),
       ...(run.containers ? { containers: run.containers } : {}),
+      ...(run.tested ? { tested: run.tested } : {}),
     },
     summary: {
       requirements: summary.requirements,

@@ -93,6 +93,16 @@ export interface RunInfo {
   tags?: string;
   /** topology 'containers': the image and each role's container, with where its output is in the evidence */
   containers?: ContainersInfo;
+  /** what was tested, as the profile names it: shown first in the HTML report */
+  tested?: TestedSystem;
+}
+
+/** The profile's name and description, and the implementation under test when its `iut:` section names one. */
+export interface TestedSystem {
+  profileName: string;
+  description?: string;
+  /** absent: no implementation under test, every role is one of the harness's simulators */
+  iut?: { role: string; host: string; servername?: string; ports: Record<string, number> };
 }
 
 export interface ContainersInfo {

@@ -5,8 +5,10 @@
  * carries a secret (a step error quoting a password, a check's evidence object). Three fences:
  *   1. the report data is scrubbed before rendering, so escaping and truncation never see a secret
  *      (an escaped or cut secret would slip past a scrub of the output);
- *   2. every rendered file is scrubbed again, in raw, JSON-escaped and XML/HTML-escaped form;
- *   3. every file written is read back and searched; a secret found there is a harness bug: throw.
+ *   2. every rendered file is scrubbed again, in raw, JSON-escaped and XML/HTML-escaped form (the
+ *      HTML's packed details before they are compressed);
+ *   3. every file written is read back and searched (the HTML's packed details unpacked); a secret
+ *      found there is a harness bug: throw.
  * A secret that is a common word ('pass', 'table') also gets scrubbed out of the page's own markup:
  * the report then looks damaged, which is the right failure for a secret that weak.
  */
@@ -15,7 +17,7 @@ import { SecretMatcher } from '../../evidence/redact';
 import type { RunReport } from './model';
 import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, plainCopy } from './format';
-import { CONFORMANCE_HTML, renderHtml } from './html';
+import { CONFORMANCE_HTML, renderHtml, unpackDetails } from './html';
 import { renderJsonFiles } from './json';
 import { JUNIT_XML, renderJunit } from './junit';
 import { writeOutputFiles, type OutputFile } from './output';
@@ -49,7 +51,7 @@ export async function writeReports(report: RunReport, dir: string, secrets: read
   const files: OutputFile[] = [
     ...renderJsonFiles(clean),
     { path: JUNIT_XML, content: renderJunit(clean, plan) },
-    { path: CONFORMANCE_HTML, content: renderHtml(clean, plan) },
+    { path: CONFORMANCE_HTML, content: renderHtml(clean, plan, scrub) },
   ].map((f) => ({ path: f.path, content: scrub(f.content) }));
 
   const written = await writeOutputFiles(dir, files);
@@ -58,7 +60,9 @@ export async function writeReports(report: RunReport, dir: string, secrets: read
     for (let i = 0; i < written.length; i++) {
       const full = written[i] as string;
       const rel = (files[i] as OutputFile).path;
-      if (matcher.occursIn(rel) || matcher.occursIn(await readFile(full, 'utf8'))) {
+      const content = await readFile(full, 'utf8');
+      const packed = rel === CONFORMANCE_HTML ? Object.values(unpackDetails(content)).join('\n') : '';
+      if (matcher.occursIn(rel) || matcher.occursIn(content) || matcher.occursIn(packed)) {
         // name the file, never the secret
         throw new Error(`writeReports: a secret survived scrubbing in ${rel} (harness bug; do not publish ${dir})`);
       }

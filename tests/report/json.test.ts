@@ -4,6 +4,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { conformanceJsonSchema, readJsonReport, writeJsonReport } from '../../harness/report';
 import { buildReport, tempDir } from './fixture';
+import { describeTested } from '../../harness/report/format';
+import { loadProfile } from '../../harness/profile/profile';
+import { projectRoot } from '../../harness/paths';
 
 type Json = Record<string, unknown>;
 
@@ -95,5 +98,29 @@ describe('conformance.json', () => {
     assert.equal(back.requirements.find((r) => r.id === 'EVVM-AUTH-05')!.strength, 'recommended');
     assert.deepEqual(back.requirements[0]!.source, { document: 'CR-SEC', file: 'seeds/000_f109c382ee08737c.txt', clause: '6.4' });
     await assert.rejects(readJsonReport(join(dir, 'evidence', readdirSync(join(dir, 'evidence'))[0]!)), /not a conformance\.json/);
+  });
+});
+
+describe('what was tested (run.tested)', () => {
+  it('comes from the profile: its name and description, the IUT\'s role, host, certificate name and ports, nothing else', () => {
+    const tested = describeTested(loadProfile(join(projectRoot(), 'profiles/example-vendor-imap.yaml')));
+    assert.deepEqual(tested, {
+      profileName: 'example-vendor-imap',
+      description: 'ACME Message Storage 4.2 on the lab network, TLS and client certificates required.',
+      iut: { role: 'message-storage', host: 'mss.lab.example.net', servername: 'mss.lab.example.net', ports: { imaps: 993, imap: 143, pskTls: 993 } },
+    });
+    assert.deepEqual(describeTested(loadProfile()), { profileName: 'default', description: 'Mutual authentication everywhere, TLS required, every mechanism and mode declared.' });
+  });
+
+  it('is written to conformance.json and read back', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const report = buildReport();
+      report.run.tested = { profileName: 'acme', iut: { role: 'evvm-server', host: 'vm.example.net', ports: { imaps: 993 } } };
+      await writeJsonReport(report, dir);
+      assert.deepEqual((await readJsonReport(join(dir, 'conformance.json'))).run.tested, report.run.tested);
+    } finally {
+      cleanup();
+    }
   });
 });

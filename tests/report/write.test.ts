@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { escapeAttr, escapeText } from '../../harness/report/escape';
 import { writeReports } from '../../harness/report';
+import { unpackDetails } from '../../harness/report/html';
 import { buildReport, SECRET, SECRET_HEX, tempDir } from './fixture';
 
 function walk(dir: string): string[] {
@@ -37,6 +38,10 @@ describe('writeReports', () => {
       const text = readFileSync(file, 'utf8');
       for (const f of forms) assert.ok(!text.includes(f), `${relative(dir, file)} holds a form of a secret`);
     }
+    // the HTML's packed (compressed) details, which a search of the file cannot see
+    const packed = Object.values(unpackDetails(readFileSync(join(dir, 'conformance.html'), 'utf8'))).join('\n');
+    assert.ok(packed.includes('a1 LOGIN "alice" "«redacted»"'), 'the packed details hold the transcript');
+    for (const f of forms) assert.ok(!packed.includes(f), 'the packed details hold a form of a secret');
     assert.ok(readFileSync(join(dir, 'conformance.json'), 'utf8').includes('«redacted»') ||
       walk(dir).some((f) => readFileSync(f, 'utf8').includes('«redacted»')));
   });
