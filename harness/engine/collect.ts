@@ -1,4 +1,4 @@
-import type { Envelope, Pickle, TestStepResult } from '@cucumber/messages';
+import type { Envelope, GherkinDocument, Pickle, TestStepResult } from '@cucumber/messages';
 import type { TranscriptEntry } from '../../evidence/transcript';
 import type { CheckRecord, Polarity, ScenarioOutcome, ScenarioResult, StepResult } from '../report/model';
 import { isRequirementId } from '../catalogue';
@@ -32,6 +32,8 @@ export class ScenarioCollector {
   /** results keyed by their pickle's place in the run, so parallel workers finishing out of order change nothing */
   private readonly finished: Array<{ order: number; result: ScenarioResult }> = [];
   private readonly order = new Map<string, number>();
+  /** each Examples row's values, by the row's id (a pickle of an outline names it second in astNodeIds) */
+  private readonly exampleRows = new Map<string, string[]>();
   readonly problems: string[] = [];
 
   /** The scenario results in the order cucumber planned them (the features' order), however they finished. */
@@ -40,7 +42,8 @@ export class ScenarioCollector {
   }
 
   onMessage = (envelope: Envelope): void => {
-    if (envelope.pickle) {
+    if (envelope.gherkinDocument) this.rowsOf(envelope.gherkinDocument);
+    else if (envelope.pickle) {
       this.pickles.set(envelope.pickle.id, envelope.pickle);
       this.order.set(envelope.pickle.id, this.order.size);
     }
@@ -71,6 +74,12 @@ export class ScenarioCollector {
       if (s) this.finish(s, ms(envelope.testCaseFinished.timestamp));
     }
   };
+
+  private rowsOf(doc: GherkinDocument): void {
+    const children = doc.feature?.children ?? [];
+    const scenarios = [...children, ...children.flatMap((c) => c.rule?.children ?? [])].flatMap((c) => (c.scenario ? [c.scenario] : []));
+    for (const row of scenarios.flatMap((s) => s.examples.flatMap((e) => e.tableBody))) this.exampleRows.set(row.id, row.cells.map((c) => c.value));
+  }
 
   private stepFinished(s: Started, testStepId: string, result: TestStepResult): void {
     if (STATUS_RANK.indexOf(result.status) > STATUS_RANK.indexOf(s.worst)) s.worst = result.status;
@@ -109,6 +118,8 @@ export class ScenarioCollector {
     const outcome = s.outcome ?? (status === 'passed' ? { outcome: 'pass' as const } : { outcome: 'error' as const, reason: `scenario ended ${status} without an outcome` });
     // undefined, ambiguous or pending steps are defects of the suite, never a verdict on the IUT
     const fixed = ['undefined', 'ambiguous', 'pending'].includes(status) ? { outcome: 'error' as const, reason: `step definitions ${status}` } : outcome;
+    const row = s.pickle.astNodeIds[1];
+    const example = row !== undefined ? this.exampleRows.get(row) : undefined;
     this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result: {
       name: s.pickle.name,
       uri: s.pickle.uri,
@@ -123,6 +134,7 @@ export class ScenarioCollector {
       steps: s.steps,
       checks: s.checks,
       transcript: s.transcript,
+      ...(example ? { example } : {}),
     } });
     if (!polarity) this.problems.push(`scenario "${s.pickle.name}" (${s.pickle.uri}) has no @positive/@negative tag`);
   }

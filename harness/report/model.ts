@@ -55,6 +55,8 @@ export interface ScenarioResult {
   transcript: TranscriptEntry[];
   /** path of the evidence file, relative to the output folder */
   evidence?: string;
+  /** a Scenario Outline's row: the Examples row's values (its line is `line`); absent for a plain Scenario */
+  example?: string[];
 }
 
 export interface RequirementResult {
