@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<number> {
     .description('Conformance harness for the security requirements of OMA EVVM and OMA CPM Message Storage')
     .version(HARNESS_VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+    // one line, with commander's "(Did you mean run?)" that follows on the next
+    .configureOutput({ outputError: (text, write) => write(text.trim().split('\n').join(' ') + '\n') })
+    .showSuggestionAfterError(true);
   let status: number = EXIT.ok;
   const setStatus = (s: number): void => {
     status = s;

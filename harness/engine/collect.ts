@@ -15,7 +15,29 @@ interface Started {
   worst: string;
 }
 
+/** A scenario cucumber will run, known before the first one starts. */
+export interface PlannedScenario {
+  name: string;
+  uri: string;
+  line: number;
+  requirementIds: string[];
+}
+
+/** Told as cucumber plans and finishes scenarios: for progress, and for the report of an interrupted run. */
+export interface SuiteListener {
+  planned(scenario: PlannedScenario): void;
+  finished(result: ScenarioResult): void;
+}
+
 const STATUS_RANK = ['PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED', 'UNKNOWN'];
+
+function tagsOf(pickle: Pickle): string[] {
+  return pickle.tags.map((t) => t.name.replace(/^@/, ''));
+}
+
+function requirementIdsOf(pickle: Pickle): string[] {
+  return tagsOf(pickle).filter(isRequirementId);
+}
 
 function ms(d: { seconds: number; nanos: number }): number {
   return d.seconds * 1000 + Math.round(d.nanos / 1e6);
@@ -36,6 +58,8 @@ export class ScenarioCollector {
   private readonly exampleRows = new Map<string, string[]>();
   readonly problems: string[] = [];
 
+  constructor(private readonly listener?: SuiteListener) {}
+
   /** The scenario results in the order cucumber planned them (the features' order), however they finished. */
   get results(): ScenarioResult[] {
     return [...this.finished].sort((a, b) => a.order - b.order).map((f) => f.result);
@@ -50,6 +74,9 @@ export class ScenarioCollector {
     else if (envelope.testCase) {
       const steps = new Map(envelope.testCase.testSteps.map((s) => [s.id, s.pickleStepId]));
       this.testCases.set(envelope.testCase.id, { pickleId: envelope.testCase.pickleId, steps });
+      // cucumber assembles every test case of the run before the first one starts
+      const pickle = this.pickles.get(envelope.testCase.pickleId);
+      if (pickle) this.listener?.planned({ name: pickle.name, uri: pickle.uri, line: pickle.location?.line ?? 0, requirementIds: requirementIdsOf(pickle) });
     } else if (envelope.testCaseStarted) {
       const tc = this.testCases.get(envelope.testCaseStarted.testCaseId);
       const pickle = tc && this.pickles.get(tc.pickleId);
@@ -111,7 +138,7 @@ export class ScenarioCollector {
   }
 
   private finish(s: Started, finished: number): void {
-    const tags = s.pickle.tags.map((t) => t.name.replace(/^@/, ''));
+    const tags = tagsOf(s.pickle);
     const polarity: Polarity | undefined = tags.includes('positive') ? 'positive' : tags.includes('negative') ? 'negative' : undefined;
     const status = s.worst.toLowerCase();
     // No outcome attachment means the After hook never ran: the harness broke, not the IUT.
@@ -120,7 +147,7 @@ export class ScenarioCollector {
     const fixed = ['undefined', 'ambiguous', 'pending'].includes(status) ? { outcome: 'error' as const, reason: `step definitions ${status}` } : outcome;
     const row = s.pickle.astNodeIds[1];
     const example = row !== undefined ? this.exampleRows.get(row) : undefined;
-    this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result: {
+    const result: ScenarioResult = {
       name: s.pickle.name,
       uri: s.pickle.uri,
       line: s.pickle.location?.line ?? 0,
@@ -130,12 +157,14 @@ export class ScenarioCollector {
       ...(fixed.reason ? { reason: fixed.reason } : {}),
       durationMs: Math.max(0, finished - s.started),
       tags,
-      requirementIds: tags.filter(isRequirementId),
+      requirementIds: requirementIdsOf(s.pickle),
       steps: s.steps,
       checks: s.checks,
       transcript: s.transcript,
       ...(example ? { example } : {}),
-    } });
+    };
+    this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result });
+    this.listener?.finished(result);
     if (!polarity) this.problems.push(`scenario "${s.pickle.name}" (${s.pickle.uri}) has no @positive/@negative tag`);
   }
 }

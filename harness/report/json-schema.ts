@@ -2,7 +2,8 @@
  * conformance.json, schemaVersion 1 (design.md "conformance.json"), as a zod schema: what the JSON
  * writer produces and what a baseline file must look like. Additive fields beyond the design's sketch:
  * `summary.untested`, requirement `strength`, `text` and `sourceRef`, scenario `outcome`, `reason` and
- * `evidence`, `run.tags`.
+ * `evidence`, `run.tags`, `run.interrupted` with `run.scenarios` (a run stopped by a signal: what ran of what
+ * was selected), `run.draft` (certify --draft).
  */
 import { z } from 'zod';
 
@@ -52,6 +53,9 @@ export const conformanceJsonSchema = z.object({
     containers: z
       .object({ image: z.string(), network: z.string(), roles: z.record(z.string(), z.object({ container: z.string(), aliases: z.array(z.string()), log: z.string() })) })
       .optional(),
+    interrupted: z.literal(true).optional(),
+    scenarios: z.object({ planned: count, ran: count }).optional(),
+    draft: z.literal(true).optional(),
   }),
   summary: z.object({
     requirements: count,

@@ -41,6 +41,8 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       faults: [...run.faults],
       ...(run.tags !== undefined ? { tags: run.tags } : {}),
       ...(run.containers ? { containers: run.containers } : {}),
+      ...(run.interrupted ? { interrupted: true as const, ...(run.scenarios ? { scenarios: run.scenarios } : {}) } : {}),
+      ...(run.draft ? { draft: true as const } : {}),
     },
     summary: {
       requirements: summary.requirements,

@@ -95,6 +95,12 @@ export interface RunInfo {
   tags?: string;
   /** topology 'containers': the image and each role's container, with where its output is in the evidence */
   containers?: ContainersInfo;
+  /** the run was stopped (SIGINT, SIGTERM) before every selected scenario ran: the report holds what ran */
+  interrupted?: true;
+  /** an interrupted run: the scenarios selected and those that ran */
+  scenarios?: { planned: number; ran: number };
+  /** certify --draft: the bundle is a draft, not a certification */
+  draft?: true;
 }
 
 export interface ContainersInfo {
