@@ -7,6 +7,7 @@ import { registerRequirementsCommand } from './commands/requirements';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerCrCommands } from './commands/cr';
+import { registerCertifyCommands } from './commands/certify';
 import { EXIT, UsageError } from './usage';
 import type { ProfileError } from '../profile/profile';
 
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   registerRequirementsCommand(program, setStatus);
   registerSelftestCommand(program, setStatus);
   registerSimulateCommand(program, setStatus);
+  registerCertifyCommands(program, setStatus);
   registerCrCommands(program);
   try {
     await program.parseAsync(argv);
