@@ -22,9 +22,9 @@ export function progressEvents(stream: NodeJS.WriteStream, terminal: boolean): T
   }
   return {
     scenario: (s, t) => {
-      if (s.outcome === 'fail' || s.outcome === 'error') failed++;
+      if (s.outcome === 'fail') failed++;
       const filled = t.plannedCount > 0 ? Math.round((BAR * t.ranCount) / t.plannedCount) : 0;
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${count(t)}${failed ? `, ${failed} not passing` : ''}\x1b[K`);
+      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${count(t)}${failed ? `, ${failed} failed` : ''}\x1b[K`);
       shown = true;
     },
     done: () => {
