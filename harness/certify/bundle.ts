@@ -10,10 +10,9 @@ import path from 'node:path';
 import { readArchive, writeArchive } from './archive';
 import { keyFingerprint, MANIFEST, MANIFEST_DIGEST, parseManifest, sha256, SIGNATURE, signatureValid, signedManifest } from './manifest';
 import type { CertificationStatement } from './statement';
+import { BUNDLE } from './names';
 
-export const BUNDLE = 'certification.tar.gz';
-/** beside the bundle when certify made its own key (no --key) */
-export const PUBLIC_KEY = 'certification.pub.pem';
+export { BUNDLE, PUBLIC_KEY } from './names';
 export const STATEMENT = 'certification.json';
 export const PROFILE_COPY = 'profile.yaml';
 

@@ -6,9 +6,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './usage';
+import { BUNDLE, PUBLIC_KEY } from '../certify/names';
 
 /** Everything `run` and `certify` write into their output folder. */
-export const RUN_OUTPUTS = ['conformance.json', 'conformance.html', 'junit.xml', 'messages.ndjson', 'evidence', 'pki', 'certification.tar.gz', 'certification.pub.pem'] as const;
+export const RUN_OUTPUTS = ['conformance.json', 'conformance.html', 'junit.xml', 'messages.ndjson', 'evidence', 'pki', BUNDLE, PUBLIC_KEY] as const;
 
 /**
  * Makes DIR ready for a run: a missing or empty folder is used as it is; a folder holding a previous

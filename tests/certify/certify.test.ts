@@ -241,4 +241,7 @@ test('certify and verify usage errors are one line, exit 2, before anything runs
   const missing = await cli(['verify', path.join(dir, 'nothing.tar.gz')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read .*nothing\.tar\.gz \(ENOENT\)/);
+  const folder = await cli(['verify', dir]);
+  assert.equal(folder.code, 2);
+  assert.match(folder.stderr, /cannot read .* \(not a regular file\)\n$/);
 });

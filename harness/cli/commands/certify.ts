@@ -5,7 +5,7 @@
  * one marked DRAFT. `verify BUNDLE [--key PUB.pem]` checks a bundle offline and names what was altered.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -96,7 +96,14 @@ async function certify(opts: CertifyOptions): Promise<number> {
 }
 
 async function verify(bundle: string, opts: { key?: string }): Promise<number> {
-  if (!existsSync(bundle)) throw new UsageError(`cannot read ${bundle} (ENOENT)`);
+  // a regular file: reading a FIFO or a device would wait for ever
+  let isFile: boolean;
+  try {
+    isFile = statSync(bundle).isFile();
+  } catch (err) {
+    throw new UsageError(`cannot read ${bundle} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!isFile) throw new UsageError(`cannot read ${bundle} (not a regular file)`);
   const key = opts.key ? readKey(opts.key, 'public') : undefined;
   const { verifyBundle } = require('../../certify/bundle') as typeof import('../../certify/bundle');
   const { ArchiveError } = require('../../certify/archive') as typeof import('../../certify/archive');
