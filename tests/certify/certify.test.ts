@@ -10,24 +10,18 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cli, simulate } from '../cli/cli';
-import { writeIutProfile, type IutProfileSpec } from '../external/helpers';
+import { cli } from '../cli/cli';
+import { messageStorageIut, writeIutProfile } from '../external/helpers';
 import { verifyBundle } from '../../harness/certify/bundle';
 import { ArchiveError } from '../../harness/certify/archive';
 import type { CertificationStatement } from '../../harness/certify/statement';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TAGS = '@CPM-MS-AUTH-02 or @CPM-MS-AUTH-05';
-
-interface Ready {
-  endpoints: { imaps: string; imap: string };
-  trust: { ca: string; clientCert: string; clientKey: string; servername: string; pskIdentity: string; pskKeyHex: string };
-  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean; messageId: string }>;
-}
 
 let dir: string;
 let child: ChildProcess | undefined;
@@ -57,23 +51,9 @@ async function unpack(bundle: string): Promise<string> {
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-certify-'));
-  const started = await simulate('message-storage');
+  const started = await messageStorageIut(dir, path.join(dir, 'acme.yaml'));
   child = started.child;
-  const ready = started.ready as unknown as Ready;
-  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
-  const port = (e: string): number => Number(e.split(':')[1]);
-  const spec: IutProfileSpec = {
-    file: path.join(dir, 'acme.yaml'),
-    host: '127.0.0.1',
-    servername: ready.trust.servername,
-    ports: { imaps: port(ready.endpoints.imaps), imap: port(ready.endpoints.imap) },
-    trustAnchor: path.join(dir, 'ca'),
-    clientCertificate: { cert: path.join(dir, 'clientCert'), key: path.join(dir, 'clientKey') },
-    psk: { identity: ready.trust.pskIdentity, keyHex: (await readFile(ready.trust.pskKeyHex, 'utf8')).trim() },
-    policy: { requireTls: true, clientCertificate: 'required' },
-    capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'], loginCommand: true, pskTls: ['TLSv1.2', 'TLSv1.3'], preconfiguredPassword: true },
-    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured, messageId: a.messageId })),
-  };
+  const spec = started.spec;
   env = await writeIutProfile(spec);
   // alice's password inline, as a demo profile has it: the bundle's copy of the profile must not
   const doc = parse(await readFile(spec.file, 'utf8')) as { iut: { accounts: Array<Record<string, unknown>> } };
