@@ -7,6 +7,7 @@ import { registerRequirementsCommand } from './commands/requirements';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerCrCommands } from './commands/cr';
+import { registerCertifyCommands } from './commands/certify';
 import { EXIT, UsageError } from './usage';
 import type { ProfileError } from '../profile/profile';
 
@@ -22,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     .description('Conformance harness for the security requirements of OMA EVVM and OMA CPM Message Storage')
     .version(HARNESS_VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+    // one line, with commander's "(Did you mean run?)" that follows on the next
+    .configureOutput({ outputError: (text, write) => write(text.trim().split('\n').join(' ') + '\n') })
+    .showSuggestionAfterError(true);
   let status: number = EXIT.ok;
   const setStatus = (s: number): void => {
     status = s;
@@ -31,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   registerRequirementsCommand(program, setStatus);
   registerSelftestCommand(program, setStatus);
   registerSimulateCommand(program, setStatus);
+  registerCertifyCommands(program, setStatus);
   registerCrCommands(program);
   try {
     await program.parseAsync(argv);

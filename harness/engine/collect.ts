@@ -1,4 +1,4 @@
-import type { Envelope, Pickle, TestStepResult } from '@cucumber/messages';
+import type { Envelope, GherkinDocument, Pickle, TestStepResult } from '@cucumber/messages';
 import type { TranscriptEntry } from '../../evidence/transcript';
 import type { CheckRecord, Polarity, ScenarioOutcome, ScenarioResult, StepResult } from '../report/model';
 import { isRequirementId } from '../catalogue';
@@ -15,7 +15,29 @@ interface Started {
   worst: string;
 }
 
+/** A scenario cucumber will run, known before the first one starts. */
+export interface PlannedScenario {
+  name: string;
+  uri: string;
+  line: number;
+  requirementIds: string[];
+}
+
+/** Told as cucumber plans and finishes scenarios: for progress, and for the report of an interrupted run. */
+export interface SuiteListener {
+  planned(scenario: PlannedScenario): void;
+  finished(result: ScenarioResult): void;
+}
+
 const STATUS_RANK = ['PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED', 'UNKNOWN'];
+
+function tagsOf(pickle: Pickle): string[] {
+  return pickle.tags.map((t) => t.name.replace(/^@/, ''));
+}
+
+function requirementIdsOf(pickle: Pickle): string[] {
+  return tagsOf(pickle).filter(isRequirementId);
+}
 
 function ms(d: { seconds: number; nanos: number }): number {
   return d.seconds * 1000 + Math.round(d.nanos / 1e6);
@@ -32,7 +54,11 @@ export class ScenarioCollector {
   /** results keyed by their pickle's place in the run, so parallel workers finishing out of order change nothing */
   private readonly finished: Array<{ order: number; result: ScenarioResult }> = [];
   private readonly order = new Map<string, number>();
+  /** each Examples row's values, by the row's id (a pickle of an outline names it second in astNodeIds) */
+  private readonly exampleRows = new Map<string, string[]>();
   readonly problems: string[] = [];
+
+  constructor(private readonly listener?: SuiteListener) {}
 
   /** The scenario results in the order cucumber planned them (the features' order), however they finished. */
   get results(): ScenarioResult[] {
@@ -40,13 +66,17 @@ export class ScenarioCollector {
   }
 
   onMessage = (envelope: Envelope): void => {
-    if (envelope.pickle) {
+    if (envelope.gherkinDocument) this.rowsOf(envelope.gherkinDocument);
+    else if (envelope.pickle) {
       this.pickles.set(envelope.pickle.id, envelope.pickle);
       this.order.set(envelope.pickle.id, this.order.size);
     }
     else if (envelope.testCase) {
       const steps = new Map(envelope.testCase.testSteps.map((s) => [s.id, s.pickleStepId]));
       this.testCases.set(envelope.testCase.id, { pickleId: envelope.testCase.pickleId, steps });
+      // cucumber assembles every test case of the run before the first one starts
+      const pickle = this.pickles.get(envelope.testCase.pickleId);
+      if (pickle) this.listener?.planned({ name: pickle.name, uri: pickle.uri, line: pickle.location?.line ?? 0, requirementIds: requirementIdsOf(pickle) });
     } else if (envelope.testCaseStarted) {
       const tc = this.testCases.get(envelope.testCaseStarted.testCaseId);
       const pickle = tc && this.pickles.get(tc.pickleId);
@@ -71,6 +101,12 @@ export class ScenarioCollector {
       if (s) this.finish(s, ms(envelope.testCaseFinished.timestamp));
     }
   };
+
+  private rowsOf(doc: GherkinDocument): void {
+    const children = doc.feature?.children ?? [];
+    const scenarios = [...children, ...children.flatMap((c) => c.rule?.children ?? [])].flatMap((c) => (c.scenario ? [c.scenario] : []));
+    for (const row of scenarios.flatMap((s) => s.examples.flatMap((e) => e.tableBody))) this.exampleRows.set(row.id, row.cells.map((c) => c.value));
+  }
 
   private stepFinished(s: Started, testStepId: string, result: TestStepResult): void {
     if (STATUS_RANK.indexOf(result.status) > STATUS_RANK.indexOf(s.worst)) s.worst = result.status;
@@ -102,14 +138,16 @@ export class ScenarioCollector {
   }
 
   private finish(s: Started, finished: number): void {
-    const tags = s.pickle.tags.map((t) => t.name.replace(/^@/, ''));
+    const tags = tagsOf(s.pickle);
     const polarity: Polarity | undefined = tags.includes('positive') ? 'positive' : tags.includes('negative') ? 'negative' : undefined;
     const status = s.worst.toLowerCase();
     // No outcome attachment means the After hook never ran: the harness broke, not the IUT.
     const outcome = s.outcome ?? (status === 'passed' ? { outcome: 'pass' as const } : { outcome: 'error' as const, reason: `scenario ended ${status} without an outcome` });
     // undefined, ambiguous or pending steps are defects of the suite, never a verdict on the IUT
     const fixed = ['undefined', 'ambiguous', 'pending'].includes(status) ? { outcome: 'error' as const, reason: `step definitions ${status}` } : outcome;
-    this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result: {
+    const row = s.pickle.astNodeIds[1];
+    const example = row !== undefined ? this.exampleRows.get(row) : undefined;
+    const result: ScenarioResult = {
       name: s.pickle.name,
       uri: s.pickle.uri,
       line: s.pickle.location?.line ?? 0,
@@ -119,11 +157,14 @@ export class ScenarioCollector {
       ...(fixed.reason ? { reason: fixed.reason } : {}),
       durationMs: Math.max(0, finished - s.started),
       tags,
-      requirementIds: tags.filter(isRequirementId),
+      requirementIds: requirementIdsOf(s.pickle),
       steps: s.steps,
       checks: s.checks,
       transcript: s.transcript,
-    } });
+      ...(example ? { example } : {}),
+    };
+    this.finished.push({ order: this.order.get(s.pickle.id) ?? this.order.size, result });
+    this.listener?.finished(result);
     if (!polarity) this.problems.push(`scenario "${s.pickle.name}" (${s.pickle.uri}) has no @positive/@negative tag`);
   }
 }

@@ -32,6 +32,22 @@ export function rollUpRequirement(req: Requirement, scenarios: readonly Scenario
   return verdict('pass', `${applicable.length} scenario(s) passed` + (excluded ? `, ${excluded} not applicable` : ''));
 }
 
+/** Verdicts a scenario that ran decided, whatever the scenarios that did not run would have shown. */
+const DECIDED: ReadonlySet<RequirementVerdict> = new Set(['fail', 'warning', 'error']);
+
+/**
+ * The roll-up of an interrupted run: a requirement whose planned scenarios did not all run is inconclusive
+ * (the ones that did not run might have failed), unless one that ran already failed it or found an error.
+ * `planned` counts each requirement's scenarios the run selected.
+ */
+export function rollUpInterrupted(req: Requirement, scenarios: readonly ScenarioResult[], planned: ReadonlyMap<string, number>): RequirementResult {
+  const done = rollUpRequirement(req, scenarios);
+  const wanted = planned.get(req.id) ?? 0;
+  if (done.scenarios.length >= wanted || DECIDED.has(done.verdict)) return done;
+  const ran = `the run was interrupted: ${done.scenarios.length} of ${wanted} scenario(s) ran`;
+  return { ...done, verdict: 'inconclusive', reason: done.scenarios.length > 0 ? `${ran} (${done.reason})` : ran };
+}
+
 export function summarise(results: readonly RequirementResult[]): RunSummary {
   const count = (v: RequirementVerdict) => results.filter((r) => r.verdict === v).length;
   const s = {

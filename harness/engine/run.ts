@@ -4,11 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { loadCatalogue } from '../catalogue';
-import type { RunReport } from '../report/model';
+import type { RequirementResult, RunReport } from '../report/model';
 import { describeTested } from '../report/format';
 import { loadProfile } from '../profile/profile';
 import { projectRoot } from '../paths';
-import { ScenarioCollector } from './collect';
+import { ScenarioCollector, type SuiteListener } from './collect';
 import { FEATURE_PATHS } from './select';
 import { rollUpRequirement, summarise } from './rollup';
 import { HARNESS_VERSION } from '../version';
@@ -27,8 +27,8 @@ export interface SuiteOptions {
   fleet?: FleetInfo;
   /** where cucumber's message stream goes; omitted in selftest */
   messagesFile?: string;
-  /** progress dots on stderr */
-  progress?: boolean;
+  /** told of each scenario as cucumber plans and finishes it (progress, an interrupted run's report) */
+  listener?: SuiteListener;
   /** reuse support code between runs in one process (selftest) */
   support?: ISupportCodeLibrary;
   /** scenarios at once, each worker a process with its own simulators (embedded topology); 1 or omitted: in this process */
@@ -74,9 +74,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
 async function runCucumberSuite(options: SuiteOptions, workers: number, handover: Handover | undefined): Promise<SuiteResult> {
   const root = projectRoot();
-  const tested = describeTested(loadProfile(options.profilePath));
   const startedAt = new Date().toISOString();
-  const collector = new ScenarioCollector();
+  const collector = new ScenarioCollector(options.listener);
   const files: Record<string, string> = {};
   if (options.messagesFile) {
     mkdirSync(path.dirname(options.messagesFile), { recursive: true });
@@ -97,19 +96,24 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
       strict: true,
       worldParameters: { faults: [...options.faults], topology: options.topology, ...(options.fleet ? { fleet: options.fleet } : {}), ...(options.profilePath ? { profilePath: path.resolve(options.profilePath) } : {}) },
     },
+    // cucumber's own output (progress dots) goes nowhere: the CLI reports progress per requirement (options.listener)
     formats: { stdout: 'progress', files, publish: false, options: {} },
   };
   const result = await runCucumber(
     config,
-    { cwd: root, stdout: options.progress ? process.stderr : quiet, stderr: process.stderr, env: { ...process.env, ...handover?.env() } },
+    { cwd: root, stdout: quiet, stderr: process.stderr, env: { ...process.env, ...handover?.env() } },
     collector.onMessage,
   );
   await handover?.ready; // a PKI that could not be made is the run's error, not only its scenarios'
   await handover?.adoptWorkerSecrets();
-  const catalogue = loadCatalogue();
   const results = collector.results;
-  const requirements = catalogue.map((req) => rollUpRequirement(req, results));
-  const report: RunReport = {
+  const report = assembleReport(options, startedAt, loadCatalogue().map((req) => rollUpRequirement(req, results)));
+  return { report, support: result.support, problems: collector.problems };
+}
+
+/** The run's report from its requirements' roll-up (also the report of a run interrupted half-way). */
+export function assembleReport(options: Pick<SuiteOptions, 'topology' | 'faults' | 'tags' | 'profilePath'>, startedAt: string, requirements: RequirementResult[]): RunReport {
+  return {
     schemaVersion: 1,
     harness: { name: 'evvm-conformance', version: HARNESS_VERSION },
     run: {
@@ -120,10 +124,9 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
       profile: options.profilePath ?? 'profiles/default.yaml',
       faults: [...options.faults],
       ...(options.tags ? { tags: options.tags } : {}),
-      tested,
+      tested: describeTested(loadProfile(options.profilePath)),
     },
     summary: summarise(requirements),
     requirements,
   };
-  return { report, support: result.support, problems: collector.problems };
 }

@@ -1,25 +1,13 @@
 import { loadSources } from '@cucumber/cucumber/api';
 import { scanFeatures } from '../catalogue/features';
 import { projectRoot } from '../paths';
+import { nearest } from '../suggest';
 
 export const FEATURE_PATHS = ['features/**/*.feature'];
 
 /** A tag expression that selects no scenario: a typo must not turn a pipeline green. */
 export class NothingSelectedError extends Error {
   override readonly name = 'NothingSelectedError';
-}
-
-/** Levenshtein distance, case-insensitive: how far a misspelt tag is from a real one. */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[y.length]!;
 }
 
 /**
@@ -32,11 +20,7 @@ function suggestion(expression: string, known: ReadonlySet<string>): string | un
   const fixed = expression.replace(/[^\s()]+/g, (word) => {
     if (known.has(word) || ['and', 'or', 'not'].includes(word)) return word;
     const tag = word.startsWith('@') ? word : `@${word}`;
-    let best = known.has(tag) ? tag : undefined;
-    if (!best) {
-      const near = [...known].map((k) => ({ k, d: distance(k, tag) })).filter((c) => c.d <= 2).sort((p, q) => p.d - q.d);
-      best = near[0]?.k;
-    }
+    const best = known.has(tag) ? tag : nearest(tag, known, 2, 1)[0];
     if (!best) return word;
     changed = true;
     return best;

@@ -36,7 +36,7 @@ export function slugify(name: string, max = 60): string {
 }
 
 /** One pickle runs once per run, so feature file, line and name identify a scenario result. */
-export function scenarioKey(s: ScenarioResult): string {
+export function scenarioKey(s: Pick<ScenarioResult, 'uri' | 'line' | 'name'>): string {
   return `${s.uri}\u0000${s.line}\u0000${s.name}`;
 }
 

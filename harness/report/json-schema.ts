@@ -3,6 +3,8 @@
  * writer produces and what a baseline file must look like. Additive fields beyond the design's sketch:
  * `summary.untested`, requirement `strength`, `text` and `sourceRef`, scenario `outcome`, `reason` and
  * `evidence`, `run.tags`, `run.tested`.
+ * `evidence`, `run.tags`, `run.interrupted` with `run.scenarios` (a run stopped by a signal: what ran of what
+ * was selected), `run.draft` (certify --draft).
  */
 import { z } from 'zod';
 
@@ -59,6 +61,9 @@ export const conformanceJsonSchema = z.object({
         iut: z.object({ role: z.string(), host: z.string(), servername: z.string().optional(), ports: z.record(z.string(), z.number()) }).optional(),
       })
       .optional(),
+    interrupted: z.literal(true).optional(),
+    scenarios: z.object({ planned: count, ran: count }).optional(),
+    draft: z.literal(true).optional(),
   }),
   summary: z.object({
     requirements: count,

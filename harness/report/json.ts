@@ -42,6 +42,8 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       ...(run.tags !== undefined ? { tags: run.tags } : {}),
       ...(run.containers ? { containers: run.containers } : {}),
       ...(run.tested ? { tested: run.tested } : {}),
+      ...(run.interrupted ? { interrupted: true as const, ...(run.scenarios ? { scenarios: run.scenarios } : {}) } : {}),
+      ...(run.draft ? { draft: true as const } : {}),
     },
     summary: {
       requirements: summary.requirements,

@@ -1,23 +1,23 @@
 /**
  * junit.xml for CI tools (Jenkins, GitLab): one <testsuite> per requirement that has scenarios, one
  * <testcase> per scenario. The mapping from scenario outcome:
- *   fail            -> <failure message="first failing step error"> (type="warning" for SHOULD/expected:
+ *   fail            -> <failure message="the scenario's reason, in full"> (type="warning" for SHOULD/expected:
  *                      CI shows it, but the run's exit status does not fail on it)
  *   error           -> <error>
  *   inconclusive    -> <error type="inconclusive"> (neither a pass nor the IUT's fault)
  *   not-applicable  -> <skipped message="reason">
  * Untested requirements have no scenarios and so no suite; conformance.json and the HTML list them.
+ * Nothing is cut: a CI tool shows the message attribute, and a reason cut short hides what decided it.
+ * Each test case's classname and name are unique in the file (an outline's rows carry their Examples
+ * values), and `file` is `feature:line`, so a CI tool can tell the rows apart and point at the row.
  */
 import type { Strength } from '../catalogue/types';
 import type { RequirementResult, RunReport, ScenarioResult } from './model';
-import { escapeAttr, escapeText, firstLine, truncate } from './escape';
+import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, formatSource, seconds } from './format';
 import { writeOutputFiles } from './output';
 
 export const JUNIT_XML = 'junit.xml';
-
-const MAX_MESSAGE = 500;
-const MAX_BODY = 16_000;
 
 /** A failure of a requirement whose failure is a warning, not a fail (design.md "Verdicts"). */
 function failureIsWarning(strength: Strength): boolean {
@@ -39,13 +39,14 @@ function failedChecks(s: ScenarioResult): string[] {
 function describe(s: ScenarioResult): { message: string; body: string } {
   const error = failedStepError(s);
   const checks = failedChecks(s);
-  const message = firstLine(error ?? checks[0] ?? s.reason ?? `scenario ${s.status}`);
+  // the reason is the whole message of what decided the outcome; a step error is its first line only
+  const message = s.reason ?? error ?? checks[0] ?? `scenario ${s.status}`;
   const body = [
     ...(s.reason !== undefined ? [`reason: ${s.reason}`] : []),
     ...(error !== undefined ? [error] : []),
     ...(checks.length > 0 ? ['failed checks:', ...checks.map((c) => `  ${c}`)] : []),
   ].join('\n');
-  return { message: truncate(message, MAX_MESSAGE), body: truncate(body, MAX_BODY) };
+  return { message, body };
 }
 
 interface Counts {
@@ -56,12 +57,20 @@ interface Counts {
   ms: number;
 }
 
-function testcase(req: RequirementResult, s: ScenarioResult, evidence: string, counts: Counts): string {
+/** The test case's name: an outline's row by its values, and by its place when two would still be alike. */
+function caseName(s: ScenarioResult, taken: Set<string>): string {
+  const name = `${s.name} (${s.polarity})${s.example ? ` [example: ${s.example.join(' | ')}]` : ''}`;
+  const unique = taken.has(name) ? `${name} [${s.uri}:${s.line}]` : name;
+  taken.add(unique);
+  return unique;
+}
+
+function testcase(req: RequirementResult, s: ScenarioResult, evidence: string, counts: Counts, names: Set<string>): string {
   counts.tests++;
   counts.ms += Number.isFinite(s.durationMs) && s.durationMs > 0 ? s.durationMs : 0;
   const attrs =
-    `classname="${escapeAttr(req.id)}" name="${escapeAttr(`${s.name} (${s.polarity})`)}" ` +
-    `time="${seconds(s.durationMs)}" file="${escapeAttr(s.uri)}"`;
+    `classname="${escapeAttr(req.id)}" name="${escapeAttr(caseName(s, names))}" ` +
+    `time="${seconds(s.durationMs)}" file="${escapeAttr(`${s.uri}:${s.line}`)}"`;
   let result = '';
   if (s.outcome === 'fail') {
     counts.failures++;
@@ -74,10 +83,10 @@ function testcase(req: RequirementResult, s: ScenarioResult, evidence: string, c
     result = `<error type="${s.outcome}" message="${escapeAttr(message)}">${escapeText(body)}</error>`;
   } else if (s.outcome === 'not-applicable') {
     counts.skipped++;
-    result = `<skipped message="${escapeAttr(truncate(s.reason ?? 'not applicable', MAX_MESSAGE))}"/>`;
+    result = `<skipped message="${escapeAttr(s.reason ?? 'not applicable')}"/>`;
   }
   const steps = s.steps.map((st) => `${st.status.padEnd(9)} ${st.keyword.trim()} ${st.text}`);
-  const out = truncate([`evidence: ${evidence}`, `${s.uri}:${s.line}`, ...steps].join('\n'), MAX_BODY);
+  const out = [`evidence: ${evidence}`, `${s.uri}:${s.line}`, ...steps].join('\n');
   return (
     `    <testcase ${attrs}>\n` +
     (result ? `      ${result}\n` : '') +
@@ -104,7 +113,8 @@ export function renderJunit(report: RunReport, plan = new EvidencePlan(report)):
   report.requirements.forEach((req, index) => {
     if (req.scenarios.length === 0) return;
     const c: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
-    const cases = req.scenarios.map((s) => testcase(req, s, plan.pathFor(s), c)).join('');
+    const names = new Set<string>();
+    const cases = req.scenarios.map((s) => testcase(req, s, plan.pathFor(s), c, names)).join('');
     total.tests += c.tests;
     total.failures += c.failures;
     total.errors += c.errors;

@@ -55,6 +55,8 @@ export interface ScenarioResult {
   transcript: TranscriptEntry[];
   /** path of the evidence file, relative to the output folder */
   evidence?: string;
+  /** a Scenario Outline's row: the Examples row's values (its line is `line`); absent for a plain Scenario */
+  example?: string[];
 }
 
 export interface RequirementResult {
@@ -93,6 +95,12 @@ export interface RunInfo {
   tags?: string;
   /** topology 'containers': the image and each role's container, with where its output is in the evidence */
   containers?: ContainersInfo;
+  /** the run was stopped (SIGINT, SIGTERM) before every selected scenario ran: the report holds what ran */
+  interrupted?: true;
+  /** an interrupted run: the scenarios selected and those that ran */
+  scenarios?: { planned: number; ran: number };
+  /** certify --draft: the bundle is a draft, not a certification */
+  draft?: true;
   /** what was tested, as the profile names it: shown first in the HTML report */
   tested?: TestedSystem;
 }

@@ -79,7 +79,8 @@ test('a parallel run reports what the sequential run reports, scenario by scenar
   assert.deepEqual([...parallel.keys()], [...sequential.keys()], 'the same scenarios, in the same order');
   for (const [key, value] of sequential) assert.deepEqual(parallel.get(key), value, key);
   for (const file of await filesUnder(par)) assert.doesNotMatch(await readFile(file, 'utf8'), /PRIVATE KEY/, `${file} holds a private key`);
-  assert.deepEqual(await readdir(tmp), [], 'the PKI handed to the workers is removed');
+  // Node 22+ keeps its compile cache in TMPDIR (harness/cli/compile-cache.ts): compiled code, no key
+  assert.deepEqual((await readdir(tmp)).filter((f) => f !== 'node-compile-cache'), [], 'the PKI handed to the workers is removed');
 });
 
 test('selftest finds the same kill matrix with parallel workers as one at a time', async () => {

@@ -2,10 +2,11 @@
  * Helpers for the external-IUT tests: run the CLI with secrets in its environment, write an IUT profile,
  * read a report. The profile is exactly what a vendor writes (docs/certifying.md).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { cli, type CliResult } from '../cli/cli';
+import { cli, simulate, type CliResult } from '../cli/cli';
 import { Transcript } from '../../evidence/transcript';
 import { RawImapClient } from '../../simulators/protocol/imap/client/raw-client';
 
@@ -89,6 +90,38 @@ export async function writeIutProfile(spec: IutProfileSpec): Promise<Record<stri
   };
   await writeFile(spec.file, stringify(profile));
   return env;
+}
+
+/** What `simulate message-storage` prints when ready: everything a vendor's profile names. */
+export interface MessageStorageReady {
+  endpoints: { imaps: string; imap: string; control: string };
+  trust: { ca: string; clientCert: string; clientKey: string; servername: string; pskIdentity: string; pskKeyHex: string };
+  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean; messageId: string }>;
+}
+
+/**
+ * Starts the Message Storage Server simulator on its own and describes it as a vendor's profile would
+ * (`file`): the default profile's policy and capabilities spelled out, every port and account. Its trust
+ * material is copied into `dir`, since the simulator removes its own when it stops.
+ */
+export async function messageStorageIut(dir: string, file: string): Promise<{ child: ChildProcess; ready: MessageStorageReady; spec: IutProfileSpec }> {
+  const started = await simulate('message-storage');
+  const ready = started.ready as unknown as MessageStorageReady;
+  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
+  const port = (e: string): number => Number(e.split(':')[1]);
+  const spec: IutProfileSpec = {
+    file,
+    host: '127.0.0.1',
+    servername: ready.trust.servername,
+    ports: { imaps: port(ready.endpoints.imaps), imap: port(ready.endpoints.imap) },
+    trustAnchor: path.join(dir, 'ca'),
+    clientCertificate: { cert: path.join(dir, 'clientCert'), key: path.join(dir, 'clientKey') },
+    psk: { identity: ready.trust.pskIdentity, keyHex: (await readFile(ready.trust.pskKeyHex, 'utf8')).trim() },
+    policy: { requireTls: true, clientCertificate: 'required' },
+    capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'], loginCommand: true, pskTls: ['TLSv1.2', 'TLSv1.3'], preconfiguredPassword: true },
+    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured, messageId: a.messageId })),
+  };
+  return { child: started.child, ready, spec };
 }
 
 export interface Verdicts {

@@ -6,47 +6,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simulate } from '../cli/cli';
 import { Transcript } from '../../evidence/transcript';
 import { CpmClient } from '../../harness/equipment/cpm-client';
-import { MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type IutProfileSpec } from './helpers';
-
-interface Ready {
-  endpoints: { imaps: string; imap: string; control: string };
-  trust: { ca: string; clientCert: string; clientKey: string; servername: string; pskIdentity: string; pskKeyHex: string };
-  accounts: Array<{ name: string; username: string; password: string; tuiPin: string; sipUri: string; sipPassword: string; preconfigured: boolean; messageId: string }>;
-}
+import { messageStorageIut, MSS_REQUIREMENTS, MSS_TAGS, readVerdicts, runCli, writeIutProfile, type IutProfileSpec, type MessageStorageReady } from './helpers';
 
 let dir: string;
 let child: ChildProcess | undefined;
 let spec: IutProfileSpec;
 let env: Record<string, string>;
-let ready: Ready;
+let ready: MessageStorageReady;
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-sim-iut-'));
-  const started = await simulate('message-storage');
-  child = started.child;
-  ready = started.ready as unknown as Ready;
-  // the simulator removes its PKI folder when it stops: keep copies for the down-IUT case
-  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
-  const port = (e: string): number => Number(e.split(':')[1]);
-  spec = {
-    file: path.join(dir, 'simulator.yaml'),
-    host: '127.0.0.1',
-    servername: ready.trust.servername,
-    ports: { imaps: port(ready.endpoints.imaps), imap: port(ready.endpoints.imap) },
-    trustAnchor: path.join(dir, 'ca'),
-    clientCertificate: { cert: path.join(dir, 'clientCert'), key: path.join(dir, 'clientKey') },
-    psk: { identity: ready.trust.pskIdentity, keyHex: (await readFile(ready.trust.pskKeyHex, 'utf8')).trim() },
-    // the default profile's policy and capabilities, spelled out as a vendor would
-    policy: { requireTls: true, clientCertificate: 'required' },
-    capabilities: { transports: ['implicit-tls', 'starttls'], sasl: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'], loginCommand: true, pskTls: ['TLSv1.2', 'TLSv1.3'], preconfiguredPassword: true },
-    accounts: ready.accounts.map((a) => ({ name: a.name, username: a.username, password: a.password, tuiPin: a.tuiPin, sip: { uri: a.sipUri, password: a.sipPassword }, preconfigured: a.preconfigured, messageId: a.messageId })),
-  };
+  ({ child, ready, spec } = await messageStorageIut(dir, path.join(dir, 'simulator.yaml')));
   env = await writeIutProfile(spec);
 });
 
@@ -77,7 +52,7 @@ test('started on its own and used as an external IUT, the simulator gets the emb
 
 test('subscribing through the control API pre-configures a password that works, while the TUI PIN and SIP credentials do not', async () => {
   const r = await fetch(`${ready.endpoints.control}/subscribe`, { method: 'POST', body: JSON.stringify({ name: 'frank' }) });
-  const frank = (await r.json()) as Ready['accounts'][number];
+  const frank = (await r.json()) as MessageStorageReady['accounts'][number];
   assert.equal(frank.preconfigured, true);
   const [ca, cert, key] = await Promise.all(['ca', 'clientCert', 'clientKey'].map((f) => readFile(path.join(dir, f), 'utf8')));
   const attempt = async (user: string, password: string): Promise<string> => {

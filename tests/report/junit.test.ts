@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeJunitReport } from '../../harness/report';
 import { buildReport, tempDir } from './fixture';
+import type { ScenarioResult } from '../../harness/report/model';
 
 /**
  * Parses junit.xml with Python's minidom (an independent XML 1.0 parser) and returns a summary of it,
@@ -92,5 +93,35 @@ describe('junit.xml', () => {
     assert.ok(name.includes('<script>alert("pwn")</script> \'quoted\' "double" & ]]>'), name);
     assert.ok(name.includes('\\x00\\x07\\x1b[31m\\x08'), 'control characters shown as escapes');
     assert.ok(name.includes('\\u{202e}'), 'bidi override made visible');
+  });
+});
+
+describe('junit.xml test cases', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+
+  it('names every example row of an outline apart, points at its line, and keeps the whole reason', async () => {
+    const report = buildReport();
+    const auth02 = report.requirements.find((r) => r.id === 'EVVM-AUTH-02')!;
+    const reason = `EVVM-AUTH-02 LoginRefused: ${'the server answered OK to a LOGIN before TLS; '.repeat(20)}end of the reason`;
+    const row = (line: number, example: string[], name = 'A client whose certificate is flawed gets no session'): ScenarioResult => ({ ...auth02.scenarios[0]!, name, line, example, outcome: 'fail', reason });
+    auth02.scenarios = [row(33, ['missing']), row(34, ['expired']), row(35, ['expired'], 'A client whose certificate is flawed gets no session')];
+    const file = await writeJunitReport(report, dir);
+    const parsed = JSON.parse(execFileSync('python3', ['-c', PARSE, file], { encoding: 'utf8' })) as Parsed;
+    const cases = parsed.suites.flatMap((s) => s.cases);
+    const ids = cases.map((c) => `${c.classname}\u0000${c.name}`);
+    assert.equal(new Set(ids).size, ids.length, `classname and name unique: ${ids.join('\n')}`);
+    const rows = parsed.suites.find((s) => s.name.startsWith('EVVM-AUTH-02 '))!.cases;
+    assert.deepEqual(rows.map((c) => c.name), [
+      'A client whose certificate is flawed gets no session (negative) [example: missing]',
+      'A client whose certificate is flawed gets no session (negative) [example: expired]',
+      'A client whose certificate is flawed gets no session (negative) [example: expired] [features/authentication/imap-login.feature:35]',
+    ]);
+    assert.equal(rows[0]!.result[0]!.message, reason, 'the message attribute is the whole reason, not cut');
+    assert.ok(rows[0]!.result[0]!.text.includes(reason));
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /…/, 'nothing cut with an ellipsis');
+    const files = execFileSync('python3', ['-c', 'import sys, xml.dom.minidom as m\nfor c in m.parse(sys.argv[1]).getElementsByTagName("testcase"): print(c.getAttribute("file"))', file], { encoding: 'utf8' }).trim().split('\n');
+    assert.ok(files.every((f) => /^features\/.+\.feature:\d+$/.test(f)), files.join('\n'));
+    assert.ok(files.includes('features/authentication/imap-login.feature:34'));
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommonOptions, DiffCommandOptions, SuiteRunner } from '../../cr';
 import { CrInputError, DEFAULT_ANALYZE_FAIL_ON, DEFAULT_DIFF_FAIL_ON } from '../../cr/failon';
 import { interactive, UsageError } from '../usage';
+import { progressEvents } from '../progress';
 
 /** Bad input is a usage error: one line, exit status 2, no stack trace. */
 function usage<T>(f: () => T): T {
@@ -25,7 +26,17 @@ function crCommands(): typeof import('../../cr/command') {
 function suiteRunner(): SuiteRunner {
   // require, not import(): this CommonJS build would turn import() into an ESM load of an extension-less path.
   const engine = require('../../engine/run') as typeof import('../../engine/run');
-  return engine.runSuite;
+  const { RunTally } = require('../../engine/tally') as typeof import('../../engine/tally');
+  const { loadCatalogue } = require('../../catalogue') as typeof import('../../catalogue');
+  return async ({ progress, ...options }) => {
+    if (!progress) return engine.runSuite(options);
+    const bar = progressEvents(process.stderr, true);
+    try {
+      return await engine.runSuite({ ...options, listener: new RunTally(loadCatalogue(), bar) });
+    } finally {
+      bar.done();
+    }
+  };
 }
 
 /** `cr analyze FILE` and `cr diff OLD NEW`: change-request analysis for spec authors (docs/spec-authors.md). */

@@ -1,14 +1,17 @@
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { RunReport } from '../../report/model';
 import { notApplicableRun } from '../../report/format';
 import { runSecrets } from '../../../evidence/secrets';
 import { isKnownFault, FAULTS } from '../../../simulators/faults';
+import { nearest } from '../../suggest';
 import { SecretMatcher } from '../../../evidence/redact';
 import { EXIT, UsageError, interactive } from '../usage';
 import type { FleetInfo } from '../../topology/containers/names';
 import { parseParallel, PARALLEL_HELP } from './parallel';
+import { prepareOutFolder } from '../out-folder';
+import { progressEvents } from '../progress';
 
 export interface RunOptions {
   topology: string;
@@ -22,9 +25,18 @@ export interface RunOptions {
   parallel?: number;
 }
 
+/** An unknown fault is a usage error naming the nearest known faults, never all of them. */
 export function validateFaults(faults: readonly string[]): void {
+  const known = Object.keys(FAULTS);
+  const all = '`evvm-conformance requirements --json` lists each requirement\'s faults';
   for (const f of faults) {
-    if (!isKnownFault(f)) throw new UsageError(`unknown fault "${f}" (known: ${Object.keys(FAULTS).join(', ')})`);
+    if (isKnownFault(f)) continue;
+    const typo = nearest(f, known, Math.max(3, Math.floor(f.length / 6)));
+    if (typo.length > 0) throw new UsageError(`unknown fault "${f}" (did you mean ${typo.join(', or ')}?)`);
+    const role = f.split(':')[0]!;
+    const ofRole = known.filter((k) => k.startsWith(`${role}:`));
+    if (ofRole.length === 0) throw new UsageError(`unknown fault "${f}": a fault is ROLE:NAME, ROLE one of ${[...new Set(known.map((k) => k.split(':')[0]!))].join(', ')}; ${all}`);
+    throw new UsageError(`unknown fault "${f}" (the nearest ${role} faults: ${nearest(f, ofRole, Infinity).join(', ')}); ${all}`);
   }
 }
 
@@ -41,23 +53,70 @@ function notApplicableLines(scenarios: RunReport['requirements'][number]['scenar
 
 /** One line per requirement that has scenarios, then the totals: what a person reads first. */
 export function printSummary(report: RunReport, out: NodeJS.WritableStream = process.stdout): void {
-  for (const r of report.requirements) {
-    if (r.verdict === 'untested') continue;
+  const shown = report.requirements.filter((r) => r.verdict !== 'untested');
+  const width = (f: (r: RunReport['requirements'][number]) => string): number => Math.max(0, ...shown.map((r) => f(r).length));
+  const [verdictWidth, idWidth, keywordWidth] = [width((r) => r.verdict), width((r) => r.id), width((r) => r.keyword)];
+  const indent = ' '.repeat(verdictWidth + 2);
+  for (const r of shown) {
     const n = r.scenarios.length;
     const bad = r.scenarios.filter((s) => s.outcome !== 'pass' && s.outcome !== 'not-applicable').length;
-    out.write(`${r.verdict.toUpperCase().padEnd(15)} ${r.id.padEnd(15)} ${r.keyword.padEnd(9)} ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
+    out.write(`${r.verdict.toUpperCase().padEnd(verdictWidth)}  ${r.id.padEnd(idWidth)}  ${r.keyword.padEnd(keywordWidth)}  ${n} scenario(s)${bad ? `, ${bad} not passing` : ''}${r.candidate ? ' [candidate]' : ''}\n`);
     const excluded = notApplicableLines(r.scenarios);
     // for a requirement that is not applicable or waived, its scenarios' reasons say it all
     const told = (r.verdict === 'not-applicable' || r.verdict === 'waived') && excluded.length > 0;
-    if (r.verdict !== 'pass' && !told) out.write(`                ${r.reason}\n`);
-    for (const line of excluded) out.write(`                ${line}\n`);
+    if (r.verdict !== 'pass' && !told) out.write(`${indent}${r.reason}\n`);
+    for (const line of excluded) out.write(`${indent}${line}\n`);
   }
   const s = report.summary;
   out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
 }
 
+/**
+ * Rewrites a file without the run's secrets, through a new file: a writer that still holds the old one
+ * (cucumber's message stream, when a run is interrupted) cannot add unscrubbed lines to it.
+ */
 async function scrubFile(file: string, secrets: readonly string[]): Promise<void> {
-  await writeFile(file, new SecretMatcher(secrets).redact(await readFile(file, 'utf8')));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, new SecretMatcher(secrets).redact(text));
+  await rename(tmp, file);
+}
+
+/**
+ * Ctrl-C or SIGTERM while the suite runs: the report of what ran so far, marked interrupted, is written
+ * and the process exits 130. Scenarios still running are not waited for (one may be waiting on an
+ * implementation that does not answer).
+ */
+class Interruption {
+  private writing: Promise<never> | undefined;
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.writing ??= this.stop(signal);
+  };
+
+  constructor(private readonly write: (signal: NodeJS.Signals) => Promise<void>) {
+    process.on('SIGINT', this.onSignal).on('SIGTERM', this.onSignal);
+  }
+
+  private async stop(signal: NodeJS.Signals): Promise<never> {
+    try {
+      await this.write(signal);
+    } catch (err) {
+      process.stderr.write(`evvm-conformance: the interrupted run's report could not be written: ${(err as Error).message}\n`);
+    }
+    process.exit(130);
+  }
+
+  /** The suite ended or threw: unless a signal came first (its report is being written, then the process exits). */
+  async settled(): Promise<void> {
+    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
+    if (this.writing) await this.writing;
+  }
 }
 
 export function registerRunCommand(program: Command, setStatus: (s: number) => void): void {
@@ -105,11 +164,26 @@ function workersFor(opts: RunOptions, externalIut: boolean): number {
   return 1;
 }
 
-export async function runCommand(opts: RunOptions): Promise<number> {
+/** What a finished run left: its report (written into `out`), the suite's own problems, the baseline. */
+export interface RunOutcome {
+  report: RunReport;
+  problems: string[];
+  out: string;
+  baseline?: RunReport;
+}
+
+/**
+ * Checks the options, prepares the output folder, runs the suite with progress on stderr, and writes the
+ * reports (`mark` adds to the report before it is written, e.g. certify's draft). Throws UsageError before
+ * anything starts. A signal during the suite writes what ran, marked interrupted, and exits 130.
+ */
+export async function executeRun(opts: RunOptions, mark: (report: RunReport) => void = () => undefined): Promise<RunOutcome> {
   // Loaded here, not at the top: every command registers this one, and `--version`, `--help`, `simulate`
   // must not pay for cucumber, the simulators and the report writers (require: this build is CommonJS).
-  const { runSuite } = require('../../engine/run') as typeof import('../../engine/run');
-  const { writeReports, exitDecision, readJsonReport } = require('../../report') as typeof import('../../report');
+  const { runSuite, assembleReport } = require('../../engine/run') as typeof import('../../engine/run');
+  const { RunTally } = require('../../engine/tally') as typeof import('../../engine/tally');
+  const { loadCatalogue } = require('../../catalogue') as typeof import('../../catalogue');
+  const { writeReports, readJsonReport } = require('../../report') as typeof import('../../report');
   const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
   const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
   const { loadIut } = require('../../profile/sections/iut') as typeof import('../../profile/sections/iut');
@@ -124,40 +198,75 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     throw new UsageError(`baseline ${opts.baseline}: ${e.message.split('\n')[0]}`);
   }) : undefined;
   const out = path.resolve(opts.out);
+  await prepareOutFolder(out);
   const messages = path.join(out, 'messages.ndjson');
-  const suite = (fleet?: FleetInfo) =>
-    runSuite({
-      topology: fleet ? 'containers' : 'embedded',
-      ...(fleet ? { fleet } : {}),
-      faults: opts.fault,
-      ...(opts.tags ? { tags: opts.tags } : {}),
-      ...(opts.profile ? { profilePath: opts.profile } : {}),
-      messagesFile: messages,
-      progress: interactive(),
-      parallel,
-    });
+  const progress = progressEvents(process.stderr, interactive());
+  const tally = new RunTally(loadCatalogue(), progress);
+  const shown = path.relative(process.cwd(), out) || '.';
+  const finishReport = (report: RunReport): void => {
+    if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
+    mark(report);
+  };
+  const written = async (report: RunReport): Promise<void> => {
+    const secrets = runSecrets();
+    await writeReports(report, out, secrets);
+    await scrubFile(messages, secrets);
+  };
+  const options = {
+    faults: opts.fault,
+    ...(opts.tags ? { tags: opts.tags } : {}),
+    ...(opts.profile ? { profilePath: opts.profile } : {}),
+    messagesFile: messages,
+    listener: tally,
+    parallel,
+  };
+  const startedAt = new Date().toISOString();
+  const interruption = new Interruption(async (signal) => {
+    const report = assembleReport({ ...options, topology: opts.topology === 'containers' ? 'containers' : 'embedded' }, startedAt, tally.requirements());
+    const scenarios = { planned: tally.plannedCount, ran: tally.ranCount };
+    Object.assign(report.run, { interrupted: true, scenarios });
+    finishReport(report);
+    await written(report);
+    progress.done();
+    printSummary(report);
+    process.stdout.write(`interrupted (${signal}): ${scenarios.ran} of ${scenarios.planned} scenarios ran; reports of what ran: ${shown}/conformance.{json,html}, junit.xml\n`);
+  });
+  const suite = (fleet?: FleetInfo) => runSuite({ ...options, topology: fleet ? 'containers' : 'embedded', ...(fleet ? { fleet } : {}) });
   let containerLogs: Record<string, string[]> | undefined;
   let outcome: Awaited<ReturnType<typeof suite>>;
-  if (opts.topology === 'containers') {
-    const ran = await containers().withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
-    outcome = ran.result;
-    outcome.report.run.containers = ran.fleet;
-    containerLogs = ran.logs;
-  } else {
-    outcome = await suite();
+  try {
+    if (opts.topology === 'containers') {
+      const ran = await containers().withFleet((line) => process.stderr.write(`containers: ${line}\n`), (fleet) => suite(fleet.info));
+      outcome = ran.result;
+      outcome.report.run.containers = ran.fleet;
+      containerLogs = ran.logs;
+    } else {
+      outcome = await suite();
+    }
+  } finally {
+    await interruption.settled();
+    progress.done();
   }
   const { report, problems } = outcome;
-  if (profile?.iut) report.run.topology = 'external'; // the profile names the IUT and its role
-  const secrets = runSecrets();
-  await writeReports(report, out, secrets);
-  if (containerLogs) await containers().writeContainerLogs(out, containerLogs, secrets);
-  await scrubFile(messages, secrets);
+  finishReport(report);
+  await written(report);
+  if (containerLogs) await containers().writeContainerLogs(out, containerLogs, runSecrets());
   if (opts.keepPki) await writePki(await sharedTestPki(), path.join(out, 'pki'), { includeKeys: true });
   printSummary(report);
-  process.stdout.write(`reports: ${path.relative(process.cwd(), out) || '.'}/conformance.{json,html}, junit.xml, messages.ndjson\n`);
+  process.stdout.write(`reports: ${shown}/conformance.{json,html}, junit.xml, messages.ndjson\n`);
   for (const p of problems) process.stderr.write(`suite problem: ${p}\n`);
-  const decision = exitDecision(report, baseline ? { baseline } : {});
+  return { report, problems, out, ...(baseline ? { baseline } : {}) };
+}
+
+/** The exit status of a run that finished: the verdicts (and regressions), or 2 for a suite with problems. */
+export function runStatus(outcome: RunOutcome): number {
+  const { exitDecision } = require('../../report') as typeof import('../../report');
+  const decision = exitDecision(outcome.report, outcome.baseline ? { baseline: outcome.baseline } : {});
   for (const r of decision.regressed) process.stdout.write(`regressed: ${r.id} ${r.from} -> ${r.to}\n`);
-  if (problems.length > 0 && decision.status === EXIT.ok) return EXIT.usage;
+  if (outcome.problems.length > 0 && decision.status === EXIT.ok) return EXIT.usage;
   return decision.status;
+}
+
+export async function runCommand(opts: RunOptions): Promise<number> {
+  return runStatus(await executeRun(opts));
 }
