@@ -18,6 +18,7 @@ import { smimePkiFor } from '../../simulators/crypto/pki/smime';
 import type { TestAccount } from '../topology/accounts';
 import { registerSecret, runSecrets } from '../../evidence/secrets';
 import { HarnessError } from './outcomes';
+import { onInterrupt } from './interrupt';
 
 export const HANDOVER_ENV = 'EVVM_RUN_HANDOVER';
 const ACCOUNTS_FILE = 'accounts.json';
@@ -33,20 +34,14 @@ type AccountTransfer = Omit<TestAccount, 'voicemail'> & { voicemail: { messageId
 
 /** The coordinator's side: the directory workers read from and hand secrets back to. */
 export class Handover {
-  /** Ctrl-C or a kill ends the run too: the test keys go with it, then the signal does what it would have */
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    rmSync(this.dir, { recursive: true, force: true });
-    process.kill(process.pid, signal);
-  };
+  /** Ctrl-C or a kill ends the run too: the test keys go with it */
+  private readonly withdraw = onInterrupt(() => rmSync(this.dir, { recursive: true, force: true }));
 
   private constructor(
     readonly dir: string,
     /** settles when the PKI is written (or its failure is) */
     readonly ready: Promise<void>,
-  ) {
-    process.once('SIGINT', this.onSignal);
-    process.once('SIGTERM', this.onSignal);
-  }
+  ) {}
 
   /** Hands over the accounts now and the PKI (its S/MIME part included, which workers cannot issue without CA keys) once made. */
   static async open(pki: Promise<TestPki>, accounts: readonly TestAccount[]): Promise<Handover> {
@@ -77,8 +72,7 @@ export class Handover {
   }
 
   async close(): Promise<void> {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    this.withdraw();
     await this.ready.catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -83,6 +83,9 @@ test('Ctrl-C during a run removes every container and the network', { skip, time
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   assert.equal(code, 130);
   assert.deepEqual(leftovers(), []);
+  // the fleet's removal and the report of what ran both happen: one signal path, not two racing to exit
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as { run: { interrupted?: boolean } };
+  assert.equal(report.run.interrupted, true);
 });
 
 test('without a Docker engine, one line and exit 2', { timeout: 60_000 }, async () => {

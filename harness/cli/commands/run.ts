@@ -12,6 +12,7 @@ import type { FleetInfo } from '../../topology/containers/names';
 import { parseParallel, PARALLEL_HELP } from './parallel';
 import { prepareOutFolder } from '../out-folder';
 import { progressEvents } from '../progress';
+import { onInterrupt, interrupting } from '../../engine/interrupt';
 
 export interface RunOptions {
   topology: string;
@@ -86,37 +87,6 @@ async function scrubFile(file: string, secrets: readonly string[]): Promise<void
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, new SecretMatcher(secrets).redact(text));
   await rename(tmp, file);
-}
-
-/**
- * Ctrl-C or SIGTERM while the suite runs: the report of what ran so far, marked interrupted, is written
- * and the process exits 130. Scenarios still running are not waited for (one may be waiting on an
- * implementation that does not answer).
- */
-class Interruption {
-  private writing: Promise<never> | undefined;
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    this.writing ??= this.stop(signal);
-  };
-
-  constructor(private readonly write: (signal: NodeJS.Signals) => Promise<void>) {
-    process.on('SIGINT', this.onSignal).on('SIGTERM', this.onSignal);
-  }
-
-  private async stop(signal: NodeJS.Signals): Promise<never> {
-    try {
-      await this.write(signal);
-    } catch (err) {
-      process.stderr.write(`evvm-conformance: the interrupted run's report could not be written: ${(err as Error).message}\n`);
-    }
-    process.exit(130);
-  }
-
-  /** The suite ended or threw: unless a signal came first (its report is being written, then the process exits). */
-  async settled(): Promise<void> {
-    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
-    if (this.writing) await this.writing;
-  }
 }
 
 export function registerRunCommand(program: Command, setStatus: (s: number) => void): void {
@@ -221,7 +191,9 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
     parallel,
   };
   const startedAt = new Date().toISOString();
-  const interruption = new Interruption(async (signal) => {
+  // Ctrl-C or SIGTERM while the suite runs: the report of what ran so far, marked interrupted, then exit 130
+  // (harness/engine/interrupt). Scenarios still running are not waited for: one may wait on an IUT that does not answer.
+  const withdraw = onInterrupt(async (signal) => {
     const report = assembleReport({ ...options, topology: opts.topology === 'containers' ? 'containers' : 'embedded' }, startedAt, tally.requirements());
     const scenarios = { planned: tally.plannedCount, ran: tally.ranCount };
     Object.assign(report.run, { interrupted: true, scenarios });
@@ -244,7 +216,8 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
       outcome = await suite();
     }
   } finally {
-    await interruption.settled();
+    withdraw();
+    await interrupting();
     progress.done();
   }
   const { report, problems } = outcome;

@@ -12,6 +12,7 @@ import { SecretMatcher } from '../../../evidence/redact';
 import type { Fleet } from './fleet';
 import type { ContainersInfo } from '../../report/model';
 import { closeFleetLink } from './topology';
+import { onInterrupt } from '../../engine/interrupt';
 
 /**
  * testcontainers falls back to the local socket when DOCKER_HOST does not answer; a user who named an engine
@@ -41,21 +42,17 @@ async function engineReachable(): Promise<void> {
   }
 }
 
-/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (exit 130). */
+/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (harness/engine/interrupt). */
 export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]>; fleet: ContainersInfo }> {
   await engineReachable();
   let interrupted = false;
   let starting: Promise<Fleet> | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
+  const withdraw = onInterrupt(async (signal) => {
     interrupted = true;
     log(`${signal}: removing the simulator containers`);
     // a fleet still starting is removed once started (Fleet.start stops early when asked)
-    void (starting ?? Promise.reject(new Error('not started')))
-      .then((fleet) => fleet.stop(), () => undefined)
-      .finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    await starting?.then((fleet) => fleet.stop(), () => undefined);
+  });
   let fleet: Fleet | undefined;
   try {
     const started = Date.now();
@@ -69,7 +66,7 @@ export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fl
   } finally {
     if (fleet) await closeFleetLink(fleet.info.runId);
     await fleet?.stop();
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    withdraw();
   }
 }
 
