@@ -18,7 +18,7 @@ import { smimePkiFor } from '../../simulators/crypto/pki/smime';
 import type { TestAccount } from '../topology/accounts';
 import { registerSecret, runSecrets } from '../../evidence/secrets';
 import { HarnessError } from './outcomes';
-import { onInterrupt } from './interrupt';
+import { onInterrupt } from '../interrupt';
 
 export const HANDOVER_ENV = 'EVVM_RUN_HANDOVER';
 const ACCOUNTS_FILE = 'accounts.json';

@@ -12,7 +12,7 @@ import type { FleetInfo } from '../../topology/containers/names';
 import { parseParallel, PARALLEL_HELP } from './parallel';
 import { prepareOutFolder } from '../out-folder';
 import { progressEvents } from '../progress';
-import { onInterrupt, interrupting } from '../../engine/interrupt';
+import { onInterrupt, interrupting } from '../../interrupt';
 
 export interface RunOptions {
   topology: string;
@@ -192,7 +192,7 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
   };
   const startedAt = new Date().toISOString();
   // Ctrl-C or SIGTERM while the suite runs: the report of what ran so far, marked interrupted, then exit 130
-  // (harness/engine/interrupt). Scenarios still running are not waited for: one may wait on an IUT that does not answer.
+  // (harness/interrupt). Scenarios still running are not waited for: one may wait on an IUT that does not answer.
   const withdraw = onInterrupt(async (signal) => {
     const report = assembleReport({ ...options, topology: opts.topology === 'containers' ? 'containers' : 'embedded' }, startedAt, tally.requirements());
     const scenarios = { planned: tally.plannedCount, ran: tally.ranCount };

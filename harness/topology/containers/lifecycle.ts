@@ -12,7 +12,7 @@ import { SecretMatcher } from '../../../evidence/redact';
 import type { Fleet } from './fleet';
 import type { ContainersInfo } from '../../report/model';
 import { closeFleetLink } from './topology';
-import { onInterrupt } from '../../engine/interrupt';
+import { onInterrupt } from '../../interrupt';
 
 /**
  * testcontainers falls back to the local socket when DOCKER_HOST does not answer; a user who named an engine
@@ -42,7 +42,7 @@ async function engineReachable(): Promise<void> {
   }
 }
 
-/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (harness/engine/interrupt). */
+/** Runs `work` with a started fleet and removes the fleet afterwards, also on a signal (harness/interrupt). */
 export async function withFleet<T>(log: (line: string) => void, work: (fleet: Fleet) => Promise<T>): Promise<{ result: T; logs: Record<string, string[]>; fleet: ContainersInfo }> {
   await engineReachable();
   let interrupted = false;
