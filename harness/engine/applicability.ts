@@ -1,7 +1,7 @@
 import { isRequirementId } from '../catalogue';
+import type { IutRole } from '../profile/sections/iut';
 
-/** The role a vendor's implementation plays (the profile's iut.role). */
-export type IutRole = 'message-storage' | 'evvm-server';
+export type { IutRole };
 
 /**
  * The requirements an implementation under test answers through the interface the harness reaches (its

@@ -125,7 +125,7 @@ export class ExternalTopology implements Topology {
 
   /** The vendor's implementation where it plays the role (or builds on the one it plays), else the harness's own. */
   role<K extends RoleName>(name: K): Promise<RoleMap[K]> {
-    const vendor = externalRoles[this.iut.role];
+    const vendor = externalRoles(this.iut.role);
     return vendor.has(name) ? vendor.instance(name, this.roles, this.ctx) : this.inner.role(name);
   }
 
