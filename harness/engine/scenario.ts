@@ -12,7 +12,7 @@ import type { FleetInfo } from '../topology/containers/names';
 import { EmbeddedTopology } from '../topology/embedded';
 import { ExternalTopology } from '../topology/external';
 import type { Topology } from '../topology/roles';
-import { iutNotReached, notApplicableBeforeRun } from './applicability';
+import { iutNotReached, notApplicableBeforeRun, unjudgedBeforeRun } from './applicability';
 import { classifyFailure, type Outcome } from './outcomes';
 import { runAccounts, runPki, runProfile } from './run-context';
 
@@ -29,11 +29,13 @@ export interface WorldParameters {
  * The scenario's requirements (from its tags) and profile, and why it is not applicable, if it is not:
  * decided before anything starts, so a scenario that is not applicable runs nothing and cannot pass.
  */
-export function beginScenario(tags: readonly string[], params: WorldParameters): { requirementIds: string[]; profile: Profile; notApplicable?: string } {
+export function beginScenario(tags: readonly string[], params: WorldParameters): { requirementIds: string[]; profile: Profile; notApplicable?: string; unjudged?: string } {
   const profile = runProfile(params.profilePath);
   const requirementIds = tags.map((t) => t.slice(1)).filter(isRequirementId);
-  const notApplicable = notApplicableBeforeRun(tags, params.profilePath ? profile.iut?.role : undefined);
-  return { requirementIds, profile, ...(notApplicable ? { notApplicable } : {}) };
+  const iut = params.profilePath ? profile.iut?.role : undefined;
+  const notApplicable = notApplicableBeforeRun(tags, iut);
+  const unjudged = unjudgedBeforeRun(tags, iut);
+  return { requirementIds, profile, ...(notApplicable ? { notApplicable } : {}), ...(unjudged ? { unjudged } : {}) };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface ExternalContext extends ScenarioContext {
   inner<K extends RoleName>(name: K): Promise<RoleMap[K]>;
   /** connects to the IUT's ports, so the scenario has reached it; an unreachable IUT is inconclusive */
   reach(what: string, ports: Array<number | undefined>): Promise<void>;
+  /** the scenario reached the IUT by other means (a client under test connected to the harness) */
+  involve(): void;
 }
 
 /** How one topology provides the roles: a factory per RoleMap name, started once per scenario. */

@@ -10,19 +10,22 @@ import { z } from 'zod';
 import type { Profile } from '../profile';
 import { iutInputs, IutProblem, type DeclaredIdentity } from './iut/common';
 import { declaredImapServer, ImapServerIutSchema, resolveImapServer, type ImapServerIut } from './iut/imap-server';
+import { declaredEvvmClient, EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
 
 export type { Pem, DeclaredIdentity } from './iut/common';
 export type { ImapServerIut, IutAccount } from './iut/imap-server';
+export type { EvvmClientIut } from './iut/evvm-client';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut;
+export type Iut = ImapServerIut | EvvmClientIut;
 export type IutRole = Iut['role'];
 
 /** The section's variant: how it resolves, and how reports declare it. */
 function variant(s: IutSection): { resolve(profile: Profile, dir: string): Iut; declared(): DeclaredIdentity } {
+  if (s.role === 'evvm-client') return { resolve: () => resolveEvvmClient(s), declared: () => declaredEvvmClient(s) };
   return { resolve: (profile, dir) => resolveImapServer(profile, s, iutInputs(dir)), declared: () => declaredImapServer(s) };
 }
 
