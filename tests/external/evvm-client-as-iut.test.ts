@@ -36,9 +36,9 @@ const curl = (extra: string[]): string[] => [
   '{scheme}://{usernameUrl}:{passwordUrl}@{servername}:{port}/INBOX;UID=1',
 ];
 
-async function clientProfile(name: string, trigger: Record<string, unknown>, timeoutMs = 15_000): Promise<string> {
+async function clientProfile(name: string, trigger: Record<string, unknown>, timeoutMs = 15_000, extra: Record<string, unknown> = {}): Promise<string> {
   const file = path.join(dir, `${name}.yaml`);
-  await writeFile(file, stringify({ name, iut: { role: 'evvm-client', implementation: name, trigger, timeoutMs } }));
+  await writeFile(file, stringify({ name, iut: { role: 'evvm-client', implementation: name, trigger, timeoutMs, ...extra } }));
   return file;
 }
 
@@ -77,6 +77,19 @@ test('curl --insecure: EVVM-AUTH-03 fails, and the report names the rogue server
   assert.equal(v.verdicts['EVVM-AUTH-03'], 'fail');
   assert.match(v.reasons['EVVM-AUTH-03']!, /Rogue IMAP Server \(certificate [a-z-]+\) received (LOGIN|AUTHENTICATE)/);
   assert.equal(v.exit, 1);
+});
+
+test("a device's own credentials (iut.accounts, from the environment): the harness's EVVM Server serves them, and they appear in no output", { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const provisioned = 'Dev1ce-Pr0visioned-Secret';
+  // the "device" knows its own password: the command names it, not the {password} the harness would hand over
+  const profile = await clientProfile('provisioned-device', { command: curl([]).map((a) => a.replace('{passwordUrl}', provisioned)) }, 15_000, { accounts: [{ name: 'alice', passwordEnv: 'DEVICE_ALICE_PASSWORD' }] });
+  const out = path.join(dir, 'provisioned-device');
+  const r = await runCli(['run', '--profile', profile, '--tags', '@EVVM-AUTH-03', '--out', out], { DEVICE_ALICE_PASSWORD: provisioned }, 200_000);
+  const v = await readVerdicts(out, r, CLIENT_REQUIREMENTS);
+  assert.equal(v.verdicts['EVVM-AUTH-03'], 'pass', v.reasons['EVVM-AUTH-03']);
+  assert.ok(!(await everything(out, r)).includes(provisioned), 'the profile\'s secret appears in the output');
 });
 
 test('a client that never connects is inconclusive, exit 2, whether a command or the operator triggers it', { timeout: 120_000 }, async () => {

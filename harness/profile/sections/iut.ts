@@ -25,7 +25,7 @@ export type IutRole = Iut['role'];
 
 /** The section's variant: how it resolves, and how reports declare it. */
 function variant(s: IutSection): { resolve(profile: Profile, dir: string): Iut; declared(): DeclaredIdentity } {
-  if (s.role === 'evvm-client') return { resolve: () => resolveEvvmClient(s), declared: () => declaredEvvmClient(s) };
+  if (s.role === 'evvm-client') return { resolve: (_profile, dir) => resolveEvvmClient(s, iutInputs(dir)), declared: () => declaredEvvmClient(s) };
   return { resolve: (profile, dir) => resolveImapServer(profile, s, iutInputs(dir)), declared: () => declaredImapServer(s) };
 }
 

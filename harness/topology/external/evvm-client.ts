@@ -203,6 +203,14 @@ class ExternalEvvmClient implements EvvmClientRole {
   }
 }
 
+/** The run's test accounts, with the credentials the device under test was provisioned with where the profile names them. */
+export function deviceAccounts(accounts: readonly TestAccount[], iut: EvvmClientIut): TestAccount[] {
+  return accounts.map((a) => {
+    const own = iut.accounts.find((d) => d.name === a.name);
+    return own ? { ...a, password: own.password, identifiers: { ...a.identifiers, ...(own.msisdn ? { MSISDN: `tel:${own.msisdn}` } : {}) } } : a;
+  });
+}
+
 const clientIut = (ctx: ExternalContext): EvvmClientIut => {
   if (ctx.iut.role !== 'evvm-client') throw new HarnessError(`the ${ctx.iut.role} under test is not an EVVM Client`);
   return ctx.iut;

@@ -6,7 +6,7 @@
  * present the client certificate the harness issues for the account ({clientCert}, {clientKey}).
  */
 import { z } from 'zod';
-import { definedPorts, Port, type DeclaredIdentity } from './common';
+import { definedPorts, Port, secretPair, type DeclaredIdentity, type IutInputs } from './common';
 
 /** The placeholders a trigger command may use, each replaced in every argument (docs/certifying.md). */
 export const TRIGGER_PLACEHOLDERS = [
@@ -48,6 +48,18 @@ export const EvvmClientIutSchema = z
     trigger: Trigger,
     /** fixed ports where the harness takes the client's connections (a device configured once); default: a free port per scenario, given by {port} */
     listen: z.object({ imaps: Port.optional(), imap: Port.optional() }).strict().default({}),
+    /**
+     * the credentials a device was provisioned with, for the test accounts it stands for (a device cannot
+     * be handed the run's own): the harness's EVVM Server serves those mailboxes with them
+     */
+    accounts: z
+      .array(
+        z
+          .object({ name: z.enum(['alice', 'bob', 'carol']), msisdn: z.string().regex(/^\+[0-9]{3,15}$/, { error: 'must be +digits (E.164)' }).optional(), ...secretPair('password') })
+          .strict()
+          .refine((a) => (a.password === undefined) !== (a.passwordEnv === undefined), { error: 'give password or passwordEnv, exactly one' }),
+      )
+      .default([]),
     /** how long the client has to connect and finish, per scenario, in ms */
     timeoutMs: z.number().int().min(1000).max(MAX_TIMEOUT_MS).default(20_000),
   })
@@ -56,13 +68,15 @@ export const EvvmClientIutSchema = z
 export type EvvmClientIutSection = z.infer<typeof EvvmClientIutSchema>;
 
 /** The client section as the harness uses it (it names no file and no secret: the run's PKI and accounts are handed to the client). */
-export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger'> & {
+export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> & {
   trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string };
+  accounts: Array<{ name: string; msisdn?: string; password: string }>;
 };
 
-export function resolveEvvmClient(s: EvvmClientIutSection): EvvmClientIut {
+export function resolveEvvmClient(s: EvvmClientIutSection, input: IutInputs): EvvmClientIut {
   const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
-  return { ...s, trigger };
+  const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: input.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
+  return { ...s, trigger, accounts };
 }
 
 /** A client has no address of its own: reports name the implementation, and the fixed ports it was told to use. */
