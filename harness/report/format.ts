@@ -1,7 +1,7 @@
 /** Small pieces shared by the report writers: source strings, evidence file names, durations. */
 import type { RequirementSource } from '../catalogue/types';
 import type { Profile } from '../profile/profile';
-import { declaredIdentity } from '../profile/sections/iut';
+import { declaredIdentity } from '../profile/sections/iut/declared';
 import type { RequirementResult, RunReport, ScenarioResult, TestedSystem } from './model';
 
 /** `CR-SEC §6.4 (seeds/000_….txt)`: the structured source as one readable string. */

@@ -1,18 +1,18 @@
 /**
  * The implementation under test (IUT): a vendor's implementation playing one role, named in the profile's
  * `iut:` section; every other role stays the harness's. One variant per kind of role, discriminated by
- * `iut.role`, each in harness/profile/sections/iut/<kind>.ts with its schema, its resolver and how it is
- * declared in reports. `loadIut` reads the files and environment variables the section names, with one
+ * `iut.role`, each in harness/profile/sections/iut/<kind>.ts with its schema and its resolver (and a
+ * line in iut/declared.ts: how reports name it). `loadIut` reads the files and environment variables the section names, with one
  * clear line per problem; passwords and keys are registered as secrets as they are read.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import type { Profile } from '../profile';
-import { iutInputs, IutProblem, type DeclaredIdentity } from './iut/common';
-import { declaredImapServer, ImapServerIutSchema, resolveImapServer, type ImapServerIut } from './iut/imap-server';
-import { declaredEvvmClient, EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
+import { iutInputs, IutProblem } from './iut/common';
+import { ImapServerIutSchema, resolveImapServer, type ImapServerIut } from './iut/imap-server';
+import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
 
-export type { Pem, DeclaredIdentity } from './iut/common';
+export type { Pem } from './iut/common';
 export type { ImapServerIut, IutAccount } from './iut/imap-server';
 export type { EvvmClientIut } from './iut/evvm-client';
 
@@ -23,14 +23,11 @@ export type IutSection = z.infer<typeof IutSchema>;
 export type Iut = ImapServerIut | EvvmClientIut;
 export type IutRole = Iut['role'];
 
-/** The section's variant: how it resolves, and how reports declare it. */
-function variant(s: IutSection): { resolve(profile: Profile, dir: string): Iut; declared(): DeclaredIdentity } {
-  if (s.role === 'evvm-client') return { resolve: (_profile, dir) => resolveEvvmClient(s, iutInputs(dir)), declared: () => declaredEvvmClient(s) };
-  return { resolve: (profile, dir) => resolveImapServer(profile, s, iutInputs(dir)), declared: () => declaredImapServer(s) };
+/** Resolves the section by its variant (what reports declare of each: iut/declared.ts). */
+function resolveSection(profile: Profile, s: IutSection, dir: string): Iut {
+  if (s.role === 'evvm-client') return resolveEvvmClient(s, iutInputs(dir));
+  return resolveImapServer(profile, s, iutInputs(dir));
 }
-
-/** What the report and the certification statement say the IUT is. */
-export const declaredIdentity = (s: IutSection): DeclaredIdentity => variant(s).declared();
 
 /** The IMAP server under test, for the IMAP server roles' code (harness/topology/external/…): any other IUT there is a harness bug. */
 export function imapServerIut(iut: Iut): ImapServerIut {
@@ -51,7 +48,7 @@ export function loadIut(profile: Profile, profileFile: string): Iut {
   const section = profile.iut;
   if (!section) throw new Error('the profile has no iut section');
   try {
-    const iut = variant(section).resolve(profile, path.dirname(key));
+    const iut = resolveSection(profile, section, path.dirname(key));
     cache.set(key, iut);
     return iut;
   } catch (err) {

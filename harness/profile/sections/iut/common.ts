@@ -76,14 +76,3 @@ export function iutInputs(dir: string) {
   return { read, env, secret, certificate, trustAnchor };
 }
 export type IutInputs = ReturnType<typeof iutInputs>;
-
-/** What the report and the certification statement say the IUT is: its role and where it was reached. */
-export interface DeclaredIdentity {
-  role: string;
-  host: string;
-  servername?: string;
-  ports: Record<string, number>;
-}
-
-export const definedPorts = (ports: Record<string, number | undefined>): Record<string, number> =>
-  Object.fromEntries(Object.entries(ports).filter((p): p is [string, number] => p[1] !== undefined));

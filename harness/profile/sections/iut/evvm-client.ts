@@ -6,7 +6,7 @@
  * present the client certificate the harness issues for the account ({clientCert}, {clientKey}).
  */
 import { z } from 'zod';
-import { definedPorts, Port, secretPair, type DeclaredIdentity, type IutInputs } from './common';
+import { Port, secretPair, type IutInputs } from './common';
 
 /** The placeholders a trigger command may use, each replaced in every argument (docs/certifying.md). */
 export const TRIGGER_PLACEHOLDERS = [
@@ -77,9 +77,4 @@ export function resolveEvvmClient(s: EvvmClientIutSection, input: IutInputs): Ev
   const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
   const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: input.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
   return { ...s, trigger, accounts };
-}
-
-/** A client has no address of its own: reports name the implementation, and the fixed ports it was told to use. */
-export function declaredEvvmClient(s: EvvmClientIutSection): DeclaredIdentity {
-  return { role: s.role, host: s.implementation, ports: definedPorts(s.listen) };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { registerSecret } from '../../../../evidence/secrets';
 import type { Profile } from '../../profile';
-import { definedPorts, FilePair, IutProblem, Port, secretPair, type DeclaredIdentity, type IutInputs, type Pem } from './common';
+import { FilePair, IutProblem, Port, secretPair, type IutInputs, type Pem } from './common';
 
 const AccountSchema = z
   .object({
@@ -96,10 +96,6 @@ export interface ImapServerIut {
   psk?: { identity: string; key: Buffer };
   accounts: IutAccount[];
   timeoutMs: number;
-}
-
-export function declaredImapServer(s: ImapServerIutSection): DeclaredIdentity {
-  return { role: s.role, host: s.host, servername: s.servername ?? s.host, ports: definedPorts(s.ports) };
 }
 
 export function resolveImapServer(profile: Profile, s: ImapServerIutSection, input: IutInputs): ImapServerIut {
