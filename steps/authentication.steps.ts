@@ -9,10 +9,13 @@ import { mailboxCredentials, retrieveFrom, retrieveFromEvvmServer, serverRecords
 import { EvvmServerTestClient } from '../harness/equipment/evvm-server-test-client';
 import * as declared from '../harness/conditions/authentication/declared';
 import * as judge from '../harness/conditions/authentication';
+import { CLIENT_STEP_TIMEOUT_MS } from '../harness/profile/sections/iut/evvm-client';
 
 // Steps of features/authentication (EVVM-AUTH-01..04, STD-02, STD-03): glue in the spec's words; the roles,
 // the test client (harness/equipment) and the conditions (harness/conditions/authentication) do the work.
 
+/** A client under test acts when its trigger makes it (an operator may take minutes): it bounds its own wait. */
+const CLIENT_ACTS = { timeout: CLIENT_STEP_TIMEOUT_MS };
 const upgraded = (w: EvvmWorld) => (failed: string | undefined) => w.verify(judge.starttlsUpgrade, failed, 'TLS established with STARTTLS');
 /** The harness's test client facing the EVVM Server, made on first use; a STARTTLS upgrade it makes with a valid certificate is judged. */
 const tester = (w: EvvmWorld): EvvmServerTestClient =>
@@ -48,13 +51,13 @@ for (const [phrase, notDeclared] of [
 When('the EVVM Client logs in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
   this.retrieval = await retrieveFromEvvmServer(this.topology, declared.tlsTransport(this.profile), { username: this.identifier(kind, mailbox), password: password(this, owner) });
 });
-When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', function (this: EvvmWorld, mailbox: string, transport: Transport) {
+When('the EVVM Client retrieves the voicemail of {string} from the EVVM Server over {transport}', CLIENT_ACTS, function (this: EvvmWorld, mailbox: string, transport: Transport) {
   return this.ifApplicable(declared.transportNotDeclared(this.profile, 'evvmServer', transport), () => retrieveOwn(this, transport, mailbox));
 });
-When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', async function (this: EvvmWorld, mailbox: string, transport: Transport) {
+When('the EVVM Client retrieves the voicemail of {string} from the rogue server over {transport}', CLIENT_ACTS, async function (this: EvvmWorld, mailbox: string, transport: Transport) {
   this.retrieval = await retrieveFrom(this.topology, { ...this.adversary!.endpoint(transport), transport }, this.account(mailbox));
 });
-When('the EVVM Client retrieves the voicemail of {string} through the man in the middle', async function (this: EvvmWorld, mailbox: string) {
+When('the EVVM Client retrieves the voicemail of {string} through the man in the middle', CLIENT_ACTS, async function (this: EvvmWorld, mailbox: string) {
   this.retrieval = await retrieveFrom(this.topology, { ...this.adversary!.endpoint('starttls'), transport: 'starttls' }, this.account(mailbox));
 });
 Then('the EVVM Client reads the voicemail of {string}', function (this: EvvmWorld, mailbox: string) {

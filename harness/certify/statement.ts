@@ -8,6 +8,8 @@ import path from 'node:path';
 import { defaultCataloguePath } from '../catalogue';
 import { projectRoot } from '../paths';
 import type { Profile } from '../profile/profile';
+import type { IutRole } from '../profile/sections/iut';
+import { declaredIdentity, type DeclaredIdentity } from '../profile/sections/iut/declared';
 import type { RunReport } from '../report/model';
 import type { TranscriptEntry } from '../../evidence/transcript';
 import { sha256 } from './manifest';
@@ -33,7 +35,7 @@ export interface CertificationStatement {
   run: { id: string; startedAt: string; finishedAt: string; topology: string; tags?: string; verdict: string; summary: RunReport['summary'] };
   profile: { name: string; description?: string; file: string };
   iut: {
-    declared: { role: string; host: string; servername: string; ports: Record<string, number> } | { reason: string };
+    declared: DeclaredIdentity | { reason: string };
     observed: ObservedIdentity;
   };
 }
@@ -59,9 +61,10 @@ const SERVER_CERTIFICATE = /server certificate "([^"]*)" issued by "([^"]*)", sh
  * What the IUT showed in the scenarios that reached it: the greeting and server certificates its peers
  * recorded. Read from the transcripts the run already has (scenarios that never reached the IUT are left out).
  */
-export function observedIdentity(report: RunReport, role: keyof typeof ROLE_ACTOR | undefined): ObservedIdentity {
+export function observedIdentity(report: RunReport, role: IutRole | undefined): ObservedIdentity {
   if (!role) return { reason: 'the profile names no implementation under test: the suite judged its own simulators' };
-  const actor = ROLE_ACTOR[role];
+  if (!(role in ROLE_ACTOR)) return { reason: `the ${role} under test shows no server identity (greeting, server certificate) to record` };
+  const actor = ROLE_ACTOR[role as keyof typeof ROLE_ACTOR];
   const seen = new Set<string>();
   const entries: TranscriptEntry[] = [];
   for (const r of report.requirements) {
@@ -103,7 +106,7 @@ export function certificationStatement(report: RunReport, profile: Profile, opts
     profile: { name: profile.name, ...(profile.description !== undefined ? { description: profile.description } : {}), file: 'profile.yaml' },
     iut: {
       declared: iut
-        ? { role: iut.role, host: iut.host, servername: iut.servername ?? iut.host, ports: Object.fromEntries(Object.entries(iut.ports).filter((p): p is [string, number] => p[1] !== undefined)) }
+        ? declaredIdentity(iut)
         : { reason: 'the profile names no implementation under test (no iut: section): the suite judged its own simulators' },
       observed: observedIdentity(report, iut?.role),
     },

@@ -1,7 +1,7 @@
 import { isRequirementId } from '../catalogue';
+import type { IutRole } from '../profile/sections/iut';
 
-/** The role a vendor's implementation plays (the profile's iut.role). */
-export type IutRole = 'message-storage' | 'evvm-server';
+export type { IutRole };
 
 /**
  * The requirements an implementation under test answers through the interface the harness reaches (its
@@ -11,7 +11,31 @@ export type IutRole = 'message-storage' | 'evvm-server';
 export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'message-storage': ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03', 'STD-07'],
   'evvm-server': ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-07'],
+  // judged on the wire: what reached the harness's EVVM Server, its rogue servers and its STARTTLS stripper
+  'evvm-client': ['EVVM-AUTH-03', 'STD-02'],
 };
+
+const CLIENT_STATE = "needs the EVVM Client's own state, which a client under test does not expose to the harness";
+/**
+ * Requirements on the IUT's side that the harness cannot judge on the wire: their scenarios are
+ * inconclusive, with the reason, before they run (never not applicable: the requirement does apply).
+ */
+export const IUT_UNJUDGED: Readonly<Partial<Record<IutRole, Readonly<Record<string, string>>>>> = {
+  'evvm-client': {
+    ...Object.fromEntries(['EVVM-CONT-01', 'EVVM-CONT-02', 'EVVM-CONT-03', 'EVVM-CONT-04'].map((id) => [id, `${CLIENT_STATE}: whether it decrypted the voicemail and checked its signature`])),
+    ...Object.fromEntries(['EVVM-SMS-C01', 'EVVM-SMS-C02', 'EVVM-SMS-C03', 'EVVM-SMS-C04', 'EVVM-SMS-C06'].map((id) => [id, `${CLIENT_STATE}: what it made of a notification it received (the harness's own device plays the handset)`])),
+    'STD-07': 'the harness does not point a client under test at its single-version TLS servers: only its own clients face them',
+  },
+};
+
+/** Why a scenario cannot be judged with this IUT although it applies (every requirement it carries is unjudged), or undefined. */
+export function unjudgedBeforeRun(tags: readonly string[], iut: IutRole | undefined): string | undefined {
+  const unjudged = iut && IUT_UNJUDGED[iut];
+  if (!unjudged) return undefined;
+  const ids = tags.map((t) => t.replace(/^@/, '')).filter(isRequirementId);
+  if (ids.length === 0 || ids.some((id) => unjudged[id] === undefined)) return undefined;
+  return `${ids.map((id) => `${id} ${unjudged[id]}`).join('; ')} (the ${iut} under test)`;
+}
 
 /**
  * Why a scenario is not applicable, decided from its tags before it runs (so it starts no simulator and
@@ -22,7 +46,7 @@ export function notApplicableBeforeRun(tags: readonly string[], iut: IutRole | u
   if (!iut) return undefined;
   const ids = tags.map((t) => t.replace(/^@/, '')).filter(isRequirementId);
   const answered = IUT_REQUIREMENTS[iut];
-  if (ids.some((id) => answered.includes(id))) return undefined;
+  if (ids.some((id) => answered.includes(id) || IUT_UNJUDGED[iut]?.[id] !== undefined)) return undefined;
   return `${ids.join(', ') || 'this scenario'} is not answered by the implementation under test (the ${iut}; it answers ${answered.join(', ')})`;
 }
 

@@ -11,8 +11,9 @@ import { ContainersTopology, fleetLink } from '../topology/containers/topology';
 import type { FleetInfo } from '../topology/containers/names';
 import { EmbeddedTopology } from '../topology/embedded';
 import { ExternalTopology } from '../topology/external';
+import { deviceAccounts } from '../topology/external/evvm-client';
 import type { Topology } from '../topology/roles';
-import { iutNotReached, notApplicableBeforeRun } from './applicability';
+import { iutNotReached, notApplicableBeforeRun, unjudgedBeforeRun } from './applicability';
 import { classifyFailure, type Outcome } from './outcomes';
 import { runAccounts, runPki, runProfile } from './run-context';
 
@@ -29,11 +30,13 @@ export interface WorldParameters {
  * The scenario's requirements (from its tags) and profile, and why it is not applicable, if it is not:
  * decided before anything starts, so a scenario that is not applicable runs nothing and cannot pass.
  */
-export function beginScenario(tags: readonly string[], params: WorldParameters): { requirementIds: string[]; profile: Profile; notApplicable?: string } {
+export function beginScenario(tags: readonly string[], params: WorldParameters): { requirementIds: string[]; profile: Profile; notApplicable?: string; unjudged?: string } {
   const profile = runProfile(params.profilePath);
   const requirementIds = tags.map((t) => t.slice(1)).filter(isRequirementId);
-  const notApplicable = notApplicableBeforeRun(tags, params.profilePath ? profile.iut?.role : undefined);
-  return { requirementIds, profile, ...(notApplicable ? { notApplicable } : {}) };
+  const iut = params.profilePath ? profile.iut?.role : undefined;
+  const notApplicable = notApplicableBeforeRun(tags, iut);
+  const unjudged = unjudgedBeforeRun(tags, iut);
+  return { requirementIds, profile, ...(notApplicable ? { notApplicable } : {}), ...(unjudged ? { unjudged } : {}) };
 }
 
 /**
@@ -41,7 +44,8 @@ export function beginScenario(tags: readonly string[], params: WorldParameters):
  * implementation under test in one role when the profile names one (iut:).
  */
 export async function scenarioTopology(params: WorldParameters, profile: Profile, transcript: Transcript): Promise<Topology> {
-  const accounts = runAccounts();
+  const iut = profile.iut && params.profilePath ? loadIut(profile, params.profilePath) : undefined;
+  const accounts = iut?.role === 'evvm-client' ? deviceAccounts(runAccounts(), iut) : runAccounts();
   for (const a of accounts) transcript.secret(a.password);
   const pki = await runPki();
   if (params.topology === 'containers' && params.fleet) {
@@ -49,7 +53,7 @@ export async function scenarioTopology(params: WorldParameters, profile: Profile
     return new ContainersTopology(link, pki, profile, accounts, params.faults, transcript);
   }
   const embedded = new EmbeddedTopology(pki, profile, accounts, params.faults, transcript);
-  return profile.iut && params.profilePath ? new ExternalTopology(embedded, loadIut(profile, params.profilePath), profile, pki, params.faults, transcript) : embedded;
+  return iut ? new ExternalTopology(embedded, iut, profile, pki, params.faults, transcript) : embedded;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Small pieces shared by the report writers: source strings, evidence file names, durations. */
 import type { RequirementSource } from '../catalogue/types';
 import type { Profile } from '../profile/profile';
+import { declaredIdentity } from '../profile/sections/iut/declared';
 import type { RequirementResult, RunReport, ScenarioResult, TestedSystem } from './model';
 
 /** `CR-SEC §6.4 (seeds/000_….txt)`: the structured source as one readable string. */
@@ -13,12 +14,11 @@ export function formatSource(source: RequirementSource): string {
 
 /** What the profile says was tested; its accounts and trust material stay out (they are no identity, and may be secret). */
 export function describeTested(profile: Profile): TestedSystem {
-  const iut = profile.iut;
-  const ports = Object.fromEntries(Object.entries(iut?.ports ?? {}).filter((p): p is [string, number] => p[1] !== undefined));
+  const iut = profile.iut && declaredIdentity(profile.iut);
   return {
     profileName: profile.name,
     ...(profile.description !== undefined ? { description: profile.description } : {}),
-    ...(iut ? { iut: { role: iut.role, host: iut.host, ...(iut.servername !== undefined ? { servername: iut.servername } : {}), ports } } : {}),
+    ...(iut ? { iut } : {}),
   };
 }
 

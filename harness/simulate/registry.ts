@@ -25,6 +25,12 @@ export interface SimulatedRole {
   trust?: Record<string, string>;
   /** demo credentials, printed for standalone use (SMPP and SMTP roles name system_id/user the same way) */
   accounts?: unknown[];
+  /**
+   * A ready-to-run profile naming this simulator as the implementation under test (`simulate ROLE
+   * --profile-out FILE`), `control` being its control API: secrets only as environment variable names,
+   * their values in `env`, which goes to a separate file.
+   */
+  profile?(control: string): { profile: Record<string, unknown>; env: Record<string, string> };
   stop(): Promise<void>;
 }
 

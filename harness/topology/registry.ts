@@ -1,6 +1,6 @@
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import type { Iut } from '../profile/sections/iut';
-import type { IutRole } from '../engine/applicability';
+import type { IutRole } from '../profile/sections/iut';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../engine/outcomes';
@@ -56,6 +56,8 @@ export interface ExternalContext extends ScenarioContext {
   inner<K extends RoleName>(name: K): Promise<RoleMap[K]>;
   /** connects to the IUT's ports, so the scenario has reached it; an unreachable IUT is inconclusive */
   reach(what: string, ports: Array<number | undefined>): Promise<void>;
+  /** the scenario reached the IUT by other means (a client under test connected to the harness) */
+  involve(): void;
 }
 
 /** How one topology provides the roles: a factory per RoleMap name, started once per scenario. */
@@ -109,10 +111,12 @@ export const containerRoles = new RoleFactories<ContainersContext>('container', 
 );
 
 /** The roles a vendor's implementation plays, by the role the profile names it in (iut.role). */
-export const externalRoles: Readonly<Record<IutRole, RoleFactories<ExternalContext>>> = {
-  'evvm-server': new RoleFactories<ExternalContext>('external'),
-  'message-storage': new RoleFactories<ExternalContext>('external'),
-};
+const externalByIut = new Map<IutRole, RoleFactories<ExternalContext>>();
+export function externalRoles(iut: IutRole): RoleFactories<ExternalContext> {
+  let roles = externalByIut.get(iut);
+  if (!roles) externalByIut.set(iut, (roles = new RoleFactories<ExternalContext>('external')));
+  return roles;
+}
 
 export function registerEmbeddedRole<K extends RoleName>(name: K, factory: EmbeddedFactory<RoleMap[K]>): void {
   embeddedRoles.register(name, factory);
@@ -124,5 +128,5 @@ export function registerContainerRole<K extends RoleName>(name: K, factory: (ctx
 
 /** Registers the vendor's implementation of a role, used when the profile names an IUT in the role `iut`. */
 export function registerExternalRole<K extends RoleName>(iut: IutRole, name: K, factory: (ctx: ExternalContext) => Promise<RoleMap[K]>): void {
-  externalRoles[iut].register(name, factory);
+  externalRoles(iut).register(name, factory);
 }

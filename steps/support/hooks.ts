@@ -1,7 +1,7 @@
 import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import type { EvvmWorld } from '../world';
 import { beginScenario, scenarioOutcome, scenarioTopology } from '../../harness/engine/scenario';
-import { MEDIA } from '../../harness/engine/outcomes';
+import { InconclusiveError, MEDIA } from '../../harness/engine/outcomes';
 import { handBackSecrets } from '../../harness/engine/handover';
 import { runPki } from '../../harness/engine/run-context';
 
@@ -19,6 +19,8 @@ Before(async function (this: EvvmWorld, { pickle }) {
   this.requirementIds = begun.requirementIds;
   this.profile = begun.profile;
   if (begun.notApplicable) return this.notApplicable(begun.notApplicable);
+  // it applies, but the implementation under test cannot be judged on it: inconclusive, with the reason
+  if (begun.unjudged) throw new InconclusiveError(begun.unjudged);
   this.topology = await scenarioTopology(this.parameters, this.profile, this.transcript);
   return undefined;
 });

@@ -6,43 +6,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { simulate } from '../cli/cli';
-import { firstMessageId, runCli } from './helpers';
-
-interface Ready {
-  endpoints: { imaps: string; imap: string };
-  trust: { ca: string; clientCert: string; clientKey: string };
-  accounts: Array<{ name: string; identifiers: string[]; password: string; blocked: boolean }>;
-}
+import { evvmServerIut, runCli } from './helpers';
 
 let dir: string;
 let child: ChildProcess | undefined;
 let profile: string;
-const env: Record<string, string> = {};
+let env: Record<string, string> = {};
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-server-iut-'));
-  const started = await simulate('evvm-server');
-  child = started.child;
-  const ready = started.ready as unknown as Ready;
-  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
-  const [ca, cert, key] = await Promise.all(['ca', 'clientCert', 'clientKey'].map((f) => readFile(path.join(dir, f), 'utf8')));
-  const imaps = Number(ready.endpoints.imaps.split(':')[1]);
-  const accounts = [];
-  for (const a of ready.accounts) {
-    env[`EVVM_${a.name.toUpperCase()}`] = a.password;
-    accounts.push({
-      name: a.name,
-      identifiers: { MSISDN: a.identifiers[0], 'SIP URI': a.identifiers[1], 'e-mail alias': a.identifiers[2] },
-      passwordEnv: `EVVM_${a.name.toUpperCase()}`,
-      blocked: a.blocked,
-      ...(a.blocked ? {} : { messageId: await firstMessageId(imaps, { ca: ca!, cert: cert!, key: key! }, a.identifiers[0]!, a.password) }),
-    });
-  }
+  const iut = await evvmServerIut(dir);
+  ({ child, env } = iut);
+  const { ports, accounts } = iut;
   profile = path.join(dir, 'evvm-server.yaml');
   await writeFile(
     profile,
@@ -52,7 +31,7 @@ before(async () => {
         role: 'evvm-server',
         host: '127.0.0.1',
         servername: 'evvm-server.op.example',
-        ports: { imaps, imap: Number(ready.endpoints.imap.split(':')[1]) },
+        ports,
         trustAnchor: 'ca',
         clientCertificate: { cert: 'clientCert', key: 'clientKey' },
         accounts,

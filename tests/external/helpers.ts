@@ -153,6 +153,39 @@ export async function readVerdicts(out: string, r: CliResult, requirements: read
   return { exit: r.code, summary: report.summary.verdict, verdicts, reasons };
 }
 
+interface EvvmServerReady {
+  endpoints: { imaps: string; imap: string };
+  trust: { ca: string; clientCert: string; clientKey: string };
+  accounts: Array<{ name: string; identifiers: string[]; password: string; blocked: boolean }>;
+}
+
+/**
+ * Starts `simulate evvm-server` and describes it as a vendor's profile would: its trust material copied
+ * into `dir` (ca, clientCert, clientKey: the simulator removes its own when it stops), its ports, and each
+ * account with its identifiers, its password in `env` (passwordEnv) and the Message-ID only its mailbox holds.
+ */
+export async function evvmServerIut(dir: string): Promise<{ child: ChildProcess; ports: { imaps: number; imap: number }; accounts: Array<Record<string, unknown>>; env: Record<string, string> }> {
+  const started = await simulate('evvm-server');
+  const ready = started.ready as unknown as EvvmServerReady;
+  for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
+  const [ca, cert, key] = await Promise.all(['ca', 'clientCert', 'clientKey'].map((f) => readFile(path.join(dir, f), 'utf8')));
+  const port = (e: string): number => Number(e.split(':')[1]);
+  const ports = { imaps: port(ready.endpoints.imaps), imap: port(ready.endpoints.imap) };
+  const env: Record<string, string> = {};
+  const accounts: Array<Record<string, unknown>> = [];
+  for (const a of ready.accounts) {
+    env[`EVVM_${a.name.toUpperCase()}`] = a.password;
+    accounts.push({
+      name: a.name,
+      identifiers: { MSISDN: a.identifiers[0], 'SIP URI': a.identifiers[1], 'e-mail alias': a.identifiers[2] },
+      passwordEnv: `EVVM_${a.name.toUpperCase()}`,
+      blocked: a.blocked,
+      ...(a.blocked ? {} : { messageId: await firstMessageId(ports.imaps, { ca: ca!, cert: cert!, key: key! }, a.identifiers[0]!, a.password) }),
+    });
+  }
+  return { child: started.child, ports, accounts, env };
+}
+
 /** The Message-ID of the first message in a mailbox of `simulate evvm-server`: what a vendor who provisioned it names in the profile. */
 export async function firstMessageId(port: number, tlsOptions: { ca: string; cert: string; key: string }, user: string, password: string): Promise<string> {
   const c = await RawImapClient.connect({ host: '127.0.0.1', port, tls: 'implicit', tlsOptions: { ...tlsOptions, servername: 'evvm-server.op.example' }, transcript: new Transcript() });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { parseProfile, ProfileError } from '../../harness/profile/profile';
-import { loadIut } from '../../harness/profile/sections/iut';
+import { imapServerIut, loadIut } from '../../harness/profile/sections/iut';
 import { runSecrets } from '../../evidence/secrets';
 import { projectRoot } from '../../harness/paths';
 import { runCli } from './helpers';
@@ -44,7 +44,7 @@ function load(yaml: string): ReturnType<typeof loadIut> {
 describe('iut section', () => {
   it('a good section resolves: files relative to the profile, passwords from the environment, registered as secrets', () => {
     process.env.IUT_TEST_ALICE = 'alice-from-env-1';
-    const iut = load(base(GOOD));
+    const iut = imapServerIut(load(base(GOOD)));
     assert.equal(iut.accounts[0]!.password, 'alice-from-env-1');
     assert.equal(iut.servername, '127.0.0.1');
     assert.equal(iut.ports.pskTls, 993, 'PSK-TLS defaults to the implicit TLS port');

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -57,19 +57,21 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     .option('--config <file>', 'YAML: profile, faults, host')
     .option('--driven', 'wait for the harness to set up the run and drive it scenario by scenario (what containers run)')
     .option('--host <address>', 'where to listen (overrides the config; 0.0.0.0 inside a container)')
+    .option('--profile-out <file>', 'write a ready-to-run profile naming this simulator as the implementation under test (secrets in FILE.env, mode 0600)')
     // the role lists load every simulator: only a reader of this command's help pays for them
     .addHelpText('after', () => `\nRoles: ${standaloneRoles().simulatedRoleNames().join(', ')}\nRoles with --driven: ${drivenRoles().drivenRoleNames().join(', ')}\n`)
-    .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string }) => {
+    .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string; profileOut?: string }) => {
       const known = opts.driven ? drivenRoles().drivenRoleNames() : standaloneRoles().simulatedRoleNames();
       if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
       const config = loadConfig(opts.config);
       if (opts.host) config.host = opts.host;
+      if (opts.profileOut && opts.driven) throw new UsageError('--profile-out describes a standalone simulator, not a driven one');
       // listening for the signals before the ready line: a SIGTERM right after it still stops cleanly (the PKI folder goes)
       const signalled = new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
       });
-      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
+      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config, opts.profileOut);
       await signalled;
       await stop();
       setStatus(0);
@@ -86,7 +88,17 @@ async function drive(role: string, host: string): Promise<() => Promise<void>> {
   return () => driven.close();
 }
 
-async function simulate(role: string, config: Config): Promise<() => Promise<void>> {
+/** Writes the role's profile and, beside it, its secrets' values (FILE.env, mode 0600, one NAME=value a line). */
+async function writeProfile(file: string, made: { profile: Record<string, unknown>; env: Record<string, string> }): Promise<{ profile: string; env: string }> {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  const envFile = `${file}.env`;
+  await writeFile(file, stringify(made.profile));
+  await writeFile(envFile, Object.entries(made.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  await chmod(envFile, 0o600); // an existing file keeps its mode through writeFile
+  return { profile: path.resolve(file), env: path.resolve(envFile) };
+}
+
+async function simulate(role: string, config: Config, profileOut?: string): Promise<() => Promise<void>> {
   const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
   const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
   const { demoAccounts } = require('../../topology/accounts') as typeof import('../../topology/accounts');
@@ -99,10 +111,17 @@ async function simulate(role: string, config: Config): Promise<() => Promise<voi
   const accounts = demoAccounts(randomUUID().slice(0, 8));
   const served = await start({ pki, pkiDir, profile, accounts, faults: config.faults, host: config.host });
   const control = new ControlServer({ 'GET /health': () => ({ role, ready: true }), ...served.routes });
+  const controlUrl = await control.listen(config.host);
+  if (profileOut && !served.profile) {
+    await Promise.all([control.close(), served.stop(), rm(pkiDir, { recursive: true, force: true })]);
+    throw new UsageError(`simulate ${role} cannot write a profile (--profile-out) yet`);
+  }
+  const written = profileOut && served.profile ? await writeProfile(profileOut, served.profile(controlUrl)) : undefined;
   const ready = {
     role,
     ready: true,
-    endpoints: { ...served.endpoints, control: await control.listen(config.host) },
+    ...(written ? { profile: written } : {}),
+    endpoints: { ...served.endpoints, control: controlUrl },
     trust: served.trust ?? { ca: path.join(pkiDir, 'ca.pem'), clientCert: path.join(pkiDir, 'evvm-client.crt'), clientKey: path.join(pkiDir, 'evvm-client.key') },
     accounts: served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
   };

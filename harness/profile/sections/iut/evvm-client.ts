@@ -1,0 +1,80 @@
+/**
+ * The EVVM Client under test: a vendor's client (a handset's VVM app, a desktop IMAP client) that the
+ * harness cannot call, so the profile says how to make it act in each scenario (its trigger), and the
+ * harness judges on the wire what reached the server it pointed the client at: its own EVVM Server, a
+ * rogue server, a STARTTLS stripper. The client trusts the run's test CA (the {trustAnchor} file) and may
+ * present the client certificate the harness issues for the account ({clientCert}, {clientKey}).
+ */
+import { z } from 'zod';
+import { Port, secretPair, type IutInputs } from './common';
+
+/** The placeholders a trigger command may use, each replaced in every argument (docs/certifying.md). */
+export const TRIGGER_PLACEHOLDERS = [
+  'host', 'port', 'servername', 'transport', 'scheme', 'trustAnchor', 'clientCert', 'clientKey',
+  'account', 'username', 'password', 'usernameUrl', 'passwordUrl', 'msisdn',
+] as const;
+export type TriggerPlaceholder = (typeof TRIGGER_PLACEHOLDERS)[number];
+
+const KNOWN = new Set<string>(TRIGGER_PLACEHOLDERS);
+const unknownPlaceholders = (args: readonly string[]): string[] =>
+  [...new Set(args.flatMap((a) => [...a.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)))].filter((p) => !KNOWN.has(p));
+
+const Trigger = z
+  .object({
+    /** argv of a command run per scenario (no shell), placeholders replaced: e.g. curl, or a script that drives a handset over adb */
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .superRefine((args, ctx) => {
+        const bad = unknownPlaceholders(args);
+        if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${bad.map((b) => `{${b}}`).join(', ')} (known: ${TRIGGER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+      })
+      .optional(),
+    /** what the operator must do; the harness prints it with the endpoint, then counts down on stderr */
+    manual: z.object({ instructions: z.string().min(1) }).strict().optional(),
+  })
+  .strict()
+  .refine((t) => (t.command === undefined) !== (t.manual === undefined), { error: 'give command or manual, exactly one' });
+
+const MAX_TIMEOUT_MS = 600_000;
+/** A step that makes the client act waits at most its timeout and the trigger's wind-down. */
+export const CLIENT_STEP_TIMEOUT_MS = MAX_TIMEOUT_MS + 30_000;
+
+export const EvvmClientIutSchema = z
+  .object({
+    role: z.literal('evvm-client'),
+    /** what is under test, as the report names it: product and version */
+    implementation: z.string().min(1),
+    trigger: Trigger,
+    /** fixed ports where the harness takes the client's connections (a device configured once); default: a free port per scenario, given by {port} */
+    listen: z.object({ imaps: Port.optional(), imap: Port.optional() }).strict().default({}),
+    /**
+     * the credentials a device was provisioned with, for the test accounts it stands for (a device cannot
+     * be handed the run's own): the harness's EVVM Server serves those mailboxes with them
+     */
+    accounts: z
+      .array(
+        z
+          .object({ name: z.enum(['alice', 'bob', 'carol']), msisdn: z.string().regex(/^\+[0-9]{3,15}$/, { error: 'must be +digits (E.164)' }).optional(), ...secretPair('password') })
+          .strict()
+          .refine((a) => (a.password === undefined) !== (a.passwordEnv === undefined), { error: 'give password or passwordEnv, exactly one' }),
+      )
+      .default([]),
+    /** how long the client has to connect and finish, per scenario, in ms */
+    timeoutMs: z.number().int().min(1000).max(MAX_TIMEOUT_MS).default(20_000),
+  })
+  .strict();
+
+export type EvvmClientIutSection = z.infer<typeof EvvmClientIutSchema>;
+
+/** The client section as the harness uses it (it names no file and no secret: the run's PKI and accounts are handed to the client). */
+export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> & {
+  trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string };
+  accounts: Array<{ name: string; msisdn?: string; password: string }>;
+};
+
+export function resolveEvvmClient(s: EvvmClientIutSection, input: IutInputs): EvvmClientIut {
+  const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
+  const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: input.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
+  return { ...s, trigger, accounts };
+}

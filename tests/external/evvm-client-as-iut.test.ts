@@ -1,0 +1,137 @@
+/**
+ * An EVVM Client as the IUT (iut.role: evvm-client): the harness plays the EVVM Server and the rogue
+ * servers, makes the client act by its trigger, and judges on the wire what reached which server.
+ * Debian's curl is the client under test both ways (verification on: EVVM-AUTH-03 passes; --insecure: it
+ * fails, naming the rogue server that got the credential); `simulate evvm-client --profile-out` is our own
+ * client standing in for a vendor's, with the embedded verdicts; a client that never connects is
+ * inconclusive (exit 2); no password the trigger was handed appears in any output.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { simulate } from '../cli/cli';
+import { missing } from '../real-clients/tools';
+import { readVerdicts, runCli, type CliResult } from './helpers';
+
+const CLIENT_REQUIREMENTS = ['EVVM-AUTH-03', 'STD-02'];
+const TAGS = '@EVVM-AUTH-03 or @STD-02';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-client-iut-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** curl fetching alice's voicemail over IMAP, trusting the {trustAnchor} the harness hands it and presenting its client certificate. */
+const curl = (extra: string[]): string[] => [
+  'curl', '-sS', '--max-time', '10', '--ssl-reqd', ...extra,
+  '--cacert', '{trustAnchor}', '--cert', '{clientCert}', '--key', '{clientKey}',
+  '--connect-to', '{servername}:{port}:{host}:{port}',
+  '{scheme}://{usernameUrl}:{passwordUrl}@{servername}:{port}/INBOX;UID=1',
+];
+
+async function clientProfile(name: string, trigger: Record<string, unknown>, timeoutMs = 15_000, extra: Record<string, unknown> = {}): Promise<string> {
+  const file = path.join(dir, `${name}.yaml`);
+  await writeFile(file, stringify({ name, iut: { role: 'evvm-client', implementation: name, trigger, timeoutMs, ...extra } }));
+  return file;
+}
+
+/** Every file a run wrote, as text, with its stdout and stderr. */
+async function everything(out: string, r: CliResult): Promise<string> {
+  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
+  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
+  return [r.stdout, r.stderr, ...texts].join('\n');
+}
+
+test('curl verifying the server: EVVM-AUTH-03 passes, and no password it was handed appears in any output', { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  // the trigger also notes the password the harness handed curl, so the test knows what must not leak
+  const handed = path.join(dir, 'handed-passwords');
+  const profile = await clientProfile('curl', { command: ['sh', '-c', 'printf "%s\\n" "$1" >> "$0"; shift 2; exec "$@"', handed, '{password}', '--', ...curl([])] });
+  const out = path.join(dir, 'curl-verifying');
+  const r = await runCli(['run', '--profile', profile, '--tags', TAGS, '--out', out], {}, 200_000);
+  const v = await readVerdicts(out, r, CLIENT_REQUIREMENTS);
+  assert.equal(v.verdicts['EVVM-AUTH-03'], 'pass', v.reasons['EVVM-AUTH-03']);
+  assert.equal(v.verdicts['STD-02'], 'pass', v.reasons['STD-02']);
+  assert.equal(v.exit, 0, r.stderr);
+  const passwords = [...new Set((await readFile(handed, 'utf8')).split('\n').filter((p) => p !== ''))];
+  assert.ok(passwords.length > 0, 'the trigger was handed a password');
+  const output = await everything(out, r);
+  for (const p of passwords) assert.ok(!output.includes(p) && !output.includes(encodeURIComponent(p)), 'a password handed to the client appears in the output');
+});
+
+test('curl --insecure: EVVM-AUTH-03 fails, and the report names the rogue server that got the credential', { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const profile = await clientProfile('curl-insecure', { command: curl(['--insecure']) });
+  const out = path.join(dir, 'curl-insecure');
+  const r = await runCli(['run', '--profile', profile, '--tags', '@EVVM-AUTH-03', '--out', out], {}, 200_000);
+  const v = await readVerdicts(out, r, CLIENT_REQUIREMENTS);
+  assert.equal(v.verdicts['EVVM-AUTH-03'], 'fail');
+  assert.match(v.reasons['EVVM-AUTH-03']!, /Rogue IMAP Server \(certificate [a-z-]+\) received (LOGIN|AUTHENTICATE)/);
+  assert.equal(v.exit, 1);
+});
+
+test("a device's own credentials (iut.accounts, from the environment): the harness's EVVM Server serves them, and they appear in no output", { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const provisioned = 'Dev1ce-Pr0visioned-Secret';
+  // the "device" knows its own password: the command names it, not the {password} the harness would hand over
+  const profile = await clientProfile('provisioned-device', { command: curl([]).map((a) => a.replace('{passwordUrl}', provisioned)) }, 15_000, { accounts: [{ name: 'alice', passwordEnv: 'DEVICE_ALICE_PASSWORD' }] });
+  const out = path.join(dir, 'provisioned-device');
+  const r = await runCli(['run', '--profile', profile, '--tags', '@EVVM-AUTH-03', '--out', out], { DEVICE_ALICE_PASSWORD: provisioned }, 200_000);
+  const v = await readVerdicts(out, r, CLIENT_REQUIREMENTS);
+  assert.equal(v.verdicts['EVVM-AUTH-03'], 'pass', v.reasons['EVVM-AUTH-03']);
+  assert.ok(!(await everything(out, r)).includes(provisioned), 'the profile\'s secret appears in the output');
+});
+
+test('a client that never connects is inconclusive, exit 2, whether a command or the operator triggers it', { timeout: 120_000 }, async () => {
+  for (const [name, trigger] of [
+    ['silent-command', { command: ['true', '{port}'] }],
+    ['absent-operator', { manual: { instructions: 'open the voicemail inbox on the device now' } }],
+  ] as const) {
+    const profile = await clientProfile(name, trigger, 1000);
+    const out = path.join(dir, name);
+    const r = await runCli(['run', '--profile', profile, '--tags', '@EVVM-AUTH-03 and @positive', '--out', out], {}, 60_000);
+    const v = await readVerdicts(out, r, CLIENT_REQUIREMENTS);
+    assert.equal(v.verdicts['EVVM-AUTH-03'], 'inconclusive', `${name}: ${v.reasons['EVVM-AUTH-03']}`);
+    assert.match(v.reasons['EVVM-AUTH-03']!, /never connected to the EVVM Server/);
+    assert.equal(v.exit, 2);
+    if (name === 'absent-operator') assert.match(r.stderr, /open the voicemail inbox on the device now[\s\S]*waiting for the client: \d+ s left/);
+  }
+});
+
+test('simulate evvm-client --profile-out: our own client as the IUT gives the embedded verdicts, and its fault is caught', { timeout: 300_000 }, async (t) => {
+  const why = await missing('curl'); // the written profile triggers our client through its control API with curl
+  if (why) return t.skip(why);
+  const embeddedOut = path.join(dir, 'embedded');
+  const embedded = await readVerdicts(embeddedOut, await runCli(['run', '--tags', TAGS, '--out', embeddedOut], {}, 200_000), CLIENT_REQUIREMENTS);
+  const run = async (name: string, faults: string[]): Promise<Awaited<ReturnType<typeof readVerdicts>>> => {
+    const config = path.join(dir, `${name}.config.yaml`);
+    await writeFile(config, stringify({ faults }));
+    const file = path.join(dir, `${name}.yaml`);
+    let child: ChildProcess | undefined;
+    try {
+      const started = await simulate('evvm-client', {}, ['--config', config, '--profile-out', file]);
+      child = started.child;
+      assert.deepEqual(started.ready.profile, { profile: file, env: `${file}.env` });
+      assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600);
+      const out = path.join(dir, `${name}-out`);
+      return await readVerdicts(out, await runCli(['run', '--profile', file, '--tags', TAGS, '--out', out], {}, 200_000), CLIENT_REQUIREMENTS);
+    } finally {
+      child?.kill('SIGTERM');
+    }
+  };
+  const clean = await run('ours', []);
+  assert.deepEqual(clean.verdicts, embedded.verdicts);
+  assert.deepEqual(clean.verdicts, { 'EVVM-AUTH-03': 'pass', 'STD-02': 'pass' });
+  const faulty = await run('ours-faulty', ['evvm-client:skip-server-cert-check']);
+  assert.equal(faulty.verdicts['EVVM-AUTH-03'], 'fail');
+});
