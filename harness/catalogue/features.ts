@@ -124,7 +124,7 @@ export function parseFeature(source: string, uri: string): ScenarioRef[] {
  */
 export function scanFeatures(root: string = findProjectRoot()): ScenarioRef[] {
   const files = listFeatureFiles(path.join(root, 'features')).map((file) => ({ uri: path.relative(root, file).split(path.sep).join('/'), text: readFileSync(file, 'utf8') }));
-  return derived('features', [__filename], [libraryIdentity('@cucumber/gherkin'), ...files.flatMap((f) => [f.uri, f.text])], () => files.flatMap((f) => parseFeature(f.text, f.uri)));
+  return derived('features', [__filename, require.resolve('./index')], [libraryIdentity('@cucumber/gherkin'), ...files.flatMap((f) => [f.uri, f.text])], () => files.flatMap((f) => parseFeature(f.text, f.uri)));
 }
 
 /** Scenarios per requirement, and what is inconsistent between the feature files and the catalogue. */

@@ -82,7 +82,7 @@ function loadCached(file?: string): { list: Requirement[]; byId: Map<string, Req
     } catch (e) {
       throw new CatalogueError([`${resolved}: cannot read the catalogue: ${(e as Error).message}`]);
     }
-    const parsed = derived('catalogue', [require.resolve('./parse'), require.resolve('../input')], [libraryIdentity('yaml'), libraryIdentity('zod'), text], () =>
+    const parsed = derived('catalogue', [__filename, require.resolve('./parse'), require.resolve('../input')], [libraryIdentity('yaml'), libraryIdentity('zod'), text], () =>
       parseCatalogue(text, path.relative(process.cwd(), resolved) || resolved),
     );
     // Entries are shared by every caller: frozen, so one caller cannot change another's view.

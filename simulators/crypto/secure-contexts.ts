@@ -39,7 +39,9 @@ function describe(hash: Hash, value: unknown): boolean {
   }
   if (Array.isArray(value)) {
     hash.update(`a${value.length}[`);
-    return value.every((v) => describe(hash, v)) && (hash.update(']'), true);
+    for (const v of value) if (!describe(hash, v)) return false;
+    hash.update(']');
+    return true;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return describeOptions(hash, value as Record<string, unknown>, false);
   return false;
@@ -90,9 +92,4 @@ export function shareSecureContexts(): void {
   if (original) return;
   original = tls.createSecureContext;
   tls.createSecureContext = cachedSecureContext;
-}
-
-/** How many contexts the cache holds (tests). */
-export function sharedSecureContextCount(): number {
-  return contexts.size;
 }
