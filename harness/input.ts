@@ -5,7 +5,7 @@
  * hang, an abort or a constructed object.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document, type ErrorCode, type Node } from 'yaml';
+import type { Document, ErrorCode, LineCounter, Node } from 'yaml';
 
 /** Limits by kind of file: generous for what the kind holds, far below what would hurt. */
 export const INPUT_LIMITS = {
@@ -75,6 +75,8 @@ export class YamlError extends Error {
  * Every problem is in `doc.errors` with its line; the catalogue reads them there, others call parseYaml.
  */
 export function yamlDocument(text: string, options: { lineCounter?: LineCounter } = {}): Document.Parsed {
+  // loaded here, not when this module is: reading the catalogue's file needs no YAML parser when it is already parsed
+  const { isScalar, LineCounter, parseDocument, visit, YAMLParseError } = require('yaml') as typeof import('yaml');
   const lineCounter = options.lineCounter ?? new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, schema: 'core', resolveKnownTags: false, uniqueKeys: false });
   const problem = (pos: [number, number], code: ErrorCode, message: string): void => {

@@ -7,12 +7,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
-import { IdGenerator } from '@cucumber/messages';
 import type * as messages from '@cucumber/messages';
 import type { Polarity } from '../report/model';
 import type { Requirement } from './types';
 import { findProjectRoot, REQUIREMENT_ID_PATTERN } from './index';
+import { derived, libraryIdentity } from './derived';
 
 export interface ScenarioRef {
   /** feature file relative to the scanned root, with '/' separators (cucumber's uri) */
@@ -84,6 +83,9 @@ function indexLines(doc: messages.GherkinDocument): Map<string, number> {
 
 /** Parses one feature file into scenario refs; `uri` is how it is named in refs and errors. */
 export function parseFeature(source: string, uri: string): ScenarioRef[] {
+  // loaded here: a scan whose files did not change reads what they were parsed into (derived.ts)
+  const { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
+  const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
   const newId = IdGenerator.incrementing();
   let doc: messages.GherkinDocument;
   try {
@@ -121,12 +123,8 @@ export function parseFeature(source: string, uri: string): ScenarioRef[] {
  * A missing features/ folder gives []. A Gherkin syntax error throws one line naming the file.
  */
 export function scanFeatures(root: string = findProjectRoot()): ScenarioRef[] {
-  const refs: ScenarioRef[] = [];
-  for (const file of listFeatureFiles(path.join(root, 'features'))) {
-    const uri = path.relative(root, file).split(path.sep).join('/');
-    refs.push(...parseFeature(readFileSync(file, 'utf8'), uri));
-  }
-  return refs;
+  const files = listFeatureFiles(path.join(root, 'features')).map((file) => ({ uri: path.relative(root, file).split(path.sep).join('/'), text: readFileSync(file, 'utf8') }));
+  return derived('features', [__filename, require.resolve('./index')], [libraryIdentity('@cucumber/gherkin'), ...files.flatMap((f) => [f.uri, f.text])], () => files.flatMap((f) => parseFeature(f.text, f.uri)));
 }
 
 /** Scenarios per requirement, and what is inconsistent between the feature files and the catalogue. */

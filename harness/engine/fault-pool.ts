@@ -9,6 +9,8 @@ import type { ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { RequirementResult } from '../report/model';
 import { runSuite } from './run';
 import type { Handover } from './handover';
+import { scanFeatures } from '../catalogue/features';
+import { projectRoot } from '../paths';
 
 /** One fault run: the fault on, the scenarios of one requirement selected. */
 export interface FaultRun {
@@ -26,9 +28,19 @@ export interface FaultRunResult {
   failedScenarios: string[];
 }
 
+/**
+ * The feature files holding a requirement's scenarios: a fault run reads those, not the whole suite
+ * (cucumber parses every file it is given on every run, and selftest makes a hundred runs).
+ */
+function featureFilesOf(requirement: string): string[] {
+  return [...new Set(scanFeatures(projectRoot()).filter((s) => s.requirementIds.includes(requirement)).map((s) => s.uri))];
+}
+
 /** Runs one fault run in this process, reusing `support` (the support code a previous run loaded) when given. */
 export async function runFault(run: FaultRun, support?: ISupportCodeLibrary): Promise<{ result: FaultRunResult; support: ISupportCodeLibrary }> {
-  const suite = await runSuite({ faults: [run.fault], topology: 'embedded', tags: run.within ? `@${run.requirement} and (${run.within})` : `@${run.requirement}`, ...(support ? { support } : {}) });
+  const tags = run.within ? `@${run.requirement} and (${run.within})` : `@${run.requirement}`;
+  const files = featureFilesOf(run.requirement);
+  const suite = await runSuite({ faults: [run.fault], topology: 'embedded', tags, ...(files.length > 0 ? { featureFiles: files } : {}), ...(support ? { support } : {}) });
   const result = suite.report.requirements.find((r) => r.id === run.requirement) as RequirementResult;
   return {
     result: {

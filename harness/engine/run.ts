@@ -35,6 +35,8 @@ export interface SuiteOptions {
   parallel?: number;
   /** the run's PKI and accounts as handed to parallel workers, when the caller shares them between runs (selftest) */
   handover?: Handover;
+  /** the feature files cucumber reads (default: all), when the caller knows which hold the selected scenarios */
+  featureFiles?: readonly string[];
 }
 
 export interface SuiteResult {
@@ -84,7 +86,7 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
   const quiet = new PassThrough();
   quiet.resume();
   const config: IRunOptions = {
-    sources: { defaultDialect: 'en', paths: FEATURE_PATHS, names: [], tagExpression: options.tags ?? '', order: 'defined' },
+    sources: { defaultDialect: 'en', paths: options.featureFiles ? [...options.featureFiles] : FEATURE_PATHS, names: [], tagExpression: options.tags ?? '', order: 'defined' },
     support: options.support ?? { requireModules: [], requirePaths: [stepGlob()], importPaths: [], loaders: [] },
     runtime: {
       dryRun: false,

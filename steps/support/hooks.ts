@@ -4,6 +4,7 @@ import { beginScenario, scenarioOutcome, scenarioTopology } from '../../harness/
 import { InconclusiveError, MEDIA } from '../../harness/engine/outcomes';
 import { handBackSecrets } from '../../harness/engine/handover';
 import { runPki } from '../../harness/engine/run-context';
+import { shareSecureContexts } from '../../simulators/crypto/secure-contexts';
 
 // A step that waits longer than this is stuck on an IUT: cucumber's timeout is classified inconclusive.
 setDefaultTimeout(15_000);
@@ -11,6 +12,7 @@ setDefaultTimeout(15_000);
 // The run's test PKI is made once, before the first scenario: on a loaded machine its key generation
 // alone can outlast a step's timeout, which would make the first scenario inconclusive.
 BeforeAll({ timeout: 120_000 }, async () => {
+  shareSecureContexts(); // one TLS context per configuration, not per connection (simulators/crypto/secure-contexts)
   await runPki();
 });
 

@@ -56,9 +56,16 @@ for (const args of [['--version'], ['--help']]) {
 test('requirements and cr analyze load no cucumber runtime, no simulator, no Docker client', async () => {
   for (const args of [['requirements'], ['cr', 'analyze', CR_FIXTURE, '--fail-on', 'none']]) {
     const modules = await loadedBy(args);
-    assert.ok(modules.some((m) => m.includes('/node_modules/@cucumber/gherkin/')), `${args[0]}: the recorder saw the feature parser`);
+    assert.ok(modules.some((m) => m.endsWith('/dist/harness/catalogue/index.js')), `${args[0]}: the recorder saw the catalogue`);
     assertNone(modules, [DOCKER_CLIENT, CUCUMBER_RUNTIME, /\/dist\/(simulators\/(?!faults\.js)|steps\/)/], args.join(' '));
   }
+});
+
+test('requirements, once the catalogue and the features are parsed, loads no YAML, schema or Gherkin parser', async () => {
+  await loadedBy(['requirements']); // parses them, if no command did since they changed
+  const modules = await loadedBy(['requirements']);
+  assert.ok(modules.some((m) => m.endsWith('/dist/harness/catalogue/features.js')), 'the recorder saw the feature index');
+  assertNone(modules, [/\/node_modules\/(yaml|zod|@cucumber\/gherkin)\//], 'requirements');
 });
 
 test('simulate loads its simulators but no cucumber runtime and no Docker client; a SIGTERM right after the ready line stops it cleanly', async () => {

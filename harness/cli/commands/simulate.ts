@@ -81,6 +81,8 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
 /** The container entrypoint's mode: the control API on a fixed port, simulators made per scenario. */
 async function drive(role: string, host: string): Promise<() => Promise<void>> {
   const { CONTROL_PORT, DrivenHost } = drivenRoles();
+  // simulators are made per scenario, as in an embedded run: one TLS context per configuration there too
+  (require('../../../simulators/crypto/secure-contexts') as typeof import('../../../simulators/crypto/secure-contexts')).shareSecureContexts();
   const driven = new DrivenHost(role, { host });
   const control = await driven.listen(host, host === '127.0.0.1' ? 0 : CONTROL_PORT);
   // the line the container topology waits for

@@ -126,10 +126,13 @@ async function ensureDeps(root: string, log: (line: string) => void): Promise<st
 export async function ensureImage(log: (line: string) => void): Promise<string> {
   const root = projectRoot();
   const deps = await ensureDeps(root, log);
-  const dist = filesUnder(path.join(root, 'dist')).map((p) => path.relative(root, p));
+  // dist/.cache (the parsed catalogue and features, harness/catalogue/derived.ts) is this machine's, and other commands write it meanwhile
+  const cache = path.join(root, 'dist', '.cache');
+  const code = (p: string): boolean => p !== cache && !p.startsWith(cache + path.sep);
+  const dist = filesUnder(path.join(root, 'dist')).filter(code).map((p) => path.relative(root, p));
   const tag = `${IMAGE}:${contentKey(root, ['docker/Dockerfile', ...dist], deps)}`;
   if (await exists(tag)) return tag;
   log(`building the simulators' image ${tag}`);
-  await buildFrom('docker/Dockerfile', tag, { DEPS: deps }, (dir) => cp(path.join(root, 'dist'), dir, { recursive: true }));
+  await buildFrom('docker/Dockerfile', tag, { DEPS: deps }, (dir) => cp(path.join(root, 'dist'), dir, { recursive: true, filter: code }));
   return tag;
 }
