@@ -19,6 +19,15 @@ export const FAULTS = {
   'evvm-server:starttls-injection': 'commands pipelined behind STARTTLS are executed after the handshake',
   'evvm-server:accept-legacy-tls': 'TLS 1.0 and TLS 1.1 handshakes complete on the IMAP ports (STD-07)',
   'evvm-server:another-users-mailbox': "a login by any identifier opens another mailbox's INBOX, not the one the identifier belongs to",
+  // VVM base behaviour on IF-1 and IF-4 (VVM-01..08), implicit TLS (STD-04): simulators/evvm-server, simulators/evvm-client
+  'evvm-server:generic-refusal-text': 'every refused login says "authentication failed", whatever the outcome (no VVM texts)',
+  'evvm-server:any-flag': 'STORE sets any standard or non-standard flag, not only the ones a VVM client may set',
+  'evvm-server:status-on-greetings': 'STATUS on the Greetings folder is answered instead of refused',
+  'evvm-server:tui-pwd-any-length': 'XCHANGE_TUI_PWD accepts a TUI password of any length, outside the pw_len range',
+  'evvm-server:tui-pwd-skip-old-check': 'XCHANGE_TUI_PWD changes the TUI password without checking the old one',
+  'evvm-server:mo-status-any-case': 'an MO "status" or "Status" is answered as the case-sensitive STATUS',
+  'evvm-server:activate-without-notifications': 'Activate answers a STATUS but does not start the notifications',
+  'evvm-server:activate-failure-silent': 'a failed Activate (no subscriber has the originator) gets no STATUS reply',
   // SMTP interworking (IF-2, IF-6, IF-7, IF-8): the EVVM Server's SMTP interfaces, Forwarding Gateway, Non-OMA VM Service
   'evvm-server:fgw-accept-any-peer': 'the EVVM Server accepts a Forwarding Gateway whatever certificate it presents (none, untrusted, expired, another host), in both directions',
   'evvm-server:nonoma-accept-any-peer': 'the EVVM Server accepts a Non-OMA Standard VM Service whatever certificate it presents, in both directions',

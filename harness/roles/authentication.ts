@@ -102,7 +102,9 @@ export function evvmServerConfig(args: ServerConfigArgs & { actor?: string }): C
       state: a.blocked ? ('blocked' as const) : ('active' as const),
       clientCertificates: a.clientCertificate ? [pki.leaf(a.clientCertificate).fingerprint256] : [],
       voicemails: [{ raw: a.voicemail.raw }],
+      ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}),
     })),
+    ...(profile.capabilities.evvmServer.xchangeTuiPwd ? { tuiPasswordLength: profile.capabilities.evvmServer.xchangeTuiPwd } : {}),
   };
 }
 

@@ -1,0 +1,143 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { EvvmWorld } from './world';
+import { clauseState } from './support/state';
+import type { IdentifierKind } from '../harness/topology/accounts';
+import { randomPin, VvmTestClient } from '../harness/equipment/vvm-test-client';
+import type { Answer } from '../harness/conditions/vvm/imap';
+import * as imap from '../harness/conditions/vvm/imap';
+import * as sms from '../harness/conditions/vvm/sms';
+import { xchangeTuiPwdNotDeclared } from '../harness/conditions/vvm/declared';
+import { noPasswordMethod } from '../harness/conditions/authentication/declared';
+import { SmsScenario } from '../harness/roles/sms-scenario';
+import { missing } from '../harness/topology/external';
+
+// Steps of features/vvm (VVM-01..08): glue in the spec's words. The test client (harness/equipment/vvm-test-client)
+// and the SMS roles (harness/roles/sms-scenario) act; the conditions (harness/conditions/vvm) judge.
+
+interface VvmState {
+  client: VvmTestClient;
+  answer?: Answer;
+  /** the TUI PIN a scenario set, to change it back */
+  newPin?: string;
+}
+
+const vvm = (w: EvvmWorld): VvmState =>
+  clauseState(w, 'vvm', () => ({
+    client: w.closing(new VvmTestClient(() => w.topology.role('evvm-server'), w.profile, w.transcript, (failed) => w.verify(imap.vvmTlsUp, failed))),
+  }));
+/** the same scenario state the SMS clause's steps use (steps/sms.steps.ts) */
+const smsOf = (w: EvvmWorld): SmsScenario => clauseState(w, 'sms', () => new SmsScenario(w));
+const pinOf = (w: EvvmWorld, mailbox: string): string => w.account(mailbox).tuiPin ?? missing(`TUI PIN of the test account "${mailbox}" (iut.accounts[].tuiPin)`);
+const pwLen = (w: EvvmWorld) => w.profile.capabilities.evvmServer.xchangeTuiPwd!;
+
+const login = (w: EvvmWorld, identifier: string, password: string) =>
+  w.ifApplicable(noPasswordMethod(w.profile), async () => {
+    await vvm(w).client.login(identifier, password);
+  });
+const lastLogin = (w: EvvmWorld) => vvm(w).client.session.login ?? { status: 'none', text: 'no login was attempted' };
+
+// --- VVM-01: refusal texts ---
+Given('the mailbox {string} is provisioned as blocked', function (this: EvvmWorld, mailbox: string) {
+  this.verify(imap.blockedAccount, mailbox, this.account(mailbox).blocked);
+});
+When('a VVM test client logs in as the {identifierKind} of {string} with the password of {string}', function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  return login(this, this.identifier(kind, mailbox), this.account(owner).password);
+});
+When('a VVM test client logs in as the {identifierKind} of {string} with a wrong password', function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  return login(this, this.identifier(kind, mailbox), `${this.account(mailbox).password}x`);
+});
+When('a VVM test client logs in as the unassociated identifier {string} with the password of {string}', function (this: EvvmWorld, identifier: string, owner: string) {
+  return login(this, identifier, this.account(owner).password);
+});
+Then('the login is accepted', function (this: EvvmWorld) { this.verify(imap.loginAccepted, lastLogin(this)); });
+Then('the login is refused with the VVM text {string}', function (this: EvvmWorld, text: string) { this.verify(imap.vvmRefusalText, lastLogin(this), text); });
+
+// --- the session the VVM commands run in (VVM-04..06) ---
+Given('a VVM test client has logged in as the {identifierKind} of {string} with the password of {string}', async function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  if ((await login(this, this.identifier(kind, mailbox), this.account(owner).password)) === 'skipped') return 'skipped';
+  this.verify(imap.vvmSessionOpen, lastLogin(this));
+  return undefined;
+});
+
+// --- VVM-04: XCHANGE_TUI_PWD ---
+Given('the EVVM Server declares XCHANGE_TUI_PWD with a pw_len range', function (this: EvvmWorld) {
+  return this.ifApplicable(xchangeTuiPwdNotDeclared(this.profile));
+});
+const change = async (w: EvvmWorld, newPin: string, oldPin: string) => {
+  vvm(w).answer = await vvm(w).client.changeTuiPassword(newPin, oldPin);
+};
+When('it changes the TUI password of {string} to a new one of the maximum length', async function (this: EvvmWorld, mailbox: string) {
+  vvm(this).newPin = randomPin(pwLen(this).max);
+  await change(this, vvm(this).newPin!, pinOf(this, mailbox));
+});
+When(/^it changes the TUI password of "([^"]*)" to a new one (one digit shorter than|one digit longer than) the pw_len range$/, async function (this: EvvmWorld, mailbox: string, outside: string) {
+  const { min, max } = pwLen(this);
+  await change(this, randomPin(outside.includes('shorter') ? min - 1 : max + 1), pinOf(this, mailbox));
+});
+When('it changes the TUI password of {string} giving a wrong old one', async function (this: EvvmWorld, mailbox: string) {
+  const own = pinOf(this, mailbox);
+  await change(this, randomPin(pwLen(this).max), own === '0' ? '1' : `${own}0`.slice(-own.length).replace(/./, (d) => String((Number(d) + 1) % 10)));
+});
+When('it changes the TUI password of {string} to one with a letter in it', async function (this: EvvmWorld, mailbox: string) {
+  await change(this, `${randomPin(pwLen(this).max - 1)}a`, pinOf(this, mailbox));
+});
+When('a VVM test client that has not logged in changes the TUI password of {string}', async function (this: EvvmWorld, mailbox: string) {
+  await vvm(this).client.openWithoutLogin();
+  await change(this, randomPin(pwLen(this).max), pinOf(this, mailbox));
+});
+Then(/^the change is answered (OK|NO) "([^"]*)"$/, function (this: EvvmWorld, status: 'OK' | 'NO', text: string) {
+  this.verify(imap.vvmAnswer, vvm(this).answer!, status, text);
+});
+Then('the change is refused', function (this: EvvmWorld) { this.verify(imap.commandRefused, vvm(this).answer!); });
+Then('the old TUI password of {string} no longer changes it', async function (this: EvvmWorld, mailbox: string) {
+  const own = pinOf(this, mailbox);
+  this.verify(imap.tuiPasswordReplaced, await vvm(this).client.changeTuiPassword(own, own));
+});
+Then('the TUI password of {string} can be changed back to the old one', async function (this: EvvmWorld, mailbox: string) {
+  this.verify(imap.vvmAnswer, await vvm(this).client.changeTuiPassword(pinOf(this, mailbox), vvm(this).newPin!), 'OK', 'password changed successfully');
+});
+Then('the TUI password of {string} is unchanged', async function (this: EvvmWorld, mailbox: string) {
+  const own = pinOf(this, mailbox);
+  this.verify(imap.tuiPasswordUnchanged, await vvm(this).client.changeTuiPassword(own, own));
+});
+
+// --- VVM-05: restricted flags ---
+When('it sets the flag {string} on the voicemail of {string}', async function (this: EvvmWorld, flag: string, _mailbox: string) {
+  vvm(this).answer = await vvm(this).client.setFlag(flag);
+});
+Then('the flag is stored', function (this: EvvmWorld) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'OK', vvm(this).answer!.text); });
+Then('the flag is refused with {string}', function (this: EvvmWorld, text: string) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'NO', text); });
+Then('the voicemail carries the flag {string}', async function (this: EvvmWorld, flag: string) { this.verify(imap.flagSet, await vvm(this).client.flags(), flag); });
+Then('the voicemail does not carry the flag {string}', async function (this: EvvmWorld, flag: string) { this.verify(imap.flagNotSet, await vvm(this).client.flags(), flag); });
+
+// --- VVM-06: STATUS on Greetings ---
+When('it asks for the STATUS of the folder {string}', async function (this: EvvmWorld, folder: string) {
+  vvm(this).answer = await vvm(this).client.statusOf(folder);
+});
+Then('the STATUS is answered', function (this: EvvmWorld) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'OK', vvm(this).answer!.text); });
+Then('the STATUS is refused with {string}', function (this: EvvmWorld, text: string) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'NO', text); });
+
+// --- VVM-07: the case-sensitive MO STATUS ---
+Then(/^the handset of "([^"]*)" received (a|no) STATUS in reply$/, async function (this: EvvmWorld, name: string, which: string) {
+  this.verify(which === 'a' ? sms.statusAnswered : sms.noStatusAnswered, await smsOf(this).since(name), smsOf(this).policy.clientPrefix);
+});
+Then('the EVVM Server did not take {string} for a command', async function (this: EvvmWorld, text: string) {
+  this.verify(sms.moNotACommand, await (await this.topology.role('evvm-server-sms')).observations(), text);
+});
+
+// --- VVM-08: Activate ---
+Given('the VVM service of {string} is deactivated', async function (this: EvvmWorld, name: string) {
+  await smsOf(this).deactivate(name);
+});
+Given('the VVM service of {string} is activated again', async function (this: EvvmWorld, name: string) {
+  await smsOf(this).activate(name);
+});
+Then('the STATUS in reply to Activate reports the handset of {string} new or ready', async function (this: EvvmWorld, name: string) {
+  this.verify(sms.activatedStatus, await smsOf(this).since(name), smsOf(this).policy.clientPrefix);
+});
+Then('the handset of {string} is notified of the new voicemail', async function (this: EvvmWorld, name: string) {
+  this.verify(sms.notifiedAfterActivate, await smsOf(this).since(name), smsOf(this).policy.clientPrefix, smsOf(this).deposit?.uid);
+});
+Then('the handset of {string} received the failure reply of Activate, without credentials', async function (this: EvvmWorld, name: string) {
+  this.verify(sms.activateFailureReply, await smsOf(this).since(name), smsOf(this).policy.clientPrefix);
+});
