@@ -28,6 +28,10 @@ export const FAULTS = {
   'evvm-server:mo-status-any-case': 'an MO "status" or "Status" is answered as the case-sensitive STATUS',
   'evvm-server:activate-without-notifications': 'Activate answers a STATUS but does not start the notifications',
   'evvm-server:activate-failure-silent': 'a failed Activate (no subscriber has the originator) gets no STATUS reply',
+  'evvm-server:stale-capabilities-after-tls': 'after STARTTLS, CAPABILITY still answers the list of the clear channel (STARTTLS, LOGINDISABLED, no AUTH=)',
+  'evvm-server:no-implicit-tls': 'the EVVM Server offers no implicit TLS port, only STARTTLS',
+  'evvm-client:keep-pre-tls-capabilities': 'after STARTTLS the EVVM Client keeps the capability list it read in the clear instead of asking again',
+  'evvm-client:prefer-starttls': 'the EVVM Client picks STARTTLS where the EVVM Server also offers implicit TLS',
   // SMTP interworking (IF-2, IF-6, IF-7, IF-8): the EVVM Server's SMTP interfaces, Forwarding Gateway, Non-OMA VM Service
   'evvm-server:fgw-accept-any-peer': 'the EVVM Server accepts a Forwarding Gateway whatever certificate it presents (none, untrusted, expired, another host), in both directions',
   'evvm-server:nonoma-accept-any-peer': 'the EVVM Server accepts a Non-OMA Standard VM Service whatever certificate it presents, in both directions',

@@ -6,7 +6,10 @@ import { randomPin, VvmTestClient } from '../harness/equipment/vvm-test-client';
 import type { Answer } from '../harness/conditions/vvm/imap';
 import * as imap from '../harness/conditions/vvm/imap';
 import * as sms from '../harness/conditions/vvm/sms';
-import { xchangeTuiPwdNotDeclared } from '../harness/conditions/vvm/declared';
+import { evvmClientNotUnderTest, starttlsNotDeclared, xchangeTuiPwdNotDeclared } from '../harness/conditions/vvm/declared';
+import * as starttls from '../harness/conditions/vvm/starttls';
+import { serverRecords } from '../harness/roles/authentication';
+import { HarnessError } from '../harness/engine/outcomes';
 import { noPasswordMethod } from '../harness/conditions/authentication/declared';
 import { SmsScenario } from '../harness/roles/sms-scenario';
 import { missing } from '../harness/topology/external';
@@ -17,6 +20,8 @@ import { missing } from '../harness/topology/external';
 interface VvmState {
   client: VvmTestClient;
   answer?: Answer;
+  /** the capability lists before and inside TLS (VVM-03) */
+  capabilities?: { before: string[]; inside: string[] };
   /** the TUI PIN a scenario set, to change it back */
   newPin?: string;
 }
@@ -57,6 +62,28 @@ Given('a VVM test client has logged in as the {identifierKind} of {string} with 
   if ((await login(this, this.identifier(kind, mailbox), this.account(owner).password)) === 'skipped') return 'skipped';
   this.verify(imap.vvmSessionOpen, lastLogin(this));
   return undefined;
+});
+
+// --- VVM-03: STARTTLS and the capabilities asked again ---
+Given('the EVVM Server declares STARTTLS', function (this: EvvmWorld) { return this.ifApplicable(starttlsNotDeclared(this.profile)); });
+Given('the EVVM Client is the one under test', function (this: EvvmWorld) { return this.ifApplicable(evvmClientNotUnderTest(this.profile)); });
+When('a VVM test client upgrades a connection to the EVVM Server with STARTTLS and asks for the capabilities again', async function (this: EvvmWorld) {
+  vvm(this).capabilities = await vvm(this).client.capabilitiesAcrossStarttls();
+});
+Then('the capabilities inside TLS offer a way to authenticate', function (this: EvvmWorld) {
+  this.verify(starttls.authenticationOfferedInsideTls, vvm(this).capabilities!.inside);
+});
+Then("the capabilities inside TLS are not the clear channel's", function (this: EvvmWorld) {
+  const { before, inside } = vvm(this).capabilities!;
+  this.verify(starttls.clearListNotCarriedIntoTls, before, inside, this.profile.capabilities.evvmServer.loginCommand);
+});
+Then('the EVVM Client asked for the capabilities again inside TLS before it authenticated', async function (this: EvvmWorld) {
+  const seen = await serverRecords(await this.topology.role('evvm-server'));
+  if (!seen) throw new HarnessError("the EVVM Server's records are needed and the scenario should not have run against an implementation under test");
+  this.verify(starttls.capabilityAskedAgainInsideTls, seen.connections);
+});
+Then('the EVVM Client logged in inside TLS although the clear channel disabled LOGIN', function (this: EvvmWorld) {
+  this.verify(starttls.loggedInDespiteClearList, this.retrieval!);
 });
 
 // --- VVM-04: XCHANGE_TUI_PWD ---

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { TranscriptSink } from '../../evidence/transcript';
 import type { Answer } from '../conditions/vvm/imap';
+import type { ImplicitTlsPort } from '../conditions/std/transport';
 import { HarnessError } from '../engine/outcomes';
 import type { Profile } from '../profile/profile';
 import type { EvvmServerRole } from '../roles/authentication';
@@ -17,10 +18,10 @@ export class VvmTestClient {
   readonly session: EvvmServerTestClient;
 
   constructor(
-    server: () => Promise<EvvmServerRole>,
+    private readonly server: () => Promise<EvvmServerRole>,
     profile: Profile,
     private readonly transcript: TranscriptSink,
-    upgraded: (failed: string | undefined) => void,
+    private readonly upgraded: (failed: string | undefined) => void,
   ) {
     this.session = new EvvmServerTestClient(server, profile, transcript, upgraded);
   }
@@ -37,6 +38,22 @@ export class VvmTestClient {
   /** TLS up, no login: the not-authenticated state. */
   async openWithoutLogin(): Promise<void> {
     await this.session.openTls();
+  }
+
+  /** STARTTLS on the EVVM Server's STARTTLS port: its capabilities before TLS, and asked again inside TLS. */
+  async capabilitiesAcrossStarttls(): Promise<{ before: string[]; inside: string[] }> {
+    await this.session.openBeforeTls();
+    const failed = await this.session.client.starttls();
+    this.upgraded(failed);
+    return { before: this.session.capabilitiesBeforeTls, inside: failed === undefined ? await this.session.client.capabilities() : [] };
+  }
+
+  /** What the EVVM Server's implicit TLS port shows: whether it offers one, and the greeting over it. */
+  async implicitTlsPort(): Promise<ImplicitTlsPort> {
+    if (!(await this.server()).endpoint('implicit-tls')) return { offered: false };
+    await this.session.open('implicit-tls', 'valid');
+    const c = this.session.client;
+    return { offered: true, greeting: c.greeting, tlsProtocol: c.client?.tlsInfo?.protocol, connectError: c.connectError };
   }
 
   private async command(line: string): Promise<Answer> {

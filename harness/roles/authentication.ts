@@ -12,7 +12,7 @@ import type { TranscriptSink } from '../../evidence/transcript';
 import { CERTIFICATE_FLAWS } from '../../simulators/crypto/pki';
 import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types';
-import { EvvmClient, type ClientAccount, type Retrieval, type ServerTarget } from '../../simulators/evvm-client/evvm-client';
+import { EvvmClient, type ClientAccount, type OfferedTargets, type Retrieval, type ServerTarget } from '../../simulators/evvm-client/evvm-client';
 import type { AuthenticationObservation } from '../../simulators/evvm-server/backend';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { InconclusiveError } from '../engine/outcomes';
@@ -71,6 +71,8 @@ export interface EvvmServerRole {
 export interface EvvmClientRole {
   readonly actor: string;
   retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval>;
+  /** retrieves over the transport the client picks among those the server offers (STD-04); Retrieval.transport says which */
+  retrieveFromOffered(offered: OfferedTargets, account: ClientAccount): Promise<Retrieval>;
 }
 
 /** An IMAP server the harness controls, that records what clients sent it. */
@@ -169,6 +171,17 @@ export async function serverRecords(server: EvvmServerRole): Promise<ServerObser
   }
 }
 
+/** The EVVM Client retrieves voicemail as `account` from the EVVM Server, picking among every transport the server offers (STD-04). */
+export async function retrieveFromEvvmServerAsOffered(topology: Topology, account: ClientAccount): Promise<Retrieval> {
+  const server = await topology.role('evvm-server');
+  const offered: OfferedTargets = {};
+  for (const t of ['implicit-tls', 'starttls'] as const) {
+    const e = server.endpoint(t);
+    if (e) offered[t] = e;
+  }
+  return (await topology.role('evvm-client')).retrieveFromOffered(offered, account);
+}
+
 /** The EVVM Client retrieves voicemail as `account` from the EVVM Server, over a transport the server offers. */
 export async function retrieveFromEvvmServer(topology: Topology, transport: Transport, account: ClientAccount): Promise<Retrieval> {
   const endpoint = (await topology.role('evvm-server')).endpoint(transport);
@@ -195,6 +208,13 @@ export const AUTHENTICATION_ROUTES = {
     'evvm-client',
     'POST /evvm-client/retrieve',
     z.object({ target: Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) }), account: z.object({ username: z.string(), password: z.string() }) }),
+    record<Retrieval>('loggedIn', 'voicemails'),
+  ),
+  /** the EVVM Client retrieves voicemail over the transport it picks among the offered ones (STD-04) */
+  retrieveOffered: route(
+    'evvm-client',
+    'POST /evvm-client/retrieve-offered',
+    z.object({ offered: z.object({ 'implicit-tls': Endpoint.optional(), starttls: Endpoint.optional() }), account: z.object({ username: z.string(), password: z.string() }) }),
     record<Retrieval>('loggedIn', 'voicemails'),
   ),
   rogueImap: route(

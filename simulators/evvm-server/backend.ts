@@ -155,7 +155,10 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     const caps = [...base];
     if (session.state !== 'not-authenticated') return caps.filter((c) => c !== 'STARTTLS');
     const auth: string[] = [];
-    if (!this.plaintextAllowed(session)) {
+    // FAULT evvm-server:stale-capabilities-after-tls (VVM-03): inside TLS it answers the clear channel's list.
+    const stale = session.tls?.viaStartTls === true && this.faults.has('evvm-server:stale-capabilities-after-tls');
+    if (stale) caps.push('STARTTLS');
+    if (!this.plaintextAllowed(session) || stale) {
       // RFC 2595 §3.2 / RFC 9051 §6.2.3.
       // FAULT evvm-server:no-logindisabled (STD-02): not advertised (LOGIN is still refused).
       if (!this.faults.has('evvm-server:no-logindisabled')) caps.push('LOGINDISABLED');

@@ -45,6 +45,8 @@ export class EvvmServer extends ImapServerRole<'evvm-server'> {
     // an own property only: a prototype name (e.g. "constructor") is no provisioned identity
     const pskOf = (identity: string): Buffer | undefined => (psk && Object.hasOwn(psk, identity) ? psk[identity] : undefined);
     this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faults, this.transcript, options.tuiPasswordLength, (pin) => this.secret(pin));
+    // FAULT evvm-server:no-implicit-tls (STD-04): no implicit TLS port, STARTTLS only.
+    if (this.faults.has('evvm-server:no-implicit-tls')) options = { ...options, listen: { ...options.listen, implicitTls: false } };
     this.imap = this.imapCore(options, {
       peer: 'EVVM Client',
       policy: options.policy,

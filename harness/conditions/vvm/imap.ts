@@ -58,7 +58,7 @@ export const tuiPasswordReplaced = condition('TuiPasswordReplaced', ['VVM-04'], 
 );
 
 /** The test client's STARTTLS upgrade made with a valid certificate came up. */
-export const vvmTlsUp = condition('VvmTlsUp', ['VVM-01', 'VVM-04', 'VVM-05', 'VVM-06'], (failed: string | undefined) => judged(failed === undefined, 'TLS established with STARTTLS', failed ?? ''));
+export const vvmTlsUp = condition('VvmTlsUp', ['VVM-01', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06', 'STD-04'], (failed: string | undefined) => judged(failed === undefined, 'TLS established with STARTTLS', failed ?? ''));
 
 export const blockedAccount = condition('BlockedAccount', ['VVM-01'], (name: string, blocked: boolean) => {
   const provisioned = `the test account "${name}" is provisioned ${blocked ? 'blocked' : 'active'}`;

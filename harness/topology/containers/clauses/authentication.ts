@@ -11,6 +11,7 @@ import { capture, captured, drivenEvvmServer, publishedImap } from '../../../sim
 import { serve } from '../../../simulate/driven/host';
 import { registerContainerRole, type ContainersContext } from '../../registry';
 import type { Endpoint, Transport } from '../../roles';
+import type { OfferedTargets } from '../../../../simulators/evvm-client/evvm-client';
 
 registerContainerRole('evvm-server', async (ctx) => {
   const { actor, ports } = await ctx.call(R.startServer, {});
@@ -29,6 +30,11 @@ registerContainerRole('evvm-server', async (ctx) => {
 registerContainerRole('evvm-client', async (ctx) => ({
   actor: 'EVVM Client',
   retrieveVoicemail: (target, account) => ctx.call(R.retrieve, { target: ctx.onNetwork(target), account }),
+  retrieveFromOffered: (offered, account) => {
+    const onNetwork: OfferedTargets = {};
+    for (const t of ['implicit-tls', 'starttls'] as const) if (offered[t]) onNetwork[t] = ctx.onNetwork(offered[t]!);
+    return ctx.call(R.retrieveOffered, { offered: onNetwork, account });
+  },
 }));
 
 /** An adversary in the adversaries container, as the harness reaches it. */
@@ -59,6 +65,8 @@ serve(R.startServer, async (_, s) => {
 serve(R.observations, async (_, s) => observationsOf((await drivenEvvmServer(s)).server));
 
 serve(R.retrieve, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveVoicemail(r.target, r.account));
+
+serve(R.retrieveOffered, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveFromOffered(r.offered, r.account));
 
 serve(R.rogueImap, async ({ flaw }, s) => {
   const rogue = rogueImapServer(s.run.pki, s.run.accounts, flaw, s.transcript);
