@@ -8,7 +8,10 @@ import * as imap from '../harness/conditions/vvm/imap';
 import * as sms from '../harness/conditions/vvm/sms';
 import { evvmClientNotUnderTest, starttlsNotDeclared, xchangeTuiPwdNotDeclared } from '../harness/conditions/vvm/declared';
 import * as starttls from '../harness/conditions/vvm/starttls';
-import { serverRecords } from '../harness/roles/authentication';
+import { mailboxCredentials, serverRecords } from '../harness/roles/authentication';
+import * as digest from '../harness/conditions/vvm/digest';
+import { tlsTransport } from '../harness/conditions/authentication/declared';
+import type { ClientAccount } from '../simulators/evvm-client/evvm-client';
 import { HarnessError } from '../harness/engine/outcomes';
 import { noPasswordMethod } from '../harness/conditions/authentication/declared';
 import { SmsScenario } from '../harness/roles/sms-scenario';
@@ -62,6 +65,43 @@ Given('a VVM test client has logged in as the {identifierKind} of {string} with 
   if ((await login(this, this.identifier(kind, mailbox), this.account(owner).password)) === 'skipped') return 'skipped';
   this.verify(imap.vvmSessionOpen, lastLogin(this));
   return undefined;
+});
+
+// --- VVM-02: LOGIN or DIGEST-MD5, rspauth verified ---
+const digestAccount = (w: EvvmWorld, mailbox: string): ClientAccount => ({ ...mailboxCredentials(w.account(mailbox)), saslMechanism: 'DIGEST-MD5' });
+const digestLogin = async (w: EvvmWorld, identifier: string, password: string) => {
+  await vvm(w).client.session.openTls();
+  await vvm(w).client.session.authenticate('DIGEST-MD5', { authcid: identifier, password });
+};
+Given('the EVVM Server declares the legacy SASL mechanism DIGEST-MD5', function (this: EvvmWorld) {
+  const declared = this.profile.capabilities.evvmServer.sasl.includes('DIGEST-MD5');
+  if (declared) this.note('DIGEST-MD5 is historic (RFC 6331): tested because the EVVM Server declares it, and reported as legacy');
+  return this.ifApplicable(declared ? undefined : 'DIGEST-MD5 is legacy (RFC 6331) and the EVVM Server does not declare it (capabilities.evvmServer.sasl): its absence is no failure');
+});
+When('a VVM test client authenticates with DIGEST-MD5 as the {identifierKind} of {string} with the password of {string}', function (this: EvvmWorld, kind: IdentifierKind, mailbox: string, owner: string) {
+  return digestLogin(this, this.identifier(kind, mailbox), this.account(owner).password);
+});
+When('a VVM test client authenticates with DIGEST-MD5 as the {identifierKind} of {string} with a wrong password', function (this: EvvmWorld, kind: IdentifierKind, mailbox: string) {
+  return digestLogin(this, this.identifier(kind, mailbox), `${this.account(mailbox).password}x`);
+});
+Then('the EVVM Server proved the password with rspauth and the session is authenticated', function (this: EvvmWorld) { this.verify(digest.digestSessionProven, lastLogin(this)); });
+Then('DIGEST-MD5 refuses it', function (this: EvvmWorld) { this.verify(digest.digestRefused, lastLogin(this)); });
+Given("an impostor IMAP server holds the EVVM Server's certificate but not the passwords", async function (this: EvvmWorld) {
+  this.adversary = await (await this.topology.role('imap-adversaries')).unprovenDigestServer();
+});
+When('the EVVM Client configured for DIGEST-MD5 retrieves the voicemail of {string} from the EVVM Server', async function (this: EvvmWorld, mailbox: string) {
+  const transport = tlsTransport(this.profile);
+  const endpoint = (await this.topology.role('evvm-server')).endpoint(transport)!;
+  this.retrieval = await (await this.topology.role('evvm-client')).retrieveVoicemail({ ...endpoint, transport }, digestAccount(this, mailbox));
+});
+When('the EVVM Client configured for DIGEST-MD5 retrieves the voicemail of {string} from the impostor', async function (this: EvvmWorld, mailbox: string) {
+  this.retrieval = await (await this.topology.role('evvm-client')).retrieveVoicemail({ ...this.adversary!.endpoint('implicit-tls'), transport: 'implicit-tls' }, digestAccount(this, mailbox));
+});
+Then('the EVVM Client read the voicemail of {string} by DIGEST-MD5', function (this: EvvmWorld, mailbox: string) {
+  this.verify(digest.clientReadByDigest, this.retrieval!, this.account(mailbox).voicemail.messageId);
+});
+Then('the EVVM Client ended the session at the wrong rspauth', async function (this: EvvmWorld) {
+  this.verify(digest.sessionEndedOnBadRspauth, this.retrieval!, await this.adversary!.clientBytes());
 });
 
 // --- VVM-03: STARTTLS and the capabilities asked again ---

@@ -25,6 +25,9 @@ export const VVM_TEXT = {
   blocked: 'user is blocked',
 } as const;
 
+/** The DIGEST-MD5 realm, and the host of its digest-uri "imap/<host>": the name the EVVM Server's certificate carries. */
+const DIGEST_MD5_REALM = 'evvm-server.op.example';
+
 /** A refusal whatever the reason: what a server that keeps no VVM texts answers (the evvm-server:generic-refusal-text fault). */
 const GENERIC_REFUSAL = 'authentication failed';
 
@@ -228,7 +231,9 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       mayActAs: (authcid, authzid) => this.mayActAs(session, authcid, authzid, external),
     };
     if (certificate && this.validCertificate(session)) ctx.externalIdentity = certificate.fingerprint256;
-    return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' } }) };
+    // FAULT evvm-server:digest-md5-unproven (VVM-02): DIGEST-MD5 ends with an rspauth that proves nothing.
+    const digestMd5 = { realm: DIGEST_MD5_REALM, unprovenRspauth: this.faults.has('evvm-server:digest-md5-unproven') };
+    return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' }, digestMd5 }) };
   }
 
   finishAuthentication(session: SessionInfo, mechanism: string, step: Extract<ServerStep, { kind: 'success' | 'failure' }>): AuthResult {

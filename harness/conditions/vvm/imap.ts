@@ -19,7 +19,7 @@ export const vvmSessionOpen = condition('VvmSessionOpen', ['VVM-01', 'VVM-04', '
   judged(login.status === 'OK', `logged in: ${shown(login)}`, `no session to test on: the login answered ${shown(login)}`),
 );
 
-export const loginAccepted = condition('LoginAccepted', ['VVM-01'], (login: LoginAttempt) => judged(login.status === 'OK', `the login answered ${shown(login)}`, `the right password was refused: ${shown(login)}`));
+export const loginAccepted = condition('LoginAccepted', ['VVM-01', 'VVM-02'], (login: LoginAttempt) => judged(login.status === 'OK', `the login answered ${shown(login)}`, `the right password was refused: ${shown(login)}`));
 
 /**
  * The VVM text of a refused login (AOSP / Orange ImapConstants): secondary evidence only. The refusal itself is
@@ -58,7 +58,7 @@ export const tuiPasswordReplaced = condition('TuiPasswordReplaced', ['VVM-04'], 
 );
 
 /** The test client's STARTTLS upgrade made with a valid certificate came up. */
-export const vvmTlsUp = condition('VvmTlsUp', ['VVM-01', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06', 'STD-04'], (failed: string | undefined) => judged(failed === undefined, 'TLS established with STARTTLS', failed ?? ''));
+export const vvmTlsUp = condition('VvmTlsUp', ['VVM-01', 'VVM-02', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06', 'STD-04'], (failed: string | undefined) => judged(failed === undefined, 'TLS established with STARTTLS', failed ?? ''));
 
 export const blockedAccount = condition('BlockedAccount', ['VVM-01'], (name: string, blocked: boolean) => {
   const provisioned = `the test account "${name}" is provisioned ${blocked ? 'blocked' : 'active'}`;

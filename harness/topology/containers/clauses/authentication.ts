@@ -6,7 +6,7 @@
  * connect to are translated to the run's network. Both sides of each route are here.
  */
 import { StarttlsStripper } from '../../../../simulators/adversaries/starttls-stripper';
-import { AUTHENTICATION_ROUTES as R, EVVM_SERVER_NAME, evvmClientCredential, evvmClientFor, observationsOf, rogueImapServer, type CapturingServer } from '../../../roles/authentication';
+import { AUTHENTICATION_ROUTES as R, EVVM_SERVER_NAME, evvmClientCredential, evvmClientFor, observationsOf, rogueImapServer, unprovenDigestServer, type CapturingServer } from '../../../roles/authentication';
 import { capture, captured, drivenEvvmServer, publishedImap } from '../../../simulate/driven/core';
 import { serve } from '../../../simulate/driven/host';
 import { registerContainerRole, type ContainersContext } from '../../registry';
@@ -47,6 +47,10 @@ registerContainerRole('imap-adversaries', async (ctx) => ({
     const r = await ctx.call(R.rogueImap, { flaw });
     return capturing(ctx, r, (t) => ctx.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap));
   },
+  unprovenDigestServer: async () => {
+    const r = await ctx.call(R.unprovenDigest, {});
+    return capturing(ctx, r, (t) => ctx.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap));
+  },
   starttlsStripper: async (stripLoginDisabled) => {
     const upstream = (await ctx.topology.role('evvm-server')).endpoint('starttls');
     if (!upstream) throw new Error('the EVVM Server offers no STARTTLS port to stand in front of');
@@ -75,6 +79,15 @@ serve(R.rogueImap, async ({ flaw }, s) => {
   const id = capture(s, () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)));
   const published = await publishedImap(s, ports);
   return { id, actor: rogue.actor, ports: { imaps: published.imaps!, imap: published.imap! } };
+});
+
+serve(R.unprovenDigest, async (_, s) => {
+  const impostor = unprovenDigestServer(s.run.pki, s.run.accounts, s.transcript);
+  const ports = await impostor.start();
+  s.onEnd(() => impostor.stop());
+  const id = capture(s, () => Buffer.concat(impostor.observations().connections.map((c) => c.clientBytes)));
+  const published = await publishedImap(s, ports);
+  return { id, actor: impostor.actor, ports: { imaps: published.imaps!, imap: published.imap! } };
 });
 
 serve(R.starttlsStripper, async ({ upstream, stripLoginDisabled }, s) => {
