@@ -32,7 +32,7 @@ export const FAULTS = {
   'evvm-server:no-implicit-tls': 'the EVVM Server offers no implicit TLS port, only STARTTLS',
   'evvm-client:keep-pre-tls-capabilities': 'after STARTTLS the EVVM Client keeps the capability list it read in the clear instead of asking again',
   'evvm-client:prefer-starttls': 'the EVVM Client picks STARTTLS where the EVVM Server also offers implicit TLS',
-  'evvm-server:digest-md5-unproven': 'DIGEST-MD5 ends with an rspauth that does not prove the EVVM Server knows the password',
+  'evvm-server:unproven-rspauth': 'DIGEST-MD5 ends with an rspauth that does not prove the EVVM Server knows the password',
   'evvm-client:skip-rspauth-check': "the EVVM Client goes on after DIGEST-MD5 without checking the server's rspauth",
   // SMTP interworking (IF-2, IF-6, IF-7, IF-8): the EVVM Server's SMTP interfaces, Forwarding Gateway, Non-OMA VM Service
   'evvm-server:fgw-accept-any-peer': 'the EVVM Server accepts a Forwarding Gateway whatever certificate it presents (none, untrusted, expired, another host), in both directions',

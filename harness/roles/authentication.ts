@@ -168,7 +168,7 @@ export function unprovenDigestServer(pki: TestPki, accounts: readonly TestAccoun
     tls: { key: leaf.keyPem, cert: leaf.chainPem },
     policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['DIGEST-MD5'], loginCommand: false },
     mailboxes: accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, state: 'active' as const, voicemails: [{ raw: a.voicemail.raw }] })),
-    faults: ['evvm-server:digest-md5-unproven'],
+    faults: ['evvm-server:unproven-rspauth'],
     transcript,
   });
 }

@@ -231,8 +231,8 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       mayActAs: (authcid, authzid) => this.mayActAs(session, authcid, authzid, external),
     };
     if (certificate && this.validCertificate(session)) ctx.externalIdentity = certificate.fingerprint256;
-    // FAULT evvm-server:digest-md5-unproven (VVM-02): DIGEST-MD5 ends with an rspauth that proves nothing.
-    const digestMd5 = { realm: DIGEST_MD5_REALM, unprovenRspauth: this.faults.has('evvm-server:digest-md5-unproven') };
+    // FAULT evvm-server:unproven-rspauth (VVM-02): DIGEST-MD5 ends with an rspauth that proves nothing.
+    const digestMd5 = { realm: DIGEST_MD5_REALM, unprovenRspauth: this.faults.has('evvm-server:unproven-rspauth') };
     return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' }, digestMd5 }) };
   }
 
