@@ -9,6 +9,9 @@ import { EvvmServerTestClient } from './evvm-server-test-client';
 import type { LoginAttempt } from './test-client';
 import { quote } from './test-client';
 
+/** TUI PINs are at least four digits (VVM STATUS pw_len examples, SG.20). */
+const MIN_SECRET_PIN = 4;
+
 /**
  * The harness's test client driving the VVM base behaviour of the EVVM Server on IF-1 (test equipment):
  * a login by the declared password method, then the VVM commands a VVM client may or must not use
@@ -86,10 +89,12 @@ export class VvmTestClient {
     return this.command(`STATUS ${quote(folder)} (MESSAGES UNSEEN)`);
   }
 
-  /** XCHANGE_TUI_PWD; both PINs are secrets, kept out of every transcript. */
+  /**
+   * XCHANGE_TUI_PWD; the PINs are secrets, kept out of every transcript. A value shorter than any pw_len allows
+   * never becomes a PIN, and redacting its few digits everywhere would only garble the evidence.
+   */
   changeTuiPassword(newPin: string, oldPin: string): Promise<Answer> {
-    this.transcript.secret(newPin);
-    this.transcript.secret(oldPin);
+    for (const pin of [newPin, oldPin]) if (pin.length >= MIN_SECRET_PIN) this.transcript.secret(pin);
     return this.command(`XCHANGE_TUI_PWD PWD=${newPin} OLD_PWD=${oldPin}`);
   }
 }

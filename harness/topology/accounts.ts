@@ -61,8 +61,8 @@ function password(): string {
 export function demoAccounts(runId: string): TestAccount[] {
   const make = (name: string, msisdn: string, blocked: boolean, cert?: string): TestAccount => {
     const identifiers = { MSISDN: `tel:${msisdn}`, 'SIP URI': `sip:${name}@op.example`, 'e-mail alias': `${name}@op.example` };
-    // a five-digit TUI PIN, inside the pw_len range the simulator declares (VVM-04)
-    const tuiPin = String(randomInt(10_000, 99_999));
+    // a six-digit TUI PIN, inside the pw_len range the simulator declares (VVM-04); never the digits of a port
+    const tuiPin = String(randomInt(100_000, 999_999));
     return { name, identifiers, password: password(), blocked, voicemail: voicemailFor(name, identifiers.MSISDN, runId), tuiPin, ...(cert ? { clientCertificate: cert } : {}) };
   };
   return [make('alice', '+15550001', false, 'evvm-client'), make('bob', '+15550002', false, 'evvm-client-bob'), make('carol', '+15550003', true)];

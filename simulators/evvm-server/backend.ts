@@ -317,8 +317,6 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   }
 
   private tuiPasswordChange(range: TuiPasswordLength, session: SessionInfo, user: ImapUser, newPin: string, oldPin: string): { ok: true; text: string } | Refusal {
-    this.secret(newPin);
-    this.secret(oldPin);
     const mb = this.directory.byKey(user.account);
     const answer = (text: string, ok = false): { ok: true; text: string } | Refusal => {
       this.note(session, 'imap', `XCHANGE_TUI_PWD: ${text}`);
@@ -332,6 +330,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     if (lengthChecked && newPin.length < range.min) return answer(TUI_PWD_TEXT.tooShort);
     if (lengthChecked && newPin.length > range.max) return answer(TUI_PWD_TEXT.tooLong);
     if (obviousPin(newPin)) return answer(TUI_PWD_TEXT.tooWeak);
+    this.secret(newPin);
     mb.tuiPin = newPin;
     return answer(TUI_PWD_TEXT.changed, true);
   }
