@@ -37,14 +37,14 @@ export function runStore(s: ImapSession, cmd: ParsedCommand, args: readonly Imap
   }
   const chosen = selectEntries(view.entries(), set, byUid, view.exists);
   if (typeof chosen === 'string') throw new ImapSyntaxError(chosen, cmd.tag);
-  const refused = m[1] === '-' ? undefined : s.backend.storeRefusal?.(s, s.user!, view.folder, flags);
-  if (refused) {
-    s.tagged(cmd.tag, 'NO', refused.text, refused.code);
-    return;
-  }
   const over = m[1] === '-' ? undefined : view.folder.tooManyKeywords(flags);
   if (over) {
     s.tagged(cmd.tag, 'NO', over, 'LIMIT');
+    return;
+  }
+  const refused = m[1] === '-' ? undefined : s.backend.storeRefusal?.(s, s.user!, view.folder, flags);
+  if (refused) {
+    s.tagged(cmd.tag, 'NO', refused.text, refused.code);
     return;
   }
   for (const { seq, msg } of chosen) {
