@@ -143,7 +143,8 @@ When(/^it changes the TUI password of "([^"]*)" to a new one (one digit shorter 
 });
 When('it changes the TUI password of {string} giving a wrong old one', async function (this: EvvmWorld, mailbox: string) {
   const own = pinOf(this, mailbox);
-  await change(this, randomPin(pwLen(this).max), own === '0' ? '1' : `${own}0`.slice(-own.length).replace(/./, (d) => String((Number(d) + 1) % 10)));
+  // the own PIN with its first digit changed: same length, not the PIN
+  await change(this, randomPin(pwLen(this).max), `${(Number(own[0]) + 1) % 10}${own.slice(1)}`);
 });
 When('it changes the TUI password of {string} to one with a letter in it', async function (this: EvvmWorld, mailbox: string) {
   await change(this, `${randomPin(pwLen(this).max - 1)}a`, pinOf(this, mailbox));
