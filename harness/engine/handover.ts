@@ -47,7 +47,7 @@ export class Handover {
   static async open(pki: Promise<TestPki>, accounts: readonly TestAccount[]): Promise<Handover> {
     pki.catch(() => undefined); // it may fail while the directory is made; writePki reports it
     const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-handover-')); // mkdtemp makes it 0700
-    for (const a of accounts) registerSecret(a.password);
+    for (const a of accounts) for (const s of [a.password, a.tuiPin]) if (s !== undefined) registerSecret(s);
     const transfer: AccountTransfer[] = accounts.map((a) => ({ ...a, voicemail: { messageId: a.voicemail.messageId, raw: a.voicemail.raw.toString('base64') } }));
     await writeFile(path.join(dir, ACCOUNTS_FILE), JSON.stringify(transfer), { mode: 0o600 });
     const ready = writePki(dir, pki).catch(async (err: Error) => {

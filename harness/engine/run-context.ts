@@ -24,7 +24,7 @@ export async function runPki(): Promise<TestPki> {
 export function runAccounts(): TestAccount[] {
   if (!accounts) {
     accounts = handedOverAccounts() ?? demoAccounts(randomUUID().slice(0, 8));
-    for (const a of accounts) registerSecret(a.password);
+    for (const a of accounts) for (const s of [a.password, a.tuiPin]) if (s !== undefined) registerSecret(s);
   }
   return accounts;
 }

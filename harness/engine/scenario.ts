@@ -46,7 +46,7 @@ export function beginScenario(tags: readonly string[], params: WorldParameters):
 export async function scenarioTopology(params: WorldParameters, profile: Profile, transcript: Transcript): Promise<Topology> {
   const iut = profile.iut && params.profilePath ? loadIut(profile, params.profilePath) : undefined;
   const accounts = iut?.role === 'evvm-client' ? deviceAccounts(runAccounts(), iut) : runAccounts();
-  for (const a of accounts) transcript.secret(a.password);
+  for (const a of accounts) for (const s of [a.password, a.tuiPin]) transcript.secret(s);
   const pki = await runPki();
   if (params.topology === 'containers' && params.fleet) {
     const link = await fleetLink(params.fleet, pki, accounts, profile, runSecrets());

@@ -12,7 +12,7 @@ import type { TranscriptSink } from '../../evidence/transcript';
 import { CERTIFICATE_FLAWS } from '../../simulators/crypto/pki';
 import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types';
-import { EvvmClient, type ClientAccount, type Retrieval, type ServerTarget } from '../../simulators/evvm-client/evvm-client';
+import { EvvmClient, type ClientAccount, type OfferedTargets, type Retrieval, type ServerTarget } from '../../simulators/evvm-client/evvm-client';
 import type { AuthenticationObservation } from '../../simulators/evvm-server/backend';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
 import { InconclusiveError } from '../engine/outcomes';
@@ -71,6 +71,8 @@ export interface EvvmServerRole {
 export interface EvvmClientRole {
   readonly actor: string;
   retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval>;
+  /** retrieves over the transport the client picks among those the server offers (STD-04); Retrieval.transport says which */
+  retrieveFromOffered(offered: OfferedTargets, account: ClientAccount): Promise<Retrieval>;
 }
 
 /** An IMAP server the harness controls, that records what clients sent it. */
@@ -86,6 +88,8 @@ export interface ImapAdversaries {
   rogueImapServer(flaw: CertificateFlaw): Promise<CapturingServer>;
   /** a man in the middle on the EVVM Server's STARTTLS port */
   starttlsStripper(stripLoginDisabled: boolean): Promise<CapturingServer>;
+  /** a server with the EVVM Server's name that offers only DIGEST-MD5 and cannot prove it knows the password (a wrong rspauth, VVM-02) */
+  unprovenDigestServer(): Promise<CapturingServer>;
 }
 
 /** What `simulate`, the embedded topology and the evvm-server container build an EVVM Server from. */
@@ -102,7 +106,9 @@ export function evvmServerConfig(args: ServerConfigArgs & { actor?: string }): C
       state: a.blocked ? ('blocked' as const) : ('active' as const),
       clientCertificates: a.clientCertificate ? [pki.leaf(a.clientCertificate).fingerprint256] : [],
       voicemails: [{ raw: a.voicemail.raw }],
+      ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}),
     })),
+    ...(profile.capabilities.evvmServer.xchangeTuiPwd ? { tuiPasswordLength: profile.capabilities.evvmServer.xchangeTuiPwd } : {}),
   };
 }
 
@@ -149,6 +155,24 @@ export function rogueImapServer(pki: TestPki, accounts: readonly TestAccount[], 
   });
 }
 
+/**
+ * A server that holds the EVVM Server's certificate but not the users' passwords, so it cannot compute the
+ * DIGEST-MD5 rspauth (VVM-02): simulated as an EVVM Server whose rspauth proves nothing.
+ */
+export function unprovenDigestServer(pki: TestPki, accounts: readonly TestAccount[], transcript: TranscriptSink): EvvmServer {
+  const leaf = pki.leaf('evvm-server');
+  return new EvvmServer({
+    actor: 'Impostor IMAP Server',
+    host: '127.0.0.1',
+    listen: { implicitTls: true, starttls: true },
+    tls: { key: leaf.keyPem, cert: leaf.chainPem },
+    policy: { requireTls: true, clientCertificate: 'none', saslMechanisms: ['DIGEST-MD5'], loginCommand: false },
+    mailboxes: accounts.map((a) => ({ identifiers: Object.values(a.identifiers), password: a.password, state: 'active' as const, voicemails: [{ raw: a.voicemail.raw }] })),
+    faults: ['evvm-server:unproven-rspauth'],
+    transcript,
+  });
+}
+
 /** The credentials the EVVM Client of a mailbox is configured with: its MSISDN and password. */
 export const mailboxCredentials = (account: TestAccount): ClientAccount => ({ username: account.identifiers.MSISDN, password: account.password });
 
@@ -167,6 +191,17 @@ export async function serverRecords(server: EvvmServerRole): Promise<ServerObser
   }
 }
 
+/** The EVVM Client retrieves voicemail as `account` from the EVVM Server, picking among every transport the server offers (STD-04). */
+export async function retrieveFromEvvmServerAsOffered(topology: Topology, account: ClientAccount): Promise<Retrieval> {
+  const server = await topology.role('evvm-server');
+  const offered: OfferedTargets = {};
+  for (const t of ['implicit-tls', 'starttls'] as const) {
+    const e = server.endpoint(t);
+    if (e) offered[t] = e;
+  }
+  return (await topology.role('evvm-client')).retrieveFromOffered(offered, account);
+}
+
 /** The EVVM Client retrieves voicemail as `account` from the EVVM Server, over a transport the server offers. */
 export async function retrieveFromEvvmServer(topology: Topology, transport: Transport, account: ClientAccount): Promise<Retrieval> {
   const endpoint = (await topology.role('evvm-server')).endpoint(transport);
@@ -179,6 +214,7 @@ export async function retrieveFromEvvmServer(topology: Topology, transport: Tran
 const Endpoint = z.object({ host: z.string(), port: z.number().int().positive(), servername: z.string() });
 const ImapPorts = z.object({ imaps: z.number().int().optional(), imap: z.number().int().optional() });
 const Captured = z.object({ id: z.string(), actor: z.string() });
+const ClientAccountSchema = z.object({ username: z.string(), password: z.string(), saslMechanism: z.literal('DIGEST-MD5').optional() });
 const nothing = z.object({});
 /** A simulator's own record, passed on whole: it is checked for the fields that say what it is. */
 const record = <T>(...fields: string[]) => z.custom<T>((v) => typeof v === 'object' && v !== null && fields.every((f) => f in v));
@@ -192,7 +228,14 @@ export const AUTHENTICATION_ROUTES = {
   retrieve: route(
     'evvm-client',
     'POST /evvm-client/retrieve',
-    z.object({ target: Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) }), account: z.object({ username: z.string(), password: z.string() }) }),
+    z.object({ target: Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) }), account: ClientAccountSchema }),
+    record<Retrieval>('loggedIn', 'voicemails'),
+  ),
+  /** the EVVM Client retrieves voicemail over the transport it picks among the offered ones (STD-04) */
+  retrieveOffered: route(
+    'evvm-client',
+    'POST /evvm-client/retrieve-offered',
+    z.object({ offered: z.object({ 'implicit-tls': Endpoint.optional(), starttls: Endpoint.optional() }), account: ClientAccountSchema }),
     record<Retrieval>('loggedIn', 'voicemails'),
   ),
   rogueImap: route(
@@ -201,6 +244,7 @@ export const AUTHENTICATION_ROUTES = {
     z.object({ flaw: z.enum(CERTIFICATE_FLAWS as [CertificateFlaw, ...CertificateFlaw[]]) }),
     Captured.extend({ ports: z.object({ imaps: z.number().int(), imap: z.number().int() }) }),
   ),
+  unprovenDigest: route('adversaries', 'POST /unproven-digest-imap/start', nothing, Captured.extend({ ports: z.object({ imaps: z.number().int(), imap: z.number().int() }) })),
   starttlsStripper: route('adversaries', 'POST /starttls-stripper/start', z.object({ upstream: Endpoint, stripLoginDisabled: z.boolean() }), Captured.extend({ port: z.number().int() })),
   /** what an adversary of this scenario (by id) received from clients; the message-storage adversaries answer it too */
   captured: route('adversaries', 'POST /captured', z.object({ id: z.string() }), z.object({ clientBytes: z.instanceof(Buffer) })),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 /** The identifier types EVVM associates with a voicemail box (spec.md EVVM-AUTH-01, Q2). */
 export const IDENTIFIER_KINDS = ['MSISDN', 'SIP URI', 'e-mail alias'] as const;
@@ -14,6 +14,8 @@ export interface TestAccount {
   voicemail: { messageId: string; raw: Buffer };
   /** the name of the client certificate (test PKI leaf) of this user's device */
   clientCertificate?: string;
+  /** the voicemail TUI PIN, which XCHANGE_TUI_PWD changes (VVM-04) */
+  tuiPin?: string;
 }
 
 /** The test account a scenario names (alice, bob, carol). */
@@ -59,7 +61,9 @@ function password(): string {
 export function demoAccounts(runId: string): TestAccount[] {
   const make = (name: string, msisdn: string, blocked: boolean, cert?: string): TestAccount => {
     const identifiers = { MSISDN: `tel:${msisdn}`, 'SIP URI': `sip:${name}@op.example`, 'e-mail alias': `${name}@op.example` };
-    return { name, identifiers, password: password(), blocked, voicemail: voicemailFor(name, identifiers.MSISDN, runId), ...(cert ? { clientCertificate: cert } : {}) };
+    // a six-digit TUI PIN, inside the pw_len range the simulator declares (VVM-04); never the digits of a port
+    const tuiPin = String(randomInt(100_000, 999_999));
+    return { name, identifiers, password: password(), blocked, voicemail: voicemailFor(name, identifiers.MSISDN, runId), tuiPin, ...(cert ? { clientCertificate: cert } : {}) };
   };
   return [make('alice', '+15550001', false, 'evvm-client'), make('bob', '+15550002', false, 'evvm-client-bob'), make('carol', '+15550003', true)];
 }

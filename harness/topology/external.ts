@@ -75,6 +75,7 @@ function toTestAccount(a: IutAccount): TestAccount {
     password: a.password,
     blocked: a.blocked,
     voicemail: { messageId: a.messageId ?? '', raw: Buffer.alloc(0) },
+    ...(a.tuiPin !== undefined ? { tuiPin: a.tuiPin } : {}),
   };
 }
 

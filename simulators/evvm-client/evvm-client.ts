@@ -19,6 +19,8 @@ export interface ServerTarget {
 export interface ClientAccount {
   username: string;
   password: string;
+  /** the operator configures AUTHENTICATE DIGEST-MD5 (VVM-02, legacy) instead of LOGIN */
+  saslMechanism?: 'DIGEST-MD5';
 }
 
 export interface EvvmClientOptions {
@@ -31,6 +33,9 @@ export interface EvvmClientOptions {
   transcript?: TranscriptSink;
   timeoutMs?: number;
 }
+
+/** The transports an EVVM Server offers, where each listens (RFC 8314: implicit TLS or STARTTLS). */
+export type OfferedTargets = Partial<Record<ServerTarget['transport'], Omit<ServerTarget, 'transport'>>>;
 
 export interface RetrievedVoicemail {
   uid: number;
@@ -48,6 +53,8 @@ export interface Retrieval {
   voicemails: RetrievedVoicemail[];
   /** why it stopped, when it did: a TLS error code, 'STARTTLS not offered', an IMAP NO text, … */
   error?: string;
+  /** the transport it used, when it chose among several (STD-04) */
+  transport?: ServerTarget['transport'];
 }
 
 /**
@@ -69,7 +76,20 @@ export class EvvmClient {
   async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
     // FAULT evvm-client:ignore-logindisabled (STD-02): LOGIN goes out although the server advertises LOGINDISABLED.
     if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
+    if (account.saslMechanism === 'DIGEST-MD5') return this.retrieveWithDigestMd5(target, account);
+    // FAULT evvm-client:keep-pre-tls-capabilities (VVM-03): after STARTTLS it goes on with the capability list it read in the clear.
+    if (this.faults.has('evvm-client:keep-pre-tls-capabilities') && target.transport === 'starttls') return this.retrieveWithPreTlsCapabilities(target, account);
     return this.retrieveWithImapFlow(target, account);
+  }
+
+  /** Retrieves over the transport it prefers among those offered: implicit TLS (RFC 8314 §3), else STARTTLS. */
+  async retrieveFromOffered(offered: OfferedTargets, account: ClientAccount): Promise<Retrieval> {
+    // FAULT evvm-client:prefer-starttls (STD-04): STARTTLS is picked although implicit TLS is offered.
+    const order: Array<ServerTarget['transport']> = this.faults.has('evvm-client:prefer-starttls') ? ['starttls', 'implicit-tls'] : ['implicit-tls', 'starttls'];
+    const transport = order.find((t) => offered[t] !== undefined);
+    if (!transport) return { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [], error: 'the EVVM Server offers no transport' };
+    this.note(`offered ${Object.keys(offered).join(' and ')}: using ${transport}`);
+    return { ...(await this.retrieveVoicemail({ ...offered[transport]!, transport }, account)), transport };
   }
 
   private tlsOptions(target: ServerTarget): ConnectionOptions {
@@ -149,6 +169,69 @@ export class EvvmClient {
     const info = (client as unknown as { tls?: { authorized?: boolean; standardName?: string; name?: string; version?: string } }).tls;
     if (!info || !client.secureConnection) return undefined;
     return { protocol: info.version ?? null, cipher: info.standardName ?? info.name, authorized: info.authorized === true };
+  }
+
+  /**
+   * AUTHENTICATE DIGEST-MD5 (VVM-02), which imapflow does not implement: the raw client, TLS first, the
+   * capabilities asked again inside TLS, and the server's rspauth checked before anything else is sent (a
+   * wrong one closes the connection: authenticate() in the raw client).
+   */
+  private async retrieveWithDigestMd5(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
+    const peer = `${target.host}:${target.port}`;
+    let client: RawImapClient | undefined;
+    try {
+      const tlsOptions = this.tlsOptions(target);
+      client = await RawImapClient.connect({ host: target.host, port: target.port, tls: target.transport === 'implicit-tls' ? 'implicit' : 'none', tlsOptions, actor: this.actor, transcript: this.transcript, timeoutMs: this.options.timeoutMs ?? 5000 });
+      result.connected = true;
+      if (target.transport === 'starttls') {
+        if (!(await client.capability()).includes('STARTTLS')) throw new Error('STARTTLS not offered');
+        await client.starttls(tlsOptions);
+      }
+      result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
+      if (!(await client.capability()).includes('AUTH=DIGEST-MD5')) throw new Error('AUTH=DIGEST-MD5 not offered');
+      // FAULT evvm-client:skip-rspauth-check (VVM-02): the server's rspauth is not checked.
+      const digestMd5 = { host: target.servername, skipRspauthCheck: this.faults.has('evvm-client:skip-rspauth-check') };
+      const auth = await client.authenticate('DIGEST-MD5', { authcid: account.username, password: account.password }, { sasl: { digestMd5 } });
+      result.loggedIn = auth.status === 'OK';
+      if (!result.loggedIn) throw new Error(`AUTHENTICATE DIGEST-MD5 answered ${auth.status} ${auth.text}`);
+      const selected = await client.select('INBOX');
+      if ((selected.exists ?? 0) > 0) {
+        for (const m of await client.fetch('1:*', ['UID', 'BODY.PEEK[]'])) if (m.body && m.uid !== undefined) result.voicemails.push({ uid: m.uid, raw: m.body });
+      }
+      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+      await client.logout();
+    } catch (err) {
+      result.error = describe(err);
+      this.note(`stopped: ${result.error}`, peer);
+    } finally {
+      client?.close();
+    }
+    return result;
+  }
+
+  /** The faulty path: the capabilities read before STARTTLS still decide after it (RFC 9051 §6.2.1 violated). */
+  private async retrieveWithPreTlsCapabilities(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
+    let client: RawImapClient | undefined;
+    try {
+      client = await RawImapClient.connect({ host: target.host, port: target.port, tls: 'none', tlsOptions: this.tlsOptions(target), actor: this.actor, transcript: this.transcript, timeoutMs: this.options.timeoutMs ?? 5000 });
+      result.connected = true;
+      const before = await client.capability();
+      if (!before.includes('STARTTLS')) throw new Error('STARTTLS not offered');
+      await client.starttls(this.tlsOptions(target));
+      result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
+      if (before.includes('LOGINDISABLED')) throw new Error('the capabilities (read before TLS) disable LOGIN');
+      const login = await client.login(account.username, account.password);
+      result.loggedIn = login.status === 'OK';
+      if (!result.loggedIn) result.error = login.text;
+      await client.logout();
+    } catch (err) {
+      result.error = describe(err);
+    } finally {
+      client?.close();
+    }
+    return result;
   }
 
   /** The faulty path: opportunistic STARTTLS and LOGIN regardless of LOGINDISABLED (RFC 2595 §3.2 violated). */

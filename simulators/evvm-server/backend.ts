@@ -25,6 +25,40 @@ export const VVM_TEXT = {
   blocked: 'user is blocked',
 } as const;
 
+/** The DIGEST-MD5 realm, and the host of its digest-uri "imap/<host>": the name the EVVM Server's certificate carries. */
+const DIGEST_MD5_REALM = 'evvm-server.op.example';
+
+/** A refusal whatever the reason: what a server that keeps no VVM texts answers (the evvm-server:generic-refusal-text fault). */
+const GENERIC_REFUSAL = 'authentication failed';
+
+/** VVM 1.2 p.17: a flag or a STATUS the client must not use (VVM-05, VVM-06). */
+export const NOT_ALLOWED = 'command not allowed';
+/** The flags a VVM client may set: read and deleted state, and the active greeting (VVM 1.2 p.17, chapter 7). */
+const ALLOWED_FLAGS: readonly string[] = ['\\Seen', '\\Deleted', '$CNS-Greeting-On'];
+
+/** STATUS pw_len: "the minimum and maximum TUI password length allowed" (VVM 1.2 p.58). */
+export interface TuiPasswordLength {
+  min: number;
+  max: number;
+}
+
+/** XCHANGE_TUI_PWD answers (ORANGE-ImapConst, spec.md §c.5). */
+export const TUI_PWD_TEXT = {
+  changed: 'password changed successfully',
+  tooShort: 'password too short',
+  tooLong: 'password too long',
+  tooWeak: 'password too weak',
+  mismatch: 'old password mismatch',
+  invalid: 'password contains invalid characters',
+} as const;
+
+/** Obvious patterns (SG.20 "Exclusion of Obvious Patterns"): one repeated digit, or a run up or down. */
+function obviousPin(pin: string): boolean {
+  const d = [...pin].map(Number);
+  const steps = new Set(d.slice(1).map((v, i) => v - d[i]!));
+  return steps.size === 1 && [0, 1, -1].includes([...steps][0]!);
+}
+
 export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
   /** login-survives-logout: client certificate fingerprint → who logged in with it */
   private readonly remembered = new Map<string, ImapUser>();
@@ -37,8 +71,21 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     private readonly pskOf: (identity: string) => Buffer | undefined,
     private readonly faults: FaultReader<'evvm-server'>,
     transcript: TranscriptSink,
+    tuiPasswordLength: TuiPasswordLength | undefined,
+    /** keeps a new TUI PIN out of the transcript */
+    private readonly secret: (pin: string) => void,
   ) {
     super(actor, transcript);
+    // without a pw_len range the extension is not offered: the command stays unknown
+    if (tuiPasswordLength) this.changeTuiPassword = (session, user, newPin, oldPin) => this.tuiPasswordChange(tuiPasswordLength, session, user, newPin, oldPin);
+  }
+
+  readonly changeTuiPassword?: ImapBackend['changeTuiPassword'];
+
+  /** A VVM refusal text, unless the server keeps none. */
+  private vvmText(text: string): string {
+    // FAULT evvm-server:generic-refusal-text (VVM-01): every refusal says the same, whatever the outcome.
+    return this.faults.has('evvm-server:generic-refusal-text') ? GENERIC_REFUSAL : text;
   }
 
   // ---- identifiers and passwords ----
@@ -111,7 +158,10 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     const caps = [...base];
     if (session.state !== 'not-authenticated') return caps.filter((c) => c !== 'STARTTLS');
     const auth: string[] = [];
-    if (!this.plaintextAllowed(session)) {
+    // FAULT evvm-server:stale-capabilities-after-tls (VVM-03): inside TLS it answers the clear channel's list.
+    const stale = session.tls?.viaStartTls === true && this.faults.has('evvm-server:stale-capabilities-after-tls');
+    if (stale) caps.push('STARTTLS');
+    if (!this.plaintextAllowed(session) || stale) {
       // RFC 2595 §3.2 / RFC 9051 §6.2.3.
       // FAULT evvm-server:no-logindisabled (STD-02): not advertised (LOGIN is still refused).
       if (!this.faults.has('evvm-server:no-logindisabled')) caps.push('LOGINDISABLED');
@@ -155,10 +205,10 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       return fail('LOGIN is disabled until TLS is negotiated', 'PRIVACYREQUIRED');
     }
     const verdict = this.checkPassword(username, password);
-    if (verdict === 'unknown-user') return fail(VVM_TEXT.unknownUser);
-    if (verdict !== 'ok') return fail(VVM_TEXT.invalidPassword);
+    if (verdict === 'unknown-user') return fail(this.vvmText(VVM_TEXT.unknownUser));
+    if (verdict !== 'ok') return fail(this.vvmText(VVM_TEXT.invalidPassword));
     const mb = this.loginMailbox(username)!;
-    if (this.blocked(mb)) return fail(VVM_TEXT.blocked);
+    if (this.blocked(mb)) return fail(this.vvmText(VVM_TEXT.blocked));
     const identity = mb.identifier(username) ?? username;
     this.record(session, { method: 'LOGIN', identity, outcome: 'success', text: 'LOGIN completed' });
     return { ok: true, user: this.success(session, mb, identity) };
@@ -181,7 +231,9 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       mayActAs: (authcid, authzid) => this.mayActAs(session, authcid, authzid, external),
     };
     if (certificate && this.validCertificate(session)) ctx.externalIdentity = certificate.fingerprint256;
-    return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' } }) };
+    // FAULT evvm-server:unproven-rspauth (VVM-02): DIGEST-MD5 ends with an rspauth that proves nothing.
+    const digestMd5 = { realm: DIGEST_MD5_REALM, unprovenRspauth: this.faults.has('evvm-server:unproven-rspauth') };
+    return { ok: true as const, mechanism: createServerMechanism(mechanism, ctx, { cramMd5: { hostname: 'evvm-server' }, digestMd5 }) };
   }
 
   finishAuthentication(session: SessionInfo, mechanism: string, step: Extract<ServerStep, { kind: 'success' | 'failure' }>): AuthResult {
@@ -192,9 +244,9 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       const who = step.authcid ?? '';
       switch (step.reason) {
         case 'unknown-user':
-          return fail(who, VVM_TEXT.unknownUser);
+          return fail(who, this.vvmText(VVM_TEXT.unknownUser));
         case 'invalid-credentials':
-          return fail(who, external ? 'no valid client certificate' : VVM_TEXT.invalidPassword, external ? 'AUTHENTICATIONFAILED' : undefined);
+          return fail(who, external ? 'no valid client certificate' : this.vvmText(VVM_TEXT.invalidPassword), external ? 'AUTHENTICATIONFAILED' : undefined);
         case 'authorization-denied':
           return fail(who, 'not authorized to act as that identifier', 'AUTHORIZATIONFAILED');
         case 'aborted':
@@ -204,7 +256,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       }
     }
     const own = external ? this.certificateMailbox(session) : this.loginMailbox(step.authcid);
-    if (!own) return fail(step.authcid, external ? 'client certificate is not mapped to a mailbox' : VVM_TEXT.unknownUser);
+    if (!own) return fail(step.authcid, external ? 'client certificate is not mapped to a mailbox' : this.vvmText(VVM_TEXT.unknownUser));
     const authcidShown = external ? (own.identifiers[0] ?? step.authcid) : (own.identifier(step.authcid) ?? step.authcid);
     let target = own;
     let identity = authcidShown;
@@ -214,7 +266,7 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
       target = t;
       identity = t.identifier(step.authzid) ?? step.authzid;
     }
-    if (this.blocked(own) || this.blocked(target)) return fail(authcidShown, VVM_TEXT.blocked, undefined, step.authzid);
+    if (this.blocked(own) || this.blocked(target)) return fail(authcidShown, this.vvmText(VVM_TEXT.blocked), undefined, step.authzid);
     this.record(session, {
       method,
       identity: authcidShown,
@@ -250,6 +302,37 @@ export class EvvmBackend extends ImapRoleBackend implements ImapBackend {
     const mb = this.directory.byKey(user.account);
     if (!mb) return [];
     return ['INBOX', 'Greetings', ...mb.identifiers.flatMap((id) => [`#id/${id}/INBOX`, `#id/${id}/Greetings`])];
+  }
+
+  storeRefusal(_session: SessionInfo, _user: ImapUser, _folder: MailFolder, flags: readonly string[]): Refusal | undefined {
+    // FAULT evvm-server:any-flag (VVM-05): any standard or non-standard flag is stored.
+    if (this.faults.has('evvm-server:any-flag')) return undefined;
+    return flags.every((f) => ALLOWED_FLAGS.includes(f)) ? undefined : refuse(NOT_ALLOWED);
+  }
+
+  statusRefusal(_session: SessionInfo, _user: ImapUser, folder: MailFolder): Refusal | undefined {
+    // FAULT evvm-server:status-on-greetings (VVM-06): STATUS on the Greetings folder is answered.
+    if (folder.name !== 'Greetings' || this.faults.has('evvm-server:status-on-greetings')) return undefined;
+    return refuse(NOT_ALLOWED);
+  }
+
+  private tuiPasswordChange(range: TuiPasswordLength, session: SessionInfo, user: ImapUser, newPin: string, oldPin: string): { ok: true; text: string } | Refusal {
+    const mb = this.directory.byKey(user.account);
+    const answer = (text: string, ok = false): { ok: true; text: string } | Refusal => {
+      this.note(session, 'imap', `XCHANGE_TUI_PWD: ${text}`);
+      return ok ? { ok: true, text } : refuse(text);
+    };
+    // FAULT evvm-server:tui-pwd-skip-old-check (VVM-04): the old PIN is not compared.
+    if (!mb || (mb.tuiPin !== oldPin && !this.faults.has('evvm-server:tui-pwd-skip-old-check'))) return answer(TUI_PWD_TEXT.mismatch);
+    if (!/^[0-9]+$/.test(newPin)) return answer(TUI_PWD_TEXT.invalid);
+    // FAULT evvm-server:tui-pwd-any-length (VVM-04): the pw_len range is not enforced.
+    const lengthChecked = !this.faults.has('evvm-server:tui-pwd-any-length');
+    if (lengthChecked && newPin.length < range.min) return answer(TUI_PWD_TEXT.tooShort);
+    if (lengthChecked && newPin.length > range.max) return answer(TUI_PWD_TEXT.tooLong);
+    if (obviousPin(newPin)) return answer(TUI_PWD_TEXT.tooWeak);
+    this.secret(newPin);
+    mb.tuiPin = newPin;
+    return answer(TUI_PWD_TEXT.changed, true);
   }
 
   namespace(): string {

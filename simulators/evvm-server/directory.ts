@@ -20,12 +20,15 @@ export interface MailboxSpec {
   /** client certificates that authenticate this mailbox by SASL EXTERNAL: fingerprint256 values or SAN values */
   clientCertificates?: string[];
   voicemails?: Voicemail[];
+  /** the voicemail TUI PIN, which XCHANGE_TUI_PWD changes (VVM-04) */
+  tuiPin?: string;
 }
 
 export class Mailbox {
   readonly inbox = new MailFolder('INBOX');
   readonly greetings = new MailFolder('Greetings');
   state: 'active' | 'blocked';
+  tuiPin: string | undefined;
 
   constructor(
     readonly key: string,
@@ -33,8 +36,10 @@ export class Mailbox {
     readonly password: string,
     state: 'active' | 'blocked',
     readonly clientCertificates: readonly string[],
+    tuiPin?: string,
   ) {
     this.state = state;
+    this.tuiPin = tuiPin;
   }
 
   /** The identifier as provisioned that matches `id`, if it is one of this mailbox's. */
@@ -59,7 +64,7 @@ export class Directory {
     for (const id of spec.identifiers) {
       if (this.byIdentifier.has(normalizeIdentifier(id))) throw new Error(`identifier ${id} already belongs to a mailbox`);
     }
-    const mb = new Mailbox(`mailbox-${this.list.length + 1}`, [...spec.identifiers], spec.password, spec.state, spec.clientCertificates ?? []);
+    const mb = new Mailbox(`mailbox-${this.list.length + 1}`, [...spec.identifiers], spec.password, spec.state, spec.clientCertificates ?? [], spec.tuiPin);
     for (const id of spec.identifiers) this.byIdentifier.set(normalizeIdentifier(id), mb);
     this.list.push(mb);
     for (const v of spec.voicemails ?? []) mb.deposit(v);

@@ -5,7 +5,7 @@
  */
 import type { ImapServer } from '../protocol/imap/server/server';
 import { ImapServerRole, type ImapConnectionObservation, type ImapRoleOptions, type ImapServerObservations } from '../protocol/imap/server/role-server';
-import { EvvmBackend, type EvvmPolicy } from './backend';
+import { EvvmBackend, type EvvmPolicy, type TuiPasswordLength } from './backend';
 import { Directory, type MailboxSpec, type Voicemail } from './directory';
 import { EVVM_SERVER_FAULTS } from './faults';
 
@@ -13,6 +13,8 @@ import { EVVM_SERVER_FAULTS } from './faults';
 export interface EvvmServerOptions extends ImapRoleOptions {
   policy: EvvmPolicy;
   mailboxes: MailboxSpec[];
+  /** the STATUS SMS pw_len range XCHANGE_TUI_PWD enforces (VVM-04); absent: the extension is not offered */
+  tuiPasswordLength?: TuiPasswordLength;
 }
 
 /** What the EVVM Server saw of one connection. */
@@ -42,7 +44,9 @@ export class EvvmServer extends ImapServerRole<'evvm-server'> {
     for (const key of Object.values(psk ?? {})) this.secret(key);
     // an own property only: a prototype name (e.g. "constructor") is no provisioned identity
     const pskOf = (identity: string): Buffer | undefined => (psk && Object.hasOwn(psk, identity) ? psk[identity] : undefined);
-    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faults, this.transcript);
+    this.backend = new EvvmBackend(this.actor, options.policy, this.directory, pskOf, this.faults, this.transcript, options.tuiPasswordLength, (pin) => this.secret(pin));
+    // FAULT evvm-server:no-implicit-tls (STD-04): no implicit TLS port, STARTTLS only.
+    if (this.faults.has('evvm-server:no-implicit-tls')) options = { ...options, listen: { ...options.listen, implicitTls: false } };
     this.imap = this.imapCore(options, {
       peer: 'EVVM Client',
       policy: options.policy,
@@ -56,6 +60,7 @@ export class EvvmServer extends ImapServerRole<'evvm-server'> {
   /** Adds a mailbox; returns its key. Identifiers must not belong to another mailbox. */
   provisionMailbox(spec: MailboxSpec): string {
     this.secret(spec.password);
+    this.secret(spec.tuiPin);
     return this.directory.provision(spec).key;
   }
 

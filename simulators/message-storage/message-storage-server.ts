@@ -74,7 +74,7 @@ export class MessageStorageServer extends ImapServerRole<'message-storage'> {
   private pskOf(identity: string): Buffer | undefined {
     const key = this.psks.get(identity);
     if (key) return key;
-    // FAULT message-storage:accept-unknown-psk (CPM-MS-AUTH-06): an identity nobody provisioned is served with the first provisioned key.
+    // FAULT message-storage:accept-unknown-psk (CPM-MS-AUTH-06, STD-06): an identity nobody provisioned is served with the first provisioned key.
     return this.faults.has('message-storage:accept-unknown-psk') ? this.psks.values().next().value : undefined;
   }
 

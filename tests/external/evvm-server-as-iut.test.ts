@@ -56,3 +56,17 @@ test('the authentication features certify an external EVVM Server; server-side-o
   assert.equal(verdict('EVVM-AUTH-04').verdict, 'inconclusive', r.stdout);
   assert.equal(r.code, 2, r.stdout + r.stderr);
 });
+
+test('the VVM base behaviour and STD-04 certify an external EVVM Server; the EVVM Client checks are not its', async () => {
+  const out = path.join(dir, 'vvm');
+  const ids = ['VVM-01', 'VVM-02', 'VVM-03', 'VVM-05', 'VVM-06', 'STD-04'];
+  const r = await runCli(['run', '--profile', profile, '--tags', ids.map((id) => `@${id}`).join(' or '), '--out', out], env);
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as {
+    requirements: Array<{ id: string; verdict: string; reason: string; scenarios: Array<{ name: string; status: string; reason?: string }> }>;
+  };
+  const verdict = (id: string) => report.requirements.find((q) => q.id === id)!;
+  for (const id of ids) assert.equal(verdict(id).verdict, 'pass', `${id}: ${verdict(id).reason}\n${r.stdout}`);
+  // the EVVM Client is the harness's own here: its scenarios say nothing about the IUT
+  const client = verdict('STD-04').scenarios.find((s) => s.name.includes('the EVVM Client does not pick STARTTLS'))!;
+  assert.match(client.reason ?? '', /the EVVM Client is the harness's own/);
+});

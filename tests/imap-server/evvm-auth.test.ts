@@ -182,7 +182,9 @@ describe('EVVM Server: one authentication covers all identifiers of the mailbox 
       }
       assert.match(await c.command('o', `SELECT "#id/${BOB.sip}/INBOX"`), /^o NO \[NOPERM\] not an identifier of this mailbox/m);
       assert.match(await c.command('u', 'SELECT "#id/tel:+19999/INBOX"'), /^u NO \[NOPERM\] not an identifier of this mailbox/m);
-      assert.match(await c.command('g', `STATUS "#id/${ALICE.sip}/Greetings" (MESSAGES)`), /^\* STATUS .*\(MESSAGES 0\)/m);
+      // VVM-06: STATUS on the Greetings folder is refused under every identifier's view
+      assert.match(await c.command('g', `STATUS "#id/${ALICE.sip}/Greetings" (MESSAGES)`), /^g NO command not allowed/m);
+      assert.match(await c.command('gi', `STATUS "#id/${ALICE.sip}/INBOX" (MESSAGES)`), /^\* STATUS .*\(MESSAGES 1\)/m);
       assert.match(await c.command('ls', 'LIST "#id/" "*"'), /#id\/sip:alice@op\.example\/INBOX/);
     } finally {
       c.close();

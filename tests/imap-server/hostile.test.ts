@@ -78,7 +78,9 @@ describe('IMAP input that used to block the process', () => {
     const flags = Array.from({ length: FOLDER_QUOTA.keywords + 1 }, (_, i) => `k${i}`).join(' ');
     assert.match(taggedLine(await c.command('q1', `STORE 1 +FLAGS (${flags})`), 'q1'), /^q1 NO \[LIMIT\] .*256 keywords/);
     assert.match(taggedLine(await c.command('q2', `APPEND INBOX (${flags}) {1+}\r\nx`), 'q2'), /^q2 NO \[OVERQUOTA\] .*256 keywords/);
-    assert.match(taggedLine(await c.command('q3', 'STORE 1 +FLAGS (k1 k2)'), 'q3'), /^q3 OK/, 'within the quota nothing changes');
+    // within the quota the flags a VVM client may set are stored, the others refused (VVM-05)
+    assert.match(taggedLine(await c.command('q3', 'STORE 1 +FLAGS (\\Seen $CNS-Greeting-On)'), 'q3'), /^q3 OK/, 'within the quota nothing changes');
+    assert.match(taggedLine(await c.command('q4', 'STORE 1 +FLAGS (k1 k2)'), 'q4'), /^q4 NO command not allowed/);
   });
 });
 

@@ -17,6 +17,8 @@ export const evvmServerCapabilities = z
     ...imapServerCapabilityFields,
     identifierAuthzid: z.boolean().default(false),
     identifierNamespace: z.boolean().default(false),
+    // VVM-04: XCHANGE_TUI_PWD, with the pw_len range of its STATUS SMS; absent when the server does not offer it
+    xchangeTuiPwd: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).strict().optional(),
   })
   .strict()
   .prefault({});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const SaslMechanismSchema = z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL']);
+export const SaslMechanismSchema = z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL', 'DIGEST-MD5']);
 export const TransportSchema = z.enum(['implicit-tls', 'starttls']);
 
 /**

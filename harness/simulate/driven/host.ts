@@ -59,7 +59,7 @@ export class Scope {
     private readonly relays: RelayPool,
     secrets: readonly string[],
   ) {
-    for (const a of run.accounts) this.transcript.secret(a.password);
+    for (const a of run.accounts) for (const s of [a.password, a.tuiPin]) this.transcript.secret(s);
     for (const s of secrets) this.transcript.secret(s);
   }
 
@@ -162,7 +162,7 @@ export class DrivenHost {
   private setup(body: unknown): { ok: true } {
     const s = parseBody(SetupBody, body) as DrivenSetup;
     const accounts = s.accounts.map((a) => ({ ...a }));
-    for (const a of accounts) registerSecret(a.password);
+    for (const a of accounts) for (const x of [a.password, a.tuiPin]) if (x !== undefined) registerSecret(x);
     this.secrets = s.secrets ?? [];
     for (const x of this.secrets) registerSecret(x);
     this.run = { pki: importPki(s.pki), accounts, profile: s.profile, peers: s.peers };

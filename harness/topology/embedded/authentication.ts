@@ -10,6 +10,7 @@ import {
   evvmServerConfig,
   observationsOf,
   rogueImapServer,
+  unprovenDigestServer,
   type ClientCredentialKind,
   type EvvmServerRole,
   type ServerObservations,
@@ -68,6 +69,16 @@ registerEmbeddedRole('imap-adversaries', async (ctx) => ({
       actor: rogue.actor,
       endpoint: (t: Transport) => ({ host: HOST, port: (t === 'implicit-tls' ? ports.imaps : ports.imap)!, servername: EVVM_SERVER_NAME }),
       clientBytes: async () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)),
+    };
+  },
+  unprovenDigestServer: async () => {
+    const impostor = unprovenDigestServer(ctx.pki, ctx.accounts, ctx.transcript);
+    const ports = await impostor.start();
+    ctx.onStop(() => impostor.stop());
+    return {
+      actor: impostor.actor,
+      endpoint: (t: Transport) => ({ host: HOST, port: (t === 'implicit-tls' ? ports.imaps : ports.imap)!, servername: EVVM_SERVER_NAME }),
+      clientBytes: async () => Buffer.concat(impostor.observations().connections.map((c) => c.clientBytes)),
     };
   },
   starttlsStripper: async (stripLoginDisabled) => {

@@ -72,6 +72,7 @@ registerExternalRole('evvm-server', 'imap-adversaries', async (ctx) => {
   const own = await ctx.inner('imap-adversaries');
   return {
     rogueImapServer: (flaw) => own.rogueImapServer(flaw),
+    unprovenDigestServer: () => own.unprovenDigestServer(),
     starttlsStripper: async (stripLoginDisabled) => {
       const upstream = (await ctx.topology.role('evvm-server')).endpoint('starttls') ?? missing('STARTTLS port of the EVVM Server (iut.ports.imap)');
       const mitm = new StarttlsStripper({ upstream, stripLoginDisabled, actor: 'Man in the Middle', transcript: ctx.transcript });

@@ -217,7 +217,8 @@ export class EvvmServerSms {
       this.received.push({ from, text: redactVvmSecrets(text), ...o });
       this.note(`MO from ${from}: ${o.command ?? 'not a command'}: ${o.outcome}`);
     };
-    const parsed = parseMo(text);
+    // FAULT evvm-server:mo-status-any-case (VVM-07): "status" or "Status" is taken for the case-sensitive STATUS.
+    const parsed = parseMo(this.faults.has('evvm-server:mo-status-any-case') ? text.replace(/^status(?=$|:)/i, 'STATUS') : text);
     if (!parsed.ok) {
       record({ outcome: `ignored: ${parsed.reason}` });
       return STATUS.ESME_ROK;
@@ -226,7 +227,12 @@ export class EvvmServerSms {
     // FAULT evvm-server:loose-msisdn-match (EVVM-SMS-C08): a suffix match lets another MSISDN act on a subscriber.
     const sub = this.subscribers.byOriginator(from, this.faults.has('evvm-server:loose-msisdn-match') ? LOOSE_DIGITS : undefined);
     const outcome = this.handle(parsed.command, sub);
+    const activate = parsed.command.command === 'Activate';
+    // FAULT evvm-server:activate-without-notifications (VVM-08): the STATUS says ready, but no notification follows.
+    if (activate && sub && this.faults.has('evvm-server:activate-without-notifications')) sub.notifications = false;
     record({ command: parsed.command.command, outcome: outcome.outcome });
+    // FAULT evvm-server:activate-failure-silent (VVM-08): a failed Activate goes unanswered.
+    if (activate && !sub && this.faults.has('evvm-server:activate-failure-silent')) return STATUS.ESME_ROK;
     void this.notify({ digits: from, msisdn: `tel:+${from}` }, 'STATUS', outcome.reply, outcome.replyPort);
     return STATUS.ESME_ROK;
   }

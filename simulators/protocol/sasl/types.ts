@@ -3,7 +3,7 @@
  * shared by the IMAP server simulators and the raw IMAP client. Framing (base64, '+ ' continuations,
  * '*' cancellation, SASL-IR) belongs to the protocol layer, not here.
  */
-export type MechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'SCRAM-SHA-256' | 'EXTERNAL';
+export type MechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'SCRAM-SHA-256' | 'EXTERNAL' | 'DIGEST-MD5';
 
 /** Why an exchange failed, in terms the server maps to its refusal texts (VVM: unknown user, invalid password). */
 export type SaslFailure = 'unknown-user' | 'invalid-credentials' | 'malformed' | 'authorization-denied' | 'aborted';

@@ -6,11 +6,12 @@
  * connect to are translated to the run's network. Both sides of each route are here.
  */
 import { StarttlsStripper } from '../../../../simulators/adversaries/starttls-stripper';
-import { AUTHENTICATION_ROUTES as R, EVVM_SERVER_NAME, evvmClientCredential, evvmClientFor, observationsOf, rogueImapServer, type CapturingServer } from '../../../roles/authentication';
+import { AUTHENTICATION_ROUTES as R, EVVM_SERVER_NAME, evvmClientCredential, evvmClientFor, observationsOf, rogueImapServer, unprovenDigestServer, type CapturingServer } from '../../../roles/authentication';
 import { capture, captured, drivenEvvmServer, publishedImap } from '../../../simulate/driven/core';
 import { serve } from '../../../simulate/driven/host';
 import { registerContainerRole, type ContainersContext } from '../../registry';
 import type { Endpoint, Transport } from '../../roles';
+import type { OfferedTargets } from '../../../../simulators/evvm-client/evvm-client';
 
 registerContainerRole('evvm-server', async (ctx) => {
   const { actor, ports } = await ctx.call(R.startServer, {});
@@ -29,6 +30,11 @@ registerContainerRole('evvm-server', async (ctx) => {
 registerContainerRole('evvm-client', async (ctx) => ({
   actor: 'EVVM Client',
   retrieveVoicemail: (target, account) => ctx.call(R.retrieve, { target: ctx.onNetwork(target), account }),
+  retrieveFromOffered: (offered, account) => {
+    const onNetwork: OfferedTargets = {};
+    for (const t of ['implicit-tls', 'starttls'] as const) if (offered[t]) onNetwork[t] = ctx.onNetwork(offered[t]!);
+    return ctx.call(R.retrieveOffered, { offered: onNetwork, account });
+  },
 }));
 
 /** An adversary in the adversaries container, as the harness reaches it. */
@@ -39,6 +45,10 @@ function capturing(ctx: ContainersContext, r: { id: string; actor: string }, end
 registerContainerRole('imap-adversaries', async (ctx) => ({
   rogueImapServer: async (flaw) => {
     const r = await ctx.call(R.rogueImap, { flaw });
+    return capturing(ctx, r, (t) => ctx.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap));
+  },
+  unprovenDigestServer: async () => {
+    const r = await ctx.call(R.unprovenDigest, {});
     return capturing(ctx, r, (t) => ctx.published('adversaries', t === 'implicit-tls' ? r.ports.imaps : r.ports.imap));
   },
   starttlsStripper: async (stripLoginDisabled) => {
@@ -60,6 +70,8 @@ serve(R.observations, async (_, s) => observationsOf((await drivenEvvmServer(s))
 
 serve(R.retrieve, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveVoicemail(r.target, r.account));
 
+serve(R.retrieveOffered, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveFromOffered(r.offered, r.account));
+
 serve(R.rogueImap, async ({ flaw }, s) => {
   const rogue = rogueImapServer(s.run.pki, s.run.accounts, flaw, s.transcript);
   const ports = await rogue.start();
@@ -67,6 +79,15 @@ serve(R.rogueImap, async ({ flaw }, s) => {
   const id = capture(s, () => Buffer.concat(rogue.observations().connections.map((c) => c.clientBytes)));
   const published = await publishedImap(s, ports);
   return { id, actor: rogue.actor, ports: { imaps: published.imaps!, imap: published.imap! } };
+});
+
+serve(R.unprovenDigest, async (_, s) => {
+  const impostor = unprovenDigestServer(s.run.pki, s.run.accounts, s.transcript);
+  const ports = await impostor.start();
+  s.onEnd(() => impostor.stop());
+  const id = capture(s, () => Buffer.concat(impostor.observations().connections.map((c) => c.clientBytes)));
+  const published = await publishedImap(s, ports);
+  return { id, actor: impostor.actor, ports: { imaps: published.imaps!, imap: published.imap! } };
 });
 
 serve(R.starttlsStripper, async ({ upstream, stripLoginDisabled }, s) => {

@@ -78,6 +78,12 @@ export interface ImapBackend {
   folder(session: SessionInfo, user: ImapUser, name: string): MailFolder | Refusal;
   /** Folder names for LIST/LSUB (the first level delimiter is '/'). */
   folders(session: SessionInfo, user: ImapUser): string[];
+  /** STORE of these flags in a folder: undefined to store them, or the role's refusal (VVM-05 restricted flags). */
+  storeRefusal?(session: SessionInfo, user: ImapUser, folder: MailFolder, flags: readonly string[]): Refusal | undefined;
+  /** STATUS of a folder: undefined to answer it, or the role's refusal (VVM-06: none on Greetings). */
+  statusRefusal?(session: SessionInfo, user: ImapUser, folder: MailFolder): Refusal | undefined;
+  /** XCHANGE_TUI_PWD (a VVM extension, VVM-04): the completion text, or the refusal; absent: the command is unknown. */
+  changeTuiPassword?(session: SessionInfo, user: ImapUser, newPin: string, oldPin: string): { ok: true; text: string } | Refusal;
   /** The NAMESPACE response body (RFC 2342); default `(("" "/")) NIL NIL`. */
   namespace?(session: SessionInfo): string;
   /** Informational hooks. */

@@ -21,6 +21,7 @@ import { status } from './status';
 import { store } from './store';
 import { uid } from './uid';
 import { unselect } from './unselect';
+import { xchangeTuiPwd } from './xchange-tui-pwd';
 import type { CommandSpec } from './types';
 
 export type { CommandSpec } from './types';
@@ -28,6 +29,6 @@ export type { CommandSpec } from './types';
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
   [
     capability, noop, logout, starttls, login, authenticate, select, examine, list, lsub, status, fetch, store, search, uid,
-    close, unselect, expunge, check, id, namespace, append,
+    close, unselect, expunge, check, id, namespace, append, xchangeTuiPwd,
   ].map((c) => [c.name, c]),
 );

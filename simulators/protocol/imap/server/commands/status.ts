@@ -20,6 +20,11 @@ export const status: CommandSpec = {
       s.tagged(cmd.tag, 'NO', folder.text, folder.code);
       return;
     }
+    const refused = s.backend.statusRefusal?.(s, s.user!, folder);
+    if (refused) {
+      s.tagged(cmd.tag, 'NO', refused.text, refused.code);
+      return;
+    }
     const values: string[] = [];
     for (const n of names) {
       switch (n) {

@@ -42,6 +42,11 @@ export function runStore(s: ImapSession, cmd: ParsedCommand, args: readonly Imap
     s.tagged(cmd.tag, 'NO', over, 'LIMIT');
     return;
   }
+  const refused = m[1] === '-' ? undefined : s.backend.storeRefusal?.(s, s.user!, view.folder, flags);
+  if (refused) {
+    s.tagged(cmd.tag, 'NO', refused.text, refused.code);
+    return;
+  }
   for (const { seq, msg } of chosen) {
     if (m[1] === '') msg.flags = new Set(flags);
     else for (const f of flags) m[1] === '+' ? msg.flags.add(f) : msg.flags.delete(f);
