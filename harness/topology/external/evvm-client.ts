@@ -57,6 +57,11 @@ class ExternalEvvmClient implements EvvmClientRole {
     return server.kind === 'evvm-server' ? this.judgeOwnServer(server, before, account) : this.judgeCapturing(server.capturing);
   }
 
+  async retrieveFromOffered(): Promise<Retrieval> {
+    // a trigger points the client at one endpoint: which transport a client picks by itself is not observable this way
+    throw new InconclusiveError('the EVVM Client under test is pointed at one endpoint by its trigger, so its own choice among the transports offered cannot be observed');
+  }
+
   /** Who listens at `port` in this scenario: the harness's EVVM Server, or an adversary it started. */
   private async serverAt(port: number): Promise<
     | { kind: 'evvm-server'; actor: string; records: () => ReturnType<EvvmServerRole['observations']> }
@@ -231,6 +236,10 @@ registerExternalRole('evvm-client', 'imap-adversaries', async (ctx) => {
     starttlsStripper: async (strip) => {
       const mitm = await own.starttlsStripper(strip);
       return watch(mitm, mitm.actor);
+    },
+    unprovenDigestServer: async () => {
+      const impostor = await own.unprovenDigestServer();
+      return watch(impostor, impostor.actor);
     },
   };
 });
