@@ -12,7 +12,6 @@ import type { FleetInfo } from '../../topology/containers/names';
 import { parseParallel, PARALLEL_HELP } from './parallel';
 import { prepareOutFolder } from '../out-folder';
 import { progressEvents } from '../progress';
-import { onInterrupt, interrupting } from '../../engine/interrupt';
 
 export interface RunOptions {
   topology: string;
@@ -163,6 +162,7 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
   const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
   const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
   const { loadIut } = require('../../profile/sections/iut') as typeof import('../../profile/sections/iut');
+  const { onInterrupt, interrupting } = require('../../engine/interrupt') as typeof import('../../engine/interrupt');
   if (opts.topology !== 'embedded' && opts.topology !== 'containers') throw new UsageError(`unknown topology "${opts.topology}" (embedded or containers)`);
   validateFaults(opts.fault);
   const profile = opts.profile ? loadProfile(opts.profile) : undefined; // validate before anything starts: a bad profile is a usage error
