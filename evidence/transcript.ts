@@ -7,6 +7,7 @@
  */
 import { REDACTED, SecretMatcher } from './redact';
 import { registerSecret } from './secrets';
+import type { TlsHandshakeEvidence } from './tls';
 
 export { REDACTED };
 
@@ -28,6 +29,8 @@ export interface TranscriptEntry {
   conn?: string;
   /** the container that recorded it (topology 'containers'); absent for the harness's own entries */
   container?: string;
+  /** a TLS handshake (channel `tls`): what it showed, certificates included (evidence/tls.ts) */
+  tls?: TlsHandshakeEvidence;
 }
 
 /**

@@ -10,6 +10,8 @@ import { EvvmServerTestClient } from '../harness/equipment/evvm-server-test-clie
 import * as declared from '../harness/conditions/authentication/declared';
 import * as judge from '../harness/conditions/authentication';
 import { CLIENT_STEP_TIMEOUT_MS } from '../harness/profile/sections/iut/evvm-client';
+import * as offered from '../harness/conditions/declaration/offered';
+import { capabilityName } from '../harness/declaration/capabilities';
 
 // Steps of features/authentication (EVVM-AUTH-01..04, STD-02, STD-03): glue in the spec's words; the roles,
 // the test client (harness/equipment) and the conditions (harness/conditions/authentication) do the work.
@@ -38,8 +40,8 @@ Given('the EVVM Server serves the mailboxes {string} and {string}, each holding 
   await this.topology.role('evvm-server').then(() => [a, b].forEach((m) => this.account(m)));
 });
 Given('the mailbox {string} is blocked', function (this: EvvmWorld, mailbox: string) { this.verify(judge.blockedTestAccount, this.account(mailbox)); });
-Given('the EVVM Server declares the SASL mechanism {mechanism}', function (this: EvvmWorld, mechanism: MechanismName) {
-  return this.ifApplicable(declared.saslNotDeclared(this.profile, mechanism));
+Given('the EVVM Server declares the SASL mechanism {mechanism}', async function (this: EvvmWorld, mechanism: MechanismName) {
+  return (await this.ifApplicable(declared.saslNotDeclared(this.profile, mechanism))) ?? this.offeredAsDeclared(offered.declaredSaslMechanismOffered, capabilityName.sasl(mechanism));
 });
 for (const [phrase, notDeclared] of [
   ["the service provider's policy requires client certificates on the EVVM Server", declared.clientCertificatesNotRequired],

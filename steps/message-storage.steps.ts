@@ -13,6 +13,8 @@ import * as session from '../harness/conditions/message-storage/session';
 import * as capabilities from '../harness/conditions/message-storage/capabilities';
 import { distinctPreconfiguredPasswords } from '../harness/conditions/message-storage/subscription';
 import * as stored from '../harness/conditions/message-storage/evvm-server-storage';
+import * as offered from '../harness/conditions/declaration/offered';
+import { capabilityName } from '../harness/declaration/capabilities';
 
 // Steps of features/message-storage (CPM-MS-AUTH-01..06, STD-02/03 on the Message Storage Server) and of EVVM-AUTH-05:
 // the harness plays the CPM client (harness/equipment/cpm-test-client.ts) and the EVVM Server; the Message Storage
@@ -55,16 +57,16 @@ Given('the Message Storage Server serves the CPM users {string} and {string}', a
   for (const name of [a, b]) await account(this, name);
 });
 Given('the Message Storage Server declares the SASL mechanism {mechanism}', function (this: EvvmWorld, mechanism: MechanismName) {
-  return unless(this, caps(this).sasl.includes(mechanism), `the Message Storage Server does not declare SASL ${mechanism}`);
+  return unless(this, caps(this).sasl.includes(mechanism), `the Message Storage Server does not declare SASL ${mechanism}`) ?? this.offeredAsDeclared(offered.declaredSaslMechanismOffered, capabilityName.sasl(mechanism));
 });
 Given('the Message Storage Server declares the LOGIN command', function (this: EvvmWorld) {
-  return unless(this, caps(this).loginCommand, 'the Message Storage Server does not declare the LOGIN command (capabilities.messageStorage.loginCommand)');
+  return unless(this, caps(this).loginCommand, 'the Message Storage Server does not declare the LOGIN command (capabilities.messageStorage.loginCommand)') ?? this.offeredAsDeclared(offered.declaredLoginCommandOffered, capabilityName.loginCommand);
 });
 Given('the Message Storage Server declares pre-configured passwords', function (this: EvvmWorld) {
   return unless(this, caps(this).preconfiguredPassword, 'the Message Storage Server does not declare pre-configured passwords (capabilities.messageStorage.preconfiguredPassword)');
 });
 Given('the Message Storage Server declares PSK-TLS on {pskVersion}', function (this: EvvmWorld, version: PskVersion) {
-  return unless(this, caps(this).pskTls.includes(version), `the Message Storage Server does not declare PSK-TLS on ${version} (capabilities.messageStorage.pskTls)`);
+  return unless(this, caps(this).pskTls.includes(version), `the Message Storage Server does not declare PSK-TLS on ${version} (capabilities.messageStorage.pskTls)`) ?? this.offeredAsDeclared(offered.declaredPskTlsOffered, capabilityName.pskTls(version));
 });
 Given("the service provider's policy requires TLS on the Message Storage Server", function (this: EvvmWorld) {
   if (!this.profile.policy.messageStorage.requireTls) return this.notApplicable('policy.messageStorage.requireTls is false: CPM makes TLS optional, and the service provider does not require it');

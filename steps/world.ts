@@ -8,6 +8,7 @@ import type { Retrieval } from '../simulators/evvm-client/evvm-client';
 import { HarnessError } from '../harness/engine/outcomes';
 import type { Condition } from '../harness/conditions/condition';
 import type { WorldParameters } from '../harness/engine/scenario';
+import type { Advertised } from '../harness/report/model';
 
 /**
  * One scenario's state. Behaviour lives in the roles and simulators; the World only holds what the
@@ -60,6 +61,16 @@ export class EvvmWorld extends World<WorldParameters> {
   /** A line of evidence from the harness itself. */
   note(text: string): void {
     this.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text });
+  }
+
+  /**
+   * With an implementation under test, a declared capability the scenario exercises must be what it offered
+   * on the wire (the run's declaration check): one it does not offer fails the scenario with the finding.
+   */
+  offeredAsDeclared(condition: Condition<[Advertised | undefined, string]>, capability: string): undefined {
+    const seen = this.parameters.declaration;
+    if (seen) this.verify(condition, seen.find((c) => c.capability === capability), capability);
+    return undefined;
   }
 
   /** Marks the scenario not applicable; the step returns what this returns. */

@@ -10,7 +10,7 @@ import { projectRoot } from '../paths';
 import type { Profile } from '../profile/profile';
 import type { IutRole } from '../profile/sections/iut';
 import { declaredIdentity, type DeclaredIdentity } from '../profile/sections/iut/declared';
-import type { RunReport } from '../report/model';
+import type { DeclarationFinding, RunReport } from '../report/model';
 import type { TranscriptEntry } from '../../evidence/transcript';
 import { sha256 } from './manifest';
 import { HARNESS_VERSION } from '../version';
@@ -21,6 +21,8 @@ export interface ObservedIdentity {
   greeting?: string;
   /** each distinct server certificate it presented: `subject` issued by `issuer`, SHA-256 fingerprint */
   certificates?: string[];
+  /** what it advertised, checked once against its declaration before the first scenario (harness/declaration) */
+  declaration?: { observed: Array<{ what: string; value: string }>; findings: DeclarationFinding[]; note?: string };
   /** why there is nothing, when there is nothing */
   reason?: string;
 }
@@ -57,16 +59,26 @@ function digests(root: string, files: readonly string[]): Record<string, string>
 
 const SERVER_CERTIFICATE = /server certificate "([^"]*)" issued by "([^"]*)", sha256 ([0-9A-F:]+)/;
 
+/** The server certificate a client of the IUT recorded: from the handshake's structured evidence, else from its line. */
+function serverCertificate(e: TranscriptEntry): string | undefined {
+  const c = e.tls?.side === 'client' ? e.tls.peerCertificate : undefined;
+  if (c) return `"${c.subject}" issued by "${c.issuer}", SHA-256 ${c.sha256}`;
+  const m = e.channel === 'tls' ? SERVER_CERTIFICATE.exec(e.text) : null;
+  return m ? `"${m[1]}" issued by "${m[2]}", SHA-256 ${m[3]}` : undefined;
+}
+
 /**
- * What the IUT showed in the scenarios that reached it: the greeting and server certificates its peers
- * recorded. Read from the transcripts the run already has (scenarios that never reached the IUT are left out).
+ * What the IUT showed in the scenarios that reached it and in the run's declaration check: the greeting and
+ * server certificates its peers recorded, and what it advertised against what it declared. Read from what
+ * the run already has (scenarios that never reached the IUT are left out).
  */
 export function observedIdentity(report: RunReport, role: IutRole | undefined): ObservedIdentity {
   if (!role) return { reason: 'the profile names no implementation under test: the suite judged its own simulators' };
   if (!(role in ROLE_ACTOR)) return { reason: `the ${role} under test shows no server identity (greeting, server certificate) to record` };
   const actor = ROLE_ACTOR[role as keyof typeof ROLE_ACTOR];
   const seen = new Set<string>();
-  const entries: TranscriptEntry[] = [];
+  const check = report.run.declaration;
+  const entries: TranscriptEntry[] = (check?.transcript ?? []).filter((e) => e.peer === actor && e.actor !== actor);
   for (const r of report.requirements) {
     for (const s of r.scenarios) {
       const key = `${s.uri}:${s.line}`;
@@ -76,12 +88,10 @@ export function observedIdentity(report: RunReport, role: IutRole | undefined): 
     }
   }
   const greeting = entries.find((e) => e.channel === 'imap' && e.dir === 'recv' && /^\* (OK|PREAUTH|BYE)\b/.test(e.text))?.text;
-  const certificates = [...new Set(entries.flatMap((e) => {
-    const m = e.channel === 'tls' ? SERVER_CERTIFICATE.exec(e.text) : null;
-    return m ? [`"${m[1]}" issued by "${m[2]}", SHA-256 ${m[3]}`] : [];
-  }))];
-  if (!greeting && certificates.length === 0) return { reason: `no scenario of this run recorded what the ${actor} showed (no greeting, no server certificate)` };
-  return { ...(greeting ? { greeting } : {}), ...(certificates.length ? { certificates } : {}) };
+  const certificates = [...new Set(entries.flatMap((e) => serverCertificate(e) ?? []))];
+  const declaration = check ? { observed: check.observed, findings: check.findings, ...(check.note !== undefined ? { note: check.note } : {}) } : undefined;
+  if (!greeting && certificates.length === 0) return { ...(declaration ? { declaration } : {}), reason: `no scenario of this run recorded what the ${actor} showed (no greeting, no server certificate)` };
+  return { ...(greeting ? { greeting } : {}), ...(certificates.length ? { certificates } : {}), ...(declaration ? { declaration } : {}) };
 }
 
 export function certificationStatement(report: RunReport, profile: Profile, opts: { draft: boolean; refusal: string[] }): CertificationStatement {

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { loadCatalogue } from '../catalogue';
-import type { RequirementResult, RunReport } from '../report/model';
+import type { DeclarationCheck, RequirementResult, RunReport } from '../report/model';
 import { describeTested } from '../report/format';
 import { loadProfile } from '../profile/profile';
 import { projectRoot } from '../paths';
@@ -37,6 +37,8 @@ export interface SuiteOptions {
   handover?: Handover;
   /** the feature files cucumber reads (default: all), when the caller knows which hold the selected scenarios */
   featureFiles?: readonly string[];
+  /** the implementation under test's declaration checked against the wire before the run (harness/declaration) */
+  declaration?: DeclarationCheck;
 }
 
 export interface SuiteResult {
@@ -45,6 +47,9 @@ export interface SuiteResult {
   /** problems of the suite itself (an untagged scenario, an unreadable attachment) */
   problems: string[];
 }
+
+/** What cucumber's worldParameters hold: JSON, handed to every scenario (and to parallel workers). */
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** The run's PKI and a fresh set of demo accounts, ready for worker processes. */
 export async function openHandover(): Promise<Handover> {
@@ -96,7 +101,7 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
       retry: 0,
       retryTagFilter: '',
       strict: true,
-      worldParameters: { faults: [...options.faults], topology: options.topology, ...(options.fleet ? { fleet: options.fleet } : {}), ...(options.profilePath ? { profilePath: path.resolve(options.profilePath) } : {}) },
+      worldParameters: { faults: [...options.faults], topology: options.topology, ...(options.declaration ? { declaration: JSON.parse(JSON.stringify(options.declaration.capabilities)) as Json[] } : {}), ...(options.fleet ? { fleet: options.fleet } : {}), ...(options.profilePath ? { profilePath: path.resolve(options.profilePath) } : {}) },
     },
     // cucumber's own output (progress dots) goes nowhere: the CLI reports progress per requirement (options.listener)
     formats: { stdout: 'progress', files, publish: false, options: {} },
@@ -114,7 +119,7 @@ async function runCucumberSuite(options: SuiteOptions, workers: number, handover
 }
 
 /** The run's report from its requirements' roll-up (also the report of a run interrupted half-way). */
-export function assembleReport(options: Pick<SuiteOptions, 'topology' | 'faults' | 'tags' | 'profilePath'>, startedAt: string, requirements: RequirementResult[]): RunReport {
+export function assembleReport(options: Pick<SuiteOptions, 'topology' | 'faults' | 'tags' | 'profilePath' | 'declaration'>, startedAt: string, requirements: RequirementResult[]): RunReport {
   return {
     schemaVersion: 1,
     harness: { name: 'evvm-conformance', version: HARNESS_VERSION },
@@ -127,6 +132,7 @@ export function assembleReport(options: Pick<SuiteOptions, 'topology' | 'faults'
       faults: [...options.faults],
       ...(options.tags ? { tags: options.tags } : {}),
       tested: describeTested(loadProfile(options.profilePath)),
+      ...(options.declaration ? { declaration: options.declaration } : {}),
     },
     summary: summarise(requirements),
     requirements,

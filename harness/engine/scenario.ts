@@ -6,6 +6,7 @@ import type { Transcript } from '../../evidence/transcript';
 import { runSecrets } from '../../evidence/secrets';
 import { isRequirementId } from '../catalogue';
 import type { Profile } from '../profile/profile';
+import type { Advertised } from '../report/model';
 import { loadIut } from '../profile/sections/iut';
 import { ContainersTopology, fleetLink } from '../topology/containers/topology';
 import type { FleetInfo } from '../topology/containers/names';
@@ -24,6 +25,8 @@ export interface WorldParameters {
   topology: 'embedded' | 'containers';
   /** the run's simulator containers (topology 'containers') */
   fleet?: FleetInfo;
+  /** what the implementation under test advertised, per capability, as the run's declaration check saw it (harness/declaration) */
+  declaration?: Advertised[];
 }
 
 /**

@@ -18,7 +18,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CheckRecord, RequirementResult, RequirementVerdict, RunReport, ScenarioResult } from './model';
 import { escapeAttr, escapeText } from './escape';
 import { EvidencePlan, countPolarity, formatDuration, formatSource, notApplicableRun, plainCopy } from './format';
-import { tlsHandshakes } from './handshakes';
+import { tlsHandshakes, type CertificateShown } from './handshakes';
 import { writeOutputFiles } from './output';
 import { partyNamer, renderSequence, sequenceCss } from './sequence';
 
@@ -132,6 +132,10 @@ line-height:12px;font-weight:600;background:#eef2f7;border:1px solid #6b7a90;bor
 .sq small.meta{display:block;color:#57606a;white-space:normal}
 .sq .n.x>span{display:inline}
 [hidden]{display:none!important}
+.draft{display:inline-block;font-weight:700;letter-spacing:.08em;color:#fff;background:var(--fail);padding:0 8px;border-radius:4px;margin-right:8px;font-size:.85em;vertical-align:1px}
+.draft-mark{position:fixed;top:6px;right:10px;z-index:9;font-size:14px}
+.banner{margin:6px 0;padding:6px 10px;border:1px solid var(--fail);border-left-width:5px;border-radius:6px;background:#fff5f5;font-weight:600}
+.banner.interrupted{border-color:var(--inconclusive);background:#fbefff}
 `;
 
 const SCRIPT = `
@@ -224,6 +228,29 @@ function scenarioAnchor(evidence: string): string {
   return `scn-${anchor(evidence.replace(/^evidence\//, '').replace(/\.json$/, ''))}`;
 }
 
+/** A section header, marked DRAFT on a draft (certify --draft): no part of the page reads as a certification. */
+function h2(report: RunReport, text: string): string {
+  return `<h2>${report.run.draft ? '<span class="draft">DRAFT</span>' : ''}${e(text)}</h2>`;
+}
+
+/** What the page is not: a draft's mark (fixed, so it is on every screen and every printed page) and an interrupted run's banner. */
+function banners(report: RunReport): string {
+  const { run } = report;
+  let out = '';
+  if (run.draft) {
+    out +=
+      '<span class="draft draft-mark">DRAFT</span>' +
+      '<p class="banner">DRAFT: written by certify --draft although a mandatory requirement failed or was not decided; not a certification.</p>';
+  }
+  if (run.interrupted) {
+    const ran = run.scenarios ? `${run.scenarios.ran} of ${run.scenarios.planned} scenarios ran` : 'not every selected scenario ran';
+    out +=
+      `<p class="banner interrupted">Interrupted: the run was stopped before it finished; ${e(ran)}. ` +
+      'A requirement whose scenarios did not all run is inconclusive here, unless one that ran failed it.</p>';
+  }
+  return out;
+}
+
 /** What was tested, first: the profile's name and description, and the implementation under test. */
 function tested(report: RunReport): string {
   const { run } = report;
@@ -263,13 +290,45 @@ function header(report: RunReport): string {
   ];
   const took = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
   return (
-    `<header><h1>EVVM conformance report</h1> <span class="overall ${a(summary.verdict)}">${e(summary.verdict)}</span>` +
+    `<header><h1>${run.draft ? '<span class="draft">DRAFT</span>' : ''}EVVM conformance report${run.interrupted ? ' (interrupted)' : ''}</h1> <span class="overall ${a(summary.verdict)}">${e(summary.verdict)}</span>` +
+    banners(report) +
     tested(report) +
     `<div class="counts">${counts
       .map(([k, n, v]) => `<span>${v ? badge(v) : e(k)} <b>${e(String(n))}</b></span>`)
       .join('')}</div>` +
     `<div class="meta-run">run ${e(run.id)} · started ${e(run.startedAt)} · ${e(formatDuration(took))} · ` +
     `${e(`${harness.name} ${harness.version}`)}</div></header>`
+  );
+}
+
+/**
+ * The implementation under test's declaration checked against what it advertised (harness/declaration): the
+ * findings first, then what was seen, each capability compared, and the certificates of its handshakes.
+ */
+function declaration(report: RunReport): string {
+  const d = report.run.declaration;
+  if (!d) return '';
+  const yes = (b: boolean | undefined): string => (b === undefined ? 'not seen' : b ? 'yes' : 'no');
+  const findings =
+    d.findings.length === 0
+      ? `<p class="ok">What the ${e(d.role)} advertised matches its declaration (${d.capabilities.filter((c) => c.offered !== undefined).length} capabilities compared).</p>`
+      : `<ul class="decided">${d.findings
+          .map((f) => `<li>${badge(f.kind === 'declared-not-offered' ? 'fail' : 'warning')} <b>${e(f.kind === 'declared-not-offered' ? 'declared, not offered' : 'offered, not declared')}</b> <span class="mono">${e(f.requirements.join(' '))}</span><div class="decider">${e(f.message)}</div></li>`)
+          .join('')}</ul>`;
+  const observed = `<dl class="run">${d.observed.map((o) => `<dt>${e(o.what)}</dt><dd class="mono">${e(o.value)}</dd>`).join('')}</dl>`;
+  const rows = d.capabilities.map(
+    (c) =>
+      `<tr><td>${e(c.capability)}</td><td class="mono">${e(c.field)}</td><td>${e(yes(c.declared))}</td>` +
+      `<td class="${c.offered === undefined || c.offered === c.declared ? '' : 'bad'}">${e(yes(c.offered))}</td><td>${e(c.seen)}</td></tr>`,
+  );
+  return (
+    `<section class="declaration" data-findings="${d.findings.length}">${h2(report, `Declaration checked against the wire (${d.findings.length} finding${d.findings.length === 1 ? '' : 's'})`)}` +
+    findings +
+    (d.note !== undefined ? `<p class="cap">${e(d.note)}</p>` : '') +
+    `<details><summary>what the ${e(d.role)} advertised, once before the first scenario</summary>${observed}` +
+    `<table><thead><tr><th>capability</th><th>declared by</th><th>declared</th><th>offered</th><th>seen</th></tr></thead><tbody>${rows.join('')}</tbody></table>` +
+    handshakes(d.transcript) +
+    `</details></section>`
   );
 }
 
@@ -298,7 +357,7 @@ function problems(report: RunReport, plan: EvidencePlan): string {
     const s = report.summary;
     const applicable = s.requirements - s.notApplicable - s.waived - s.untested;
     return (
-      `<section class="clear"><h2>Nothing failed</h2><p>${applicable === 1 ? 'The one applicable requirement' : `All ${applicable} applicable requirements`} passed` +
+      `<section class="clear">${h2(report, 'Nothing failed')}<p>${applicable === 1 ? 'The one applicable requirement' : `All ${applicable} applicable requirements`} passed` +
       ` (${s.notApplicable} not applicable, ${s.waived} waived, ${s.untested} untested).</p></section>`
     );
   }
@@ -319,7 +378,7 @@ function problems(report: RunReport, plan: EvidencePlan): string {
       `</article>`
     );
   });
-  return `<section class="problems"><h2>What failed (${failing.length})</h2>${articles.join('')}</section>`;
+  return `<section class="problems">${h2(report, `What failed (${failing.length})`)}${articles.join('')}</section>`;
 }
 
 function matrix(report: RunReport): string {
@@ -336,7 +395,7 @@ function matrix(report: RunReport): string {
     );
   });
   return (
-    `<h2>Requirements</h2>` +
+    h2(report, 'Requirements') +
     `<div class="toolbar"><button type="button" data-open="1">expand all</button>` +
     `<button type="button" data-open="0">collapse all</button>` +
     `<label>show <select id="filter"><option value="all">all</option>` +
@@ -377,7 +436,21 @@ function checks(s: ScenarioResult): string {
   );
 }
 
-/** Every TLS handshake and decision in the transcript, with what it names of a certificate. */
+/** One certificate's fields; what a line of text did not name is said to be missing. */
+function certificateCell(c: CertificateShown): string {
+  const fields: [string, string | undefined][] = [
+    ['subject', c.subject],
+    ['SAN', c.san],
+    ['issuer', c.issuer],
+    ['validity', c.validity],
+    ['SHA-256', c.sha256],
+  ];
+  const present = fields.filter((f): f is [string, string] => f[1] !== undefined);
+  const missing = fields.filter((f) => f[1] === undefined).map((f) => f[0]);
+  return present.map(([k, v]) => `<b>${e(k)}</b> ${e(v)}`).join('<br>') + (missing.length > 0 ? `<br><span class="none">not recorded: ${e(missing.join(', '))}</span>` : '');
+}
+
+/** Every TLS handshake and decision in the transcript, with the certificates each end presented. */
 function handshakes(entries: ScenarioResult['transcript']): string {
   const found = tlsHandshakes(entries);
   if (found.length === 0) return '';
@@ -386,28 +459,19 @@ function handshakes(entries: ScenarioResult['transcript']): string {
     const { actor, peer } = h.entry;
     const named = peer === undefined ? undefined : name(peer, actor);
     const who = `${actor}${peer === undefined ? '' : ` → ${named}${named !== peer ? ` (${peer})` : ''}`}`;
-    const fields: [string, string | undefined][] = [
-      ['subject', h.subject],
-      ['SAN', h.san],
-      ['issuer', h.issuer],
-      ['validity', h.validity],
-      ['SHA-256', h.sha256],
-    ];
-    const shown = fields.filter((f): f is [string, string] => f[1] !== undefined);
-    const missing = fields.filter((f) => f[1] === undefined).map((f) => f[0]);
-    const cert =
-      shown.length === 0
-        ? '<span class="none">no certificate named</span>'
-        : shown.map(([k, v]) => `<b>${e(k)}</b> ${e(v)}`).join('<br>') +
-          (missing.length > 0 ? `<br><span class="none">not recorded: ${e(missing.join(', '))}</span>` : '');
+    const certs: string[] = [];
+    if (h.peer) certs.push(`<i>presented by ${e(named ?? 'the peer')}</i><br>${certificateCell(h.peer)}`);
+    if (h.own) certs.push(`<i>presented by ${e(actor)}</i><br>${certificateCell(h.own)}`);
+    const cert = certs.length === 0 ? '<span class="none">no certificate named</span>' : certs.join('<br>');
+    const tls = `${h.protocol ?? ''}${h.error !== undefined ? `${h.protocol ? '; ' : ''}failed: ${h.error}` : ''}`;
     return (
-      `<tr><td class="num">${e(String(h.entry.t))}</td><td>${e(who)}</td><td>${e(h.protocol ?? '')}</td><td>${cert}</td></tr>` +
+      `<tr><td class="num">${e(String(h.entry.t))}</td><td>${e(who)}</td><td>${e(tls)}</td><td>${cert}</td></tr>` +
       `<tr><td></td><td colspan="3" class="txt">${e(h.entry.text)}</td></tr>`
     );
   });
   return (
     `<h4>TLS handshakes (${found.length})</h4><table class="tls"><thead><tr><th>t ms</th><th>recorded by → peer</th><th>TLS</th>` +
-    `<th>certificate</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    `<th>certificates</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
 }
 
@@ -531,10 +595,10 @@ export function renderHtml(report: RunReport, plan = new EvidencePlan(report), s
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta http-equiv="Content-Security-Policy" content="${a(csp)}">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${e(`EVVM conformance: ${report.summary.verdict} (${report.run.id})`)}</title>` +
+    `<title>${e(`${report.run.draft ? 'DRAFT ' : ''}EVVM conformance: ${report.summary.verdict}${report.run.interrupted ? ', interrupted' : ''} (${report.run.id})`)}</title>` +
     `<style>${css}</style></head>\n<body>` +
     header(report) +
-    `<main>${problems(report, plan)}${matrix(report)}<h2>Details</h2>\n` +
+    `<main>${declaration(report)}${problems(report, plan)}${matrix(report)}${h2(report, 'Details')}\n` +
     details +
     `</main>${packedBlock(place.packed, scrub)}<script>${SCRIPT}</script></body></html>\n`
   );

@@ -4,7 +4,8 @@
  * `summary.untested`, requirement `strength`, `text` and `sourceRef`, scenario `outcome`, `reason` and
  * `evidence`, `run.tags`, `run.tested`.
  * `evidence`, `run.tags`, `run.interrupted` with `run.scenarios` (a run stopped by a signal: what ran of what
- * was selected), `run.draft` (certify --draft).
+ * was selected), `run.draft` (certify --draft), `run.declaration` (the IUT's declaration checked against the wire,
+ * its transcript in evidence/declaration.json).
  */
 import { z } from 'zod';
 
@@ -64,6 +65,21 @@ export const conformanceJsonSchema = z.object({
     interrupted: z.literal(true).optional(),
     scenarios: z.object({ planned: count, ran: count }).optional(),
     draft: z.literal(true).optional(),
+    declaration: z
+      .object({
+        role: z.string(),
+        observed: z.array(z.object({ what: z.string(), value: z.string() })),
+        capabilities: z.array(
+          z.object({ capability: z.string(), field: z.string(), declared: z.boolean(), offered: z.boolean().optional(), seen: z.string(), requirements: z.array(z.string()) }),
+        ),
+        findings: z.array(
+          z.object({ capability: z.string(), field: z.string(), kind: z.enum(['declared-not-offered', 'offered-not-declared']), requirements: z.array(z.string()), message: z.string() }),
+        ),
+        note: z.string().optional(),
+        /** the observation's transcript, relative to the folder holding conformance.json */
+        evidence: z.string(),
+      })
+      .optional(),
   }),
   summary: z.object({
     requirements: count,

@@ -11,6 +11,8 @@ import { conformanceJsonSchema, type ConformanceJson, type ConformanceScenarioJs
 import { writeOutputFiles, type OutputFile } from './output';
 
 export const CONFORMANCE_JSON = 'conformance.json';
+/** the transcript of the run's declaration check (harness/declaration) */
+export const DECLARATION_EVIDENCE = 'evidence/declaration.json';
 
 function scenarioJson(s: ScenarioResult, evidence: string): ConformanceScenarioJson {
   return {
@@ -44,6 +46,18 @@ export function conformanceJson(report: RunReport, plan = new EvidencePlan(repor
       ...(run.tested ? { tested: run.tested } : {}),
       ...(run.interrupted ? { interrupted: true as const, ...(run.scenarios ? { scenarios: run.scenarios } : {}) } : {}),
       ...(run.draft ? { draft: true as const } : {}),
+      ...(run.declaration
+        ? {
+            declaration: {
+              role: run.declaration.role,
+              observed: run.declaration.observed,
+              capabilities: run.declaration.capabilities,
+              findings: run.declaration.findings,
+              ...(run.declaration.note !== undefined ? { note: run.declaration.note } : {}),
+              evidence: DECLARATION_EVIDENCE,
+            },
+          }
+        : {}),
     },
     summary: {
       requirements: summary.requirements,
@@ -108,6 +122,8 @@ export function renderJsonFiles(report: RunReport): OutputFile[] {
   for (const e of plan.files) {
     files.push({ path: e.path, content: `${JSON.stringify(evidenceDocument(e.scenario), null, 2)}\n` });
   }
+  const d = report.run.declaration;
+  if (d) files.push({ path: DECLARATION_EVIDENCE, content: `${JSON.stringify(plainCopy({ schemaVersion: 1, declaration: { role: d.role, findings: d.findings }, transcript: d.transcript }), null, 2)}\n` });
   return files;
 }
 
@@ -177,7 +193,7 @@ export async function readJsonReport(file: string): Promise<RunReport> {
   return {
     schemaVersion: 1,
     harness: j.harness,
-    run: j.run,
+    run: (({ declaration, ...run }) => ({ ...run, ...(declaration ? { declaration: { ...declaration, transcript: [] } } : {}) }))(j.run),
     summary: {
       ...j.summary,
       untested: j.summary.untested ?? requirements.filter((r) => r.verdict === 'untested').length,

@@ -103,6 +103,45 @@ export interface RunInfo {
   draft?: true;
   /** what was tested, as the profile names it: shown first in the HTML report */
   tested?: TestedSystem;
+  /** the implementation under test's declaration checked against what it advertised on the wire, once per run */
+  declaration?: DeclarationCheck;
+}
+
+/** One capability as the profile declares it and as the implementation under test advertised it. */
+export interface Advertised {
+  /** in the spec's words: `SASL SCRAM-SHA-256`, `the LOGIN command`, `STARTTLS`, `PSK-TLS on TLSv1.3` */
+  capability: string;
+  /** the profile field that declares it */
+  field: string;
+  declared: boolean;
+  /** absent: it could not be seen (the reason is in `seen`) */
+  offered?: boolean;
+  /** what on the wire showed it */
+  seen: string;
+  /** the requirements whose scenarios exercise it */
+  requirements: string[];
+}
+
+/** A declaration the wire contradicts: declared and not offered (its scenarios fail), or offered and not declared (they do not run). */
+export interface DeclarationFinding {
+  capability: string;
+  field: string;
+  kind: 'declared-not-offered' | 'offered-not-declared';
+  requirements: string[];
+  message: string;
+}
+
+/** What the implementation under test advertised (recorded once, before the first scenario) and how it compares with the profile. */
+export interface DeclarationCheck {
+  role: string;
+  /** what was seen, in order: `CAPABILITY before TLS on the STARTTLS port` → `IMAP4rev1 STARTTLS LOGINDISABLED` */
+  observed: Array<{ what: string; value: string }>;
+  capabilities: Advertised[];
+  findings: DeclarationFinding[];
+  /** why nothing (or not everything) could be compared */
+  note?: string;
+  /** the observation's transcript (every connection it made), in evidence/declaration.json */
+  transcript: TranscriptEntry[];
 }
 
 /** The profile's name and description, and the implementation under test when its `iut:` section names one. */

@@ -1,7 +1,8 @@
 import { ImapFlow } from 'imapflow';
-import type { ConnectionOptions } from 'node:tls';
+import { TLSSocket, type ConnectionOptions } from 'node:tls';
 import type { TranscriptSink } from '../../evidence/transcript';
 import { nullSink } from '../../evidence/transcript';
+import { watchTlsHandshake, type TlsHandshakeEvidence } from '../../evidence/tls';
 import { RawImapClient } from '../protocol/imap/client/raw-client';
 import { tlsVersionFloor } from '../crypto/tls-versions';
 import type { FaultSet } from '../fault-set';
@@ -138,13 +139,20 @@ export class EvvmClient {
     // imapflow emits 'error' for socket failures; unhandled it would crash the process
     client.on('error', (err: Error) => this.note(`connection error: ${describe(err)}`, peer));
     this.note(`retrieving voicemail over ${target.transport} as ${account.username}, expecting ${target.servername}`, peer);
+    const connecting = client.connect();
+    // imapflow makes its implicit-TLS socket before its first await: watched from there, the certificate a
+    // server presented is evidence also when the client refused it (EVVM-AUTH-03's rogue server)
+    const socket = (client as unknown as { socket?: unknown }).socket;
+    const handshake = socket instanceof TLSSocket ? watchTlsHandshake(socket, 'client') : undefined;
+    const recordHandshake = (text: string, tls: TlsHandshakeEvidence): void => this.transcript.record({ actor: this.actor, peer, channel: 'tls', dir: 'event', text, tls });
     try {
-      await client.connect();
+      await connecting;
       result.connected = true;
       result.loggedIn = client.authenticated === true;
       result.tls = this.tlsEvidence(client);
       result.serverAuthenticated = result.tls?.authorized === true;
       if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
+      if (handshake) recordHandshake('TLS handshake (implicit) completed', handshake());
       const lock = await client.getMailboxLock('INBOX');
       try {
         for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
@@ -157,6 +165,7 @@ export class EvvmClient {
       await client.logout();
     } catch (err) {
       result.error = describe(err);
+      if (handshake && !result.connected) recordHandshake(`TLS handshake (implicit) failed: ${result.error}`, handshake(result.error));
       result.tls ??= this.tlsEvidence(client);
       if (!result.loggedIn) result.loggedIn = client.authenticated === true;
       this.note(`stopped: ${result.error}`, peer);

@@ -19,6 +19,7 @@ import { SmscObservationLog, type SmscObservations } from './observations';
 import { Router } from './router';
 import { SmscSession, type SmscContext } from './session';
 import { tlsVersionFloor } from '../crypto/tls-versions';
+import { tlsHandshakeEvidence } from '../../evidence/tls';
 import { SMSC_FAULTS } from './faults';
 import type { FaultSet } from '../fault-set';
 
@@ -165,6 +166,10 @@ export class Smsc {
       socket.end(encodeHeaderOnly(COMMAND_IDS.generic_nack, STATUS.ESME_RBINDFAIL, 0));
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
+    }
+    if (socket instanceof tls.TLSSocket) {
+      const shown = tlsHandshakeEvidence(socket, 'server');
+      this.transcript.record({ actor: this.actor, peer: 'ESME', channel: 'tls', dir: 'event', text: `TLS ${shown.protocol ?? '?'} ${shown.cipher ?? '?'}`, conn, tls: shown });
     }
     const window = this.options.window ?? 64;
     const timeouts = [this.options.bindTimeoutMs ?? 10_000, this.options.incompleteTimeoutMs ?? 10_000, this.options.responseTimeoutMs ?? 10_000];

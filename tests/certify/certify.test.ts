@@ -97,6 +97,9 @@ test('certify writes one signed bundle with the reports, evidence, the profile w
   assert.deepEqual(statement.iut.declared, { role: 'message-storage', host: '127.0.0.1', servername: iut.servername, ports: iut.ports });
   assert.match(statement.iut.observed.greeting ?? '', /^\* OK\b/, JSON.stringify(statement.iut.observed));
   assert.ok((statement.iut.observed.certificates ?? []).some((c) => /^".+" issued by ".+", SHA-256 [0-9A-F:]{95}$/.test(c)), JSON.stringify(statement.iut.observed));
+  // what it advertised, checked against its declaration once before the first scenario
+  assert.deepEqual(statement.iut.observed.declaration?.findings, [], JSON.stringify(statement.iut.observed.declaration));
+  assert.ok(statement.iut.observed.declaration?.observed.some((o) => o.what === 'CAPABILITY after STARTTLS'));
 
   const copy = await readFile(path.join(files, 'profile.yaml'), 'utf8');
   assert.match(copy, /^# ACME Message Storage, certified in the lab/, 'the profile as written, comments kept');
@@ -191,6 +194,9 @@ test('with the implementation under test down, certify refuses (exit 1, no bundl
   assert.equal(existsSync(path.join(draft, 'certification.pub.pem')), false, 'the lab has its own public key');
   const report = JSON.parse(await readFile(path.join(draft, 'conformance.json'), 'utf8')) as { run: { draft?: boolean } };
   assert.equal(report.run.draft, true);
+  const page = await readFile(path.join(draft, 'conformance.html'), 'utf8');
+  assert.match(page, /<title>DRAFT /);
+  assert.ok([...page.matchAll(/<h2>(.*?)<\/h2>/g)].every((m) => m[1]!.startsWith('<span class="draft">DRAFT</span>')), 'DRAFT on every section header');
   const files = await unpack(path.join(draft, 'certification.tar.gz'));
   const statement = JSON.parse(await readFile(path.join(files, 'certification.json'), 'utf8')) as CertificationStatement;
   assert.equal(statement.draft, true);

@@ -102,10 +102,11 @@ export interface MessageStorageReady {
 /**
  * Starts the Message Storage Server simulator on its own and describes it as a vendor's profile would
  * (`file`): the default profile's policy and capabilities spelled out, every port and account. Its trust
- * material is copied into `dir`, since the simulator removes its own when it stops.
+ * material is copied into `dir`, since the simulator removes its own when it stops. `args` go to `simulate`
+ * (`--config FILE`: the simulator's own profile and faults).
  */
-export async function messageStorageIut(dir: string, file: string): Promise<{ child: ChildProcess; ready: MessageStorageReady; spec: IutProfileSpec }> {
-  const started = await simulate('message-storage');
+export async function messageStorageIut(dir: string, file: string, args: readonly string[] = []): Promise<{ child: ChildProcess; ready: MessageStorageReady; spec: IutProfileSpec }> {
+  const started = await simulate('message-storage', {}, args);
   const ready = started.ready as unknown as MessageStorageReady;
   for (const f of ['ca', 'clientCert', 'clientKey'] as const) await copyFile(ready.trust[f], path.join(dir, f));
   const port = (e: string): number => Number(e.split(':')[1]);

@@ -123,6 +123,31 @@ describe('conformance.html', () => {
     assert.match(page, /<h2>Nothing failed<\/h2><p>All 2 applicable requirements passed \(0 not applicable, 0 waived, 1 untested\)/);
   });
 
+  it('marks a draft (certify --draft) in its title, its header and every section header, and nowhere else', () => {
+    const r = buildReport();
+    r.run.draft = true;
+    const page = renderHtml(r);
+    assert.match(page, /<title>DRAFT EVVM conformance: /);
+    assert.match(page, /<h1><span class="draft">DRAFT<\/span>EVVM conformance report<\/h1>/);
+    assert.match(page, /<span class="draft draft-mark">DRAFT<\/span><p class="banner">DRAFT: [^<]*not a certification\.<\/p>/);
+    const headers = [...page.matchAll(/<h2>(.*?)<\/h2>/g)].map((m) => m[1]!);
+    assert.deepEqual(headers.map((h) => h.replace(/^<span class="draft">DRAFT<\/span>/, '')), ['What failed (4)', 'Requirements', 'Details']);
+    assert.ok(headers.every((h) => h.startsWith('<span class="draft">DRAFT</span>')), headers.join(' | '));
+    assert.ok(/\.draft-mark\{position:fixed/.test(page), 'the mark stays on screen and on every printed page');
+    assert.doesNotMatch(html, /DRAFT/, 'a run that is not a draft says nothing of one');
+  });
+
+  it('says an interrupted run was interrupted, and how many of its scenarios ran', () => {
+    const r = buildReport();
+    Object.assign(r.run, { interrupted: true, scenarios: { planned: 85, ran: 21 } });
+    const page = renderHtml(r);
+    const top = page.slice(0, page.indexOf('</header>'));
+    assert.match(page, /<title>EVVM conformance: not-conformant, interrupted \(/);
+    assert.match(top, /<h1>EVVM conformance report \(interrupted\)<\/h1>/);
+    assert.match(top, /<p class="banner interrupted">Interrupted: the run was stopped before it finished; 21 of 85 scenarios ran\. /);
+    assert.doesNotMatch(html, /<p class="banner interrupted">|\(interrupted\)|, interrupted/, 'a run that finished says nothing of an interruption');
+  });
+
   it('keeps the matrix, with every requirement and verdict', () => {
     const matrixAt = html.indexOf('<table class="matrix">');
     const matrix = html.slice(matrixAt, html.indexOf('</table>', matrixAt));

@@ -124,3 +124,24 @@ describe('what was tested (run.tested)', () => {
     }
   });
 });
+
+describe('the declaration checked against the wire (run.declaration)', () => {
+  it('is written to conformance.json without its transcript, which goes to evidence/declaration.json, and read back', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const report = buildReport();
+      const scram = { capability: 'SASL SCRAM-SHA-256', field: 'capabilities.messageStorage.sasl', declared: true, offered: false, seen: 'CAPABILITY after STARTTLS: IMAP4rev1 AUTH=PLAIN', requirements: ['CPM-MS-AUTH-01'] };
+      const finding = { capability: scram.capability, field: scram.field, kind: 'declared-not-offered' as const, requirements: scram.requirements, message: 'SASL SCRAM-SHA-256 is declared but not offered' };
+      const transcript = [{ t: 0, seq: 0, actor: 'Declaration check', peer: 'Message Storage Server', channel: 'imap' as const, dir: 'recv' as const, text: '* OK ready' }];
+      report.run.declaration = { role: 'message-storage', observed: [{ what: 'CAPABILITY after STARTTLS', value: 'IMAP4rev1 AUTH=PLAIN' }], capabilities: [scram], findings: [finding], transcript };
+      await writeJsonReport(report, dir);
+      const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { run: { declaration: Json } };
+      assert.deepEqual(json.run.declaration, { role: 'message-storage', observed: report.run.declaration.observed, capabilities: [scram], findings: [finding], evidence: 'evidence/declaration.json' });
+      const evidence = JSON.parse(readFileSync(join(dir, 'evidence/declaration.json'), 'utf8')) as { transcript: unknown };
+      assert.deepEqual(evidence.transcript, transcript);
+      assert.deepEqual((await readJsonReport(join(dir, 'conformance.json'))).run.declaration?.findings, [finding]);
+    } finally {
+      cleanup();
+    }
+  });
+});

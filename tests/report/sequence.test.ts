@@ -96,10 +96,10 @@ describe('sequence diagram', () => {
     assert.equal(found.length, 4, 'tls lines and TLS events; not IMAP commands, not checks');
     assert.deepEqual(
       { ...found[0], entry: undefined },
-      { entry: undefined, protocol: 'TLSv1.3 TLS_AES_256_GCM_SHA384', subject: 'CN=evvm-server, O=EVVM Test PKI', issuer: 'CN=EVVM Test Issuing CA, O=EVVM Test PKI', sha256: '98:0F:8D:9D:A0:38:20:49:2E:A8:DB:1A:9E:6B:D1:43:D5:D2:29:FE:62:91:B1:AB:53:1C:6C:26:03:CF:06:AC' },
+      { entry: undefined, protocol: 'TLSv1.3 TLS_AES_256_GCM_SHA384', peer: { subject: 'CN=evvm-server, O=EVVM Test PKI', issuer: 'CN=EVVM Test Issuing CA, O=EVVM Test PKI', sha256: '98:0F:8D:9D:A0:38:20:49:2E:A8:DB:1A:9E:6B:D1:43:D5:D2:29:FE:62:91:B1:AB:53:1C:6C:26:03:CF:06:AC' } },
     );
-    assert.equal(found[1]!.subject, 'CN=forwarding-gateway, O=EVVM Test PKI');
-    assert.equal(found[2]!.san, 'DNS:attacker.example');
+    assert.equal(found[1]!.peer?.subject, 'CN=forwarding-gateway, O=EVVM Test PKI');
+    assert.equal(found[2]!.peer?.san, 'DNS:attacker.example');
     assert.equal(found[3]!.protocol, 'TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256');
   });
 });

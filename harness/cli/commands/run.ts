@@ -68,6 +68,12 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
     if (r.verdict !== 'pass' && !told) out.write(`${indent}${r.reason}\n`);
     for (const line of excluded) out.write(`${indent}${line}\n`);
   }
+  const d = report.run.declaration;
+  if (d) {
+    out.write(`\ndeclaration checked against the wire (${d.role}): ${d.findings.length === 0 ? 'as declared' : `${d.findings.length} finding(s)`}\n`);
+    for (const f of d.findings) out.write(`  ${f.kind === 'declared-not-offered' ? 'DECLARED, NOT OFFERED' : 'OFFERED, NOT DECLARED'}  ${f.message}\n`);
+    if (d.note) out.write(`  ${d.note}\n`);
+  }
   const s = report.summary;
   out.write(`\n${s.verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warning} warning, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${s.waived} waived, ${s.error} error, ${s.untested} untested (of ${s.requirements} requirements)\n`);
 }
@@ -169,6 +175,8 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
   }) : undefined;
   const out = path.resolve(opts.out);
   await prepareOutFolder(out);
+  // what the implementation under test advertises, recorded once before the first scenario and compared with its declaration
+  const declaration = profile?.iut ? await (require('../../declaration/observer') as typeof import('../../declaration/observer')).checkDeclaration(profile, loadIut(profile, opts.profile!)) : undefined;
   const messages = path.join(out, 'messages.ndjson');
   const progress = progressEvents(process.stderr, interactive());
   const tally = new RunTally(loadCatalogue(), progress);
@@ -189,6 +197,7 @@ export async function executeRun(opts: RunOptions, mark: (report: RunReport) => 
     messagesFile: messages,
     listener: tally,
     parallel,
+    ...(declaration ? { declaration } : {}),
   };
   const startedAt = new Date().toISOString();
   // Ctrl-C or SIGTERM while the suite runs: the report of what ran so far, marked interrupted, then exit 130

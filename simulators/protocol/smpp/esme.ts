@@ -11,6 +11,7 @@ import { SmppConnection, type ResponseCallback } from './connection';
 import { INTERFACE_VERSION_34, STATUS, statusName } from './constants';
 import { shortMessageDefaults, type BindCommand, type Pdu, type ShortMessageBody, type ShortMessagePdu } from './pdu';
 import { tlsVersionFloor } from '../../crypto/tls-versions';
+import { tlsHandshakeEvidence } from '../../../evidence/tls';
 
 export interface EsmeOptions {
   host: string;
@@ -61,12 +62,18 @@ export class Esme {
     secure: boolean,
     private readonly options: EsmeOptions,
   ) {
+    const conn = `esme-${++counter}`;
+    if (socket instanceof tls.TLSSocket) {
+      const shown = tlsHandshakeEvidence(socket, 'client');
+      const text = `TLS ${shown.protocol ?? '?'} ${shown.cipher ?? '?'}; server certificate "${shown.peerCertificate?.subject ?? 'none'}"; ${shown.authorized ? 'authorized' : `NOT authorized (${shown.authorizationError ?? 'no verification'})`}`;
+      (options.transcript ?? nullSink).record({ actor: options.actor ?? 'ESME', peer: options.peer ?? 'SMSC', channel: 'tls', dir: 'event', text, conn, tls: shown });
+    }
     this.connection = new SmppConnection({
       socket,
       secure,
       actor: options.actor ?? 'ESME',
       peer: options.peer ?? 'SMSC',
-      conn: `esme-${++counter}`,
+      conn,
       transcript: options.transcript ?? nullSink,
       window: options.window ?? 64,
       responseTimeoutMs: options.responseTimeoutMs ?? 5000,

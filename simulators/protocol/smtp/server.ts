@@ -7,6 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { tlsHandshakeEvidence, type TlsHandshakeEvidence } from '../../../evidence/tls';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
@@ -221,8 +222,8 @@ export class SmtpListener {
     this.deadlines.delete(id);
   }
 
-  private record(conn: string | undefined, dir: 'send' | 'recv' | 'event', text: string, channel: 'smtp' | 'tls' | 'tcp' = 'smtp'): void {
-    this.transcript.record({ actor: this.options.actor, peer: this.options.peer, channel, dir, text, ...(conn ? { conn } : {}) });
+  private record(conn: string | undefined, dir: 'send' | 'recv' | 'event', text: string, channel: 'smtp' | 'tls' | 'tcp' = 'smtp', tls?: TlsHandshakeEvidence): void {
+    this.transcript.record({ actor: this.options.actor, peer: this.options.peer, channel, dir, text, ...(conn ? { conn } : {}), ...(tls ? { tls } : {}) });
   }
 
   private refuse(o: InboundSession, command: string, r: Refusal): Error {
@@ -300,7 +301,7 @@ export class SmtpListener {
         o.viaStartTls = transport === 'starttls';
         o.tls = { protocol: t.getProtocol(), cipher: c.standardName ?? c.name };
         o.peer = judgePeer(t, opts.clientPolicy, opts.acceptClient ? { override: opts.acceptClient } : {});
-        this.record(o.conn, 'event', `${o.tls.protocol ?? 'TLS'} ${o.tls.cipher}${o.viaStartTls ? ' (STARTTLS)' : ''}; ${describeJudgement(o.peer)}`, 'tls');
+        this.record(o.conn, 'event', `${o.tls.protocol ?? 'TLS'} ${o.tls.cipher}${o.viaStartTls ? ' (STARTTLS)' : ''}; ${describeJudgement(o.peer)}`, 'tls', tlsHandshakeEvidence(t, 'server'));
         if (!o.peer.accepted) {
           o.refused = { code: 554, text: `5.7.1 Client not authenticated: ${o.peer.reason}` };
           return cb(refusal(o.refused.code, o.refused.text));

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { nullSink, type TranscriptSink, type Channel, type Direction } from '../../../../evidence/transcript';
+import { watchTlsHandshake, type TlsHandshakeEvidence } from '../../../../evidence/tls';
 import type { MechanismName, SaslClientCredentials, SaslClientMechanism } from '../../sasl/types';
 import { ConnectionClosedError, ImapClientError, NetworkError, ProtocolError, TimeoutError, TlsError, isTlsCode, nodeCode, toTlsError, type TimeoutPhase, type TlsPhase } from './errors';
 import { describeTls, lineShown, rawShown, registerSecret, tlsShown, unitShown } from './evidence';
@@ -406,8 +407,8 @@ export class RawImapClient extends EventEmitter {
   }
 
   /** @internal Writes a transcript entry for this connection. */
-  record(channel: Channel, dir: Direction, text: string): void {
-    this.sink.record({ actor: this.actor, peer: this.peer, channel, dir, text, conn: this.conn });
+  record(channel: Channel, dir: Direction, text: string, tls?: TlsHandshakeEvidence): void {
+    this.sink.record({ actor: this.actor, peer: this.peer, channel, dir, text, conn: this.conn, ...(tls ? { tls } : {}) });
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -475,6 +476,7 @@ export class RawImapClient extends EventEmitter {
 
   /** Waits for secureConnect; records the outcome; maps failures to TlsError. */
   private handshake(socket: tls.TLSSocket, phase: TlsPhase): Promise<void> {
+    const shown = watchTlsHandshake(socket, 'client');
     return new Promise<void>((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -487,14 +489,14 @@ export class RawImapClient extends EventEmitter {
         this.tlsSocket = socket;
         this.tlsPhase = phase;
         this.info = describeTls(socket);
-        this.record('tls', 'event', tlsShown(this.info, phase));
+        this.record('tls', 'event', tlsShown(this.info, phase), shown());
         resolve();
       };
       const onFail = (err: Error): void => {
         cleanup();
         const tlsErr = toTlsError(err, phase);
         this.fatal ??= tlsErr;
-        this.record('tls', 'event', `TLS handshake (${phase}) failed: ${tlsErr.code}: ${tlsErr.reason}`);
+        this.record('tls', 'event', `TLS handshake (${phase}) failed: ${tlsErr.code}: ${tlsErr.reason}`, shown(`${tlsErr.code}: ${tlsErr.reason}`));
         reject(tlsErr);
       };
       const onClosed = (): void => {

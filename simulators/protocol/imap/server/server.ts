@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { nullSink, type TranscriptSink } from '../../../../evidence/transcript';
+import { pemCertificateEvidence, tlsHandshakeEvidence, type TlsHandshakeEvidence } from '../../../../evidence/tls';
 import { tlsVersionFloor } from '../../../crypto/tls-versions';
 import type { ImapBackend, ListenerKind, PeerCertificateInfo, TlsInfo } from './backend';
 import { MAX_LINE, MAX_LITERAL } from './framing';
@@ -258,8 +259,14 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
     return rec;
   }
 
-  private tlsEvent(rec: ConnectionRecord | undefined, text: string): void {
-    this.transcript.record({ actor: this.actor, peer: this.peer, channel: 'tls', dir: 'event', text, ...(rec ? { conn: rec.conn } : {}) });
+  private tlsEvent(rec: ConnectionRecord | undefined, text: string, tls?: TlsHandshakeEvidence): void {
+    this.transcript.record({ actor: this.actor, peer: this.peer, channel: 'tls', dir: 'event', text, ...(tls ? { tls } : {}), ...(rec ? { conn: rec.conn } : {}) });
+  }
+
+  /** What this server presented in a handshake that failed (the socket no longer says). */
+  private failedHandshake(error: string): TlsHandshakeEvidence {
+    const presented = pemCertificateEvidence(this.options.tls!.cert);
+    return { side: 'server', ...(presented ? { ownCertificate: presented } : {}), error };
   }
 
   private startSession(rec: ConnectionRecord, socket: net.Socket, tlsInfo?: TlsInfo): void {
@@ -298,7 +305,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
         resolve: (sock) => {
           clearTimeout(timer);
           const info = this.tlsInfo(sock, true);
-          session.event('tls', describeTls(info));
+          session.event('tls', describeTls(info), tlsHandshakeEvidence(sock, 'server'));
           resolve({ socket: sock, tls: info });
         },
         reject: (e) => {
@@ -331,7 +338,7 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
           if (rec) rec.tlsError = text;
           const p = this.pending.get(key);
           this.pending.delete(key);
-          p?.reject(new Error(text));
+          p?.reject(Object.assign(new Error(text), { tls: this.failedHandshake(text) }));
           sock.destroy();
         });
         this.upgradeServer = up;
@@ -348,14 +355,14 @@ export class ImapServer implements Omit<SessionHost, 'upgrade' | 'sessionClosed'
             return;
           }
           const info = this.tlsInfo(sock, false);
-          this.tlsEvent(rec, describeTls(info));
+          this.tlsEvent(rec, describeTls(info), tlsHandshakeEvidence(sock, 'server'));
           this.startSession(rec, sock, info);
         });
         srv.on('tlsClientError', (err: NodeJS.ErrnoException, sock: tls.TLSSocket) => {
           const rec = this.byRemote.get(this.remoteKey(sock));
           const text = `${err.code ?? 'TLS_ERROR'}: ${err.message}`;
           if (rec) rec.tlsError = text;
-          this.tlsEvent(rec, `TLS handshake failed: ${text}`);
+          this.tlsEvent(rec, `TLS handshake failed: ${text}`, this.failedHandshake(text));
           sock.destroy(); // with a listener Node leaves the socket open, also after a handshake timeout
         });
         await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { TranscriptSink } from '../../../../evidence/transcript';
+import type { TlsHandshakeEvidence } from '../../../../evidence/tls';
 import type { AuthResult, ImapBackend, ImapUser, ListenerKind, SessionInfo, SessionState, TlsInfo } from './backend';
 import { CommandReader, type FramingError, type LineResult } from './framing';
 import type { FolderView } from './mailstore';
@@ -189,8 +190,8 @@ export class ImapSession implements SessionInfo {
 
   // ---- transcript and output ----
 
-  event(channel: 'tcp' | 'tls' | 'imap', text: string): void {
-    this.host.transcript.record({ actor: this.host.actor, peer: this.host.peer, channel, dir: 'event', text, conn: this.id });
+  event(channel: 'tcp' | 'tls' | 'imap', text: string, tls?: TlsHandshakeEvidence): void {
+    this.host.transcript.record({ actor: this.host.actor, peer: this.host.peer, channel, dir: 'event', text, conn: this.id, ...(tls ? { tls } : {}) });
   }
 
   private logSend(text: string): void {
@@ -385,7 +386,7 @@ export class ImapSession implements SessionInfo {
       result = await upgrade;
     } catch (e) {
       this.record.tlsError = (e as Error).message;
-      this.event('tls', `STARTTLS handshake failed: ${(e as Error).message}`);
+      this.event('tls', `STARTTLS handshake failed: ${(e as Error).message}`, (e as { tls?: TlsHandshakeEvidence }).tls);
       this.closing = true;
       this.state = 'logout';
       this.reader.end();

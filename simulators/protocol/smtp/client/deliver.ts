@@ -5,6 +5,7 @@
  * other end does: the result says how far it got and why it stopped.
  */
 import type { TranscriptSink } from '../../../../evidence/transcript';
+import { tlsHandshakeEvidence } from '../../../../evidence/tls';
 import { describeJudgement, judgePeer } from '../peer';
 import type { LinkPolicy, PeerJudgement, SmtpEndpoint, TlsCredential } from '../types';
 import { SmtpConnection, type SmtpReply } from './connection';
@@ -84,7 +85,7 @@ export async function deliver(req: DeliveryRequest): Promise<DeliveryResult> {
       const cipher = t.getCipher();
       result.tls = { protocol: t.getProtocol(), cipher: cipher.standardName ?? cipher.name, clientCertificateSent: !!req.credential };
       result.server = judgePeer(t, req.serverPolicy, req.acceptServer ? { override: req.acceptServer } : {});
-      req.transcript.record({ actor: req.actor, peer: req.peer, channel: 'tls', dir: 'event', text: describeJudgement(result.server), conn: c.conn });
+      req.transcript.record({ actor: req.actor, peer: req.peer, channel: 'tls', dir: 'event', text: describeJudgement(result.server), conn: c.conn, tls: tlsHandshakeEvidence(t, 'client') });
       result.secure = true;
       return result.server.accepted;
     };
