@@ -1,7 +1,7 @@
 import { isRequirementId } from '../catalogue';
+import type { IutRole } from '../profile/sections/iut';
 
-/** The role a vendor's implementation plays (the profile's iut.role). */
-export type IutRole = 'message-storage' | 'evvm-server';
+export type { IutRole };
 
 /**
  * The requirements an implementation under test answers through the interface the harness reaches (its
@@ -11,6 +11,8 @@ export type IutRole = 'message-storage' | 'evvm-server';
 export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'message-storage': ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03', 'STD-07'],
   'evvm-server': ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-07'],
+  // its SMTP service: the link with the EVVM Server and the senders it takes mail from
+  'forwarding-gateway': ['EVVM-AUTH-06'],
 };
 
 /**

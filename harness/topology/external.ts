@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Transcript } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
-import type { Iut, IutAccount } from '../profile/sections/iut';
+import { iutSecrets, type ImapServerIut, type Iut, type IutAccount } from '../profile/sections/iut';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { InconclusiveError } from '../engine/outcomes';
 import type { TestAccount } from './accounts';
@@ -63,7 +63,7 @@ export function missing(what: string): never {
 }
 
 /** The IUT's IMAP endpoint of a transport: where the profile declares the transport and names its port. */
-export function iutEndpoint(iut: Iut, declared: readonly Transport[], transport: Transport): Endpoint | undefined {
+export function iutEndpoint(iut: ImapServerIut, declared: readonly Transport[], transport: Transport): Endpoint | undefined {
   const port = transport === 'implicit-tls' ? iut.ports.imaps : iut.ports.imap;
   return declared.includes(transport) && port !== undefined ? { host: iut.host, port, servername: iut.servername } : undefined;
 }
@@ -93,8 +93,7 @@ export class ExternalTopology implements Topology {
     faults: readonly string[],
     transcript: Transcript,
   ) {
-    for (const a of iut.accounts) for (const s of [a.password, a.tuiPin, a.sip?.password]) transcript.secret(s);
-    if (iut.psk) transcript.secret(iut.psk.key);
+    for (const s of iutSecrets(iut)) transcript.secret(s);
     this.accounts = iut.role === 'evvm-server' ? iut.accounts.map(toTestAccount) : inner.accounts;
     this.ctx = {
       pki,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { parseProfile, ProfileError } from '../../harness/profile/profile';
-import { loadIut } from '../../harness/profile/sections/iut';
+import { loadIut, type ImapServerIut } from '../../harness/profile/sections/iut';
 import { runSecrets } from '../../evidence/secrets';
 import { projectRoot } from '../../harness/paths';
 import { runCli } from './helpers';
@@ -35,10 +35,10 @@ const GOOD = `  role: message-storage
     - { name: alice, username: alice@op.example, passwordEnv: IUT_TEST_ALICE }
 `;
 
-function load(yaml: string): ReturnType<typeof loadIut> {
+function load(yaml: string): ImapServerIut {
   const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  return loadIut(parseProfile(yaml, file), file);
+  return loadIut(parseProfile(yaml, file), file) as ImapServerIut;
 }
 
 describe('iut section', () => {

@@ -16,17 +16,7 @@ registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
   const iw = new EvvmInterworking(contract.homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, transcript: ctx.transcript }));
   await iw.start();
   ctx.onStop(() => iw.stop());
-  return {
-    actor: iw.actor,
-    domain: contract.HOME.domain,
-    endpoint: (iface, transport) => iw.endpoint(iface, transport),
-    setForwarding: async (identifier, address) => iw.setForwarding(identifier, address),
-    leaveVoicemail: async (identifier, raw) => void server.deposit(identifier, { raw }),
-    route: async (link, endpoint, domain) => contract.routeLink(iw, link, endpoint, domain),
-    outbound: (count) => iw.waitForOutbound(count),
-    observations: async () => iw.observations(),
-    mailbox: async (identifier) => server.messages(identifier),
-  };
+  return contract.evvmSmtpRole(server, iw);
 });
 
 /** The EVVM Server's interface for a link. */

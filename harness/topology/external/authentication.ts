@@ -7,7 +7,7 @@ import { StarttlsStripper } from '../../../simulators/adversaries/starttls-strip
 import { EvvmClient } from '../../../simulators/evvm-client/evvm-client';
 import { InconclusiveError } from '../../engine/outcomes';
 import type { Profile } from '../../profile/profile';
-import type { Iut, Pem } from '../../profile/sections/iut';
+import type { ImapServerIut, Pem } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { ClientCredentialKind, EvvmServerRole, ServerObservations } from '../../roles/authentication';
 import { iutEndpoint, missing } from '../external';
@@ -19,7 +19,7 @@ class ExternalEvvmServer implements EvvmServerRole {
   readonly actor = 'EVVM Server (IUT)';
 
   constructor(
-    private readonly iut: Iut,
+    private readonly iut: ImapServerIut,
     private readonly profile: Profile,
     private readonly pki: TestPki,
   ) {}

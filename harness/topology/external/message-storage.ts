@@ -1,6 +1,6 @@
 /** The message-storage role (harness/roles/message-storage.ts) when a vendor's Message Storage Server is under test. */
 import type { Profile } from '../../profile/profile';
-import type { Iut, IutAccount } from '../../profile/sections/iut';
+import type { ImapServerIut, IutAccount } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { StorageTarget } from '../../../simulators/evvm-server/message-storage-client';
 import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount, type PskCredential } from '../../roles/message-storage';
@@ -14,7 +14,7 @@ class ExternalMessageStorage implements MessageStorageRole {
   readonly external = true;
 
   constructor(
-    private readonly iut: Iut,
+    private readonly iut: ImapServerIut,
     private readonly profile: Profile,
     private readonly pki: TestPki,
   ) {}
