@@ -90,7 +90,8 @@ registerEmbeddedRole('interworking-equipment', async (ctx) => {
   return contract.interworkingEquipment(ctx, (party, kind) => startImpostor(ctx, home, party, kind));
 });
 
-async function startImpostor(ctx: EmbeddedContext, home: contract.EvvmSmtpRole, party: contract.Party, kind: contract.ImpostorKind): Promise<contract.ImpostorServer> {
+/** Starts an impostor on loopback; for a link, the EVVM Server is routed to it. */
+export async function startImpostor(ctx: Pick<EmbeddedContext, 'pki' | 'transcript' | 'onStop'>, home: contract.EvvmSmtpRole, party: contract.Party, kind: contract.ImpostorKind): Promise<contract.ImpostorServer> {
   const impostor = contract.smtpImpostor(ctx, party, kind);
   const ports = await impostor.listener.start();
   ctx.onStop(() => impostor.listener.stop());

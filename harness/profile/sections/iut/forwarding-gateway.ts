@@ -12,16 +12,13 @@ export const ForwardingGatewayIutSchema = z
     ...smtpPeerFields('forwarding-gateway'),
     /** where the gateway delivers mail for its relay domains (on this machine): the harness receives it there */
     forwardsTo: z.object({ port: Port }).strict(),
-    /** it reports forwarding results to the EVVM Server over SMTP (a protocol the spec leaves open, Q11) */
-    forwardingResults: z.boolean().default(false),
   })
   .strict();
 
 export interface ForwardingGatewayIut extends SmtpPeerIut<'forwarding-gateway'> {
   forwardsTo: { port: number };
-  forwardingResults: boolean;
 }
 
 export function resolveForwardingGateway(s: z.infer<typeof ForwardingGatewayIutSchema>, read: IutReader): ForwardingGatewayIut {
-  return { ...resolveSmtpPeer(s, read), forwardsTo: s.forwardsTo, forwardingResults: s.forwardingResults };
+  return { ...resolveSmtpPeer(s, read), forwardsTo: s.forwardsTo };
 }
