@@ -25,7 +25,19 @@ export interface SimulatedRole {
   trust?: Record<string, string>;
   /** demo credentials, printed for standalone use (SMPP and SMTP roles name system_id/user the same way) */
   accounts?: unknown[];
+  /** the profile that names this simulator as the implementation under test (`simulate ROLE --profile-out`) */
+  iutProfile?: () => IutProfile;
   stop(): Promise<void>;
+}
+
+/** A ready-to-run profile for a simulator standing in for a vendor's implementation: its secrets go by environment variable. */
+export interface IutProfile {
+  /** the profile's policy section, as far as the role needs it */
+  policy: Record<string, unknown>;
+  /** the iut: section; secrets are named by environment variable (…Env) */
+  iut: Record<string, unknown>;
+  /** those variables' values */
+  env: Record<string, string>;
 }
 
 export type RoleStarter = (ctx: SimulateContext) => Promise<SimulatedRole>;

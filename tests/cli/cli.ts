@@ -33,8 +33,8 @@ export function cli(args: string[], timeoutMs = 60_000, env: Record<string, stri
 }
 
 /** Starts `simulate ROLE` and resolves with its ready line and the process (kill it when done); `env` adds variables. */
-export async function simulate(role: string, env: Record<string, string> = {}): Promise<{ ready: Record<string, unknown>; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'simulate', role], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+export async function simulate(role: string, env: Record<string, string> = {}, args: readonly string[] = []): Promise<{ ready: Record<string, unknown>; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'simulate', role, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulate ${role} exited with ${code}`)));

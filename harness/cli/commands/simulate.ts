@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -57,9 +57,10 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     .option('--config <file>', 'YAML: profile, faults, host')
     .option('--driven', 'wait for the harness to set up the run and drive it scenario by scenario (what containers run)')
     .option('--host <address>', 'where to listen (overrides the config; 0.0.0.0 inside a container)')
+    .option('--profile-out <file>', 'also write a profile naming this simulator as the implementation under test (secrets in FILE.env, mode 0600), for `run --profile FILE`')
     // the role lists load every simulator: only a reader of this command's help pays for them
     .addHelpText('after', () => `\nRoles: ${standaloneRoles().simulatedRoleNames().join(', ')}\nRoles with --driven: ${drivenRoles().drivenRoleNames().join(', ')}\n`)
-    .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string }) => {
+    .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string; profileOut?: string }) => {
       const known = opts.driven ? drivenRoles().drivenRoleNames() : standaloneRoles().simulatedRoleNames();
       if (!known.includes(role)) throw new UsageError(`unknown role "${role}" (one of: ${known.join(', ')})`);
       const config = loadConfig(opts.config);
@@ -69,7 +70,8 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
         const done = (): void => resolve();
         process.once('SIGINT', done).once('SIGTERM', done);
       });
-      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config);
+      if (opts.driven && opts.profileOut) throw new UsageError('--profile-out names a standalone simulator: not with --driven');
+      const stop = opts.driven ? await drive(role, config.host) : await simulate(role, config, opts.profileOut);
       await signalled;
       await stop();
       setStatus(0);
@@ -86,7 +88,18 @@ async function drive(role: string, host: string): Promise<() => Promise<void>> {
   return () => driven.close();
 }
 
-async function simulate(role: string, config: Config): Promise<() => Promise<void>> {
+/** Writes the profile naming a simulator as the IUT, and its secrets' values beside it (FILE.env, mode 0600). */
+async function writeIutProfile(role: string, file: string, made: import('../../simulate/registry').IutProfile): Promise<{ profile: string; env: string }> {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  const env = `${file}.env`;
+  await writeFile(file, stringify({ name: `rehearsal-${role}`, description: `simulate ${role} standing in for a vendor's implementation`, policy: made.policy, iut: made.iut }));
+  // the values only, never in the profile or the ready line; `set -a; . FILE.env; set +a` before `run`
+  await writeFile(env, Object.entries(made.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  await chmod(env, 0o600);
+  return { profile: path.resolve(file), env: path.resolve(env) };
+}
+
+async function simulate(role: string, config: Config, profileOut?: string): Promise<() => Promise<void>> {
   const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
   const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
   const { demoAccounts } = require('../../topology/accounts') as typeof import('../../topology/accounts');
@@ -98,6 +111,12 @@ async function simulate(role: string, config: Config): Promise<() => Promise<voi
   const profile = loadProfile(config.profile);
   const accounts = demoAccounts(randomUUID().slice(0, 8));
   const served = await start({ pki, pkiDir, profile, accounts, faults: config.faults, host: config.host });
+  if (profileOut && !served.iutProfile) {
+    await served.stop();
+    await rm(pkiDir, { recursive: true, force: true });
+    throw new UsageError(`simulate ${role} --profile-out: this role cannot stand in for an implementation under test yet`);
+  }
+  const written = profileOut ? await writeIutProfile(role, profileOut, served.iutProfile!()) : undefined;
   const control = new ControlServer({ 'GET /health': () => ({ role, ready: true }), ...served.routes });
   const ready = {
     role,
@@ -105,6 +124,7 @@ async function simulate(role: string, config: Config): Promise<() => Promise<voi
     endpoints: { ...served.endpoints, control: await control.listen(config.host) },
     trust: served.trust ?? { ca: path.join(pkiDir, 'ca.pem'), clientCert: path.join(pkiDir, 'evvm-client.crt'), clientKey: path.join(pkiDir, 'evvm-client.key') },
     accounts: served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
+    ...(written ? { profile: written } : {}),
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
   return async () => {
