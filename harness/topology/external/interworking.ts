@@ -109,8 +109,9 @@ class GatewayUnderTest implements contract.ForwardingGatewayRole {
 
   /**
    * The gateway's verdicts on the EVVM Server, as far as the wire shows them: it took the voicemail over TLS
-   * in which the EVVM Server presented the certificate the profile says it accepts. Its verification itself
-   * is not observable; that it refuses a missing or flawed certificate is what the negative scenarios judge.
+   * in which the EVVM Server offered the certificate the profile says it accepts. Whether it asked for it and
+   * verified it is not observable; that it refuses a missing or flawed certificate is what the negative
+   * scenarios judge, so a gateway that takes anyone's mail does not pass the requirement.
    */
   async sessions(): Promise<InboundSession[]> {
     return (await this.fromEvvmServer()).map((o, i) => {
@@ -129,7 +130,7 @@ class GatewayUnderTest implements contract.ForwardingGatewayRole {
           authenticated,
           accepted: o.result.delivered,
           reason: authenticated
-            ? "took the EVVM Server's voicemail over TLS in which it presented iut.clientCertificate (the gateway's own verification is not observable)"
+            ? "took the EVVM Server's voicemail over TLS in which it offered iut.clientCertificate (whether the gateway asked for it and verified it is not observable; the negative scenarios judge that it refuses a sender without one)"
             : `${o.result.delivered ? 'took the voicemail without a client certificate' : `refused the EVVM Server: ${o.result.stage}: ${o.result.reason}`}`,
         },
         auth: [],
