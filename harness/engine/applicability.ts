@@ -13,6 +13,8 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'evvm-server': ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-04', 'STD-07', 'VVM-01', 'VVM-02', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06'],
   // judged on the wire: what reached the harness's EVVM Server, its rogue servers and its STARTTLS stripper
   'evvm-client': ['EVVM-AUTH-03', 'STD-02'],
+  // its SMTP service: the link with the EVVM Server and the senders it takes mail from
+  'forwarding-gateway': ['EVVM-AUTH-06'],
 };
 
 const CLIENT_STATE = "needs the EVVM Client's own state, which a client under test does not expose to the harness";

@@ -23,13 +23,14 @@ export interface SmtpMessage {
 }
 
 export class SmtpSender {
-  constructor(private readonly ctx: { trustAnchorPem: string; transcript: TranscriptSink; onStop(stop: () => Promise<void>): void }) {}
+  /** `peer`: whom the sender talks to, in transcripts (default the EVVM Server) */
+  constructor(private readonly ctx: { trustAnchorPem: string; transcript: TranscriptSink; onStop(stop: () => Promise<void>): void; peer?: string }) {}
 
   /** One whole transaction; `noTls` sends the envelope in plaintext on a STARTTLS endpoint (a probe). Never throws for what the server does. */
   deliver(target: SmtpEndpoint, as: SenderIdentity, message: SmtpMessage, options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
     return deliver({
       actor: as.actor,
-      peer: 'EVVM Server',
+      peer: this.ctx.peer ?? 'EVVM Server',
       endpoint: target,
       heloName: as.heloName,
       serverPolicy: { mutualAuth: true, trustAnchors: this.ctx.trustAnchorPem, peerIdentities: [target.servername] },

@@ -29,7 +29,7 @@ import { TestEsme } from '../equipment/test-esme';
 import type { Profile } from '../profile/profile';
 import { voicemailFor, type TestAccount } from '../topology/accounts';
 import type { ContainerRole } from '../topology/containers/names';
-import type { EvvmServerRole, Transport } from '../topology/roles';
+import type { EvvmServerRole, Topology, Transport } from '../topology/roles';
 import { defineRole, route } from './contract';
 
 declare module './contract' {
@@ -495,3 +495,25 @@ export const SMS_ROUTES = {
   /** a fake base station transmits to a device's radio: recorded here, received where the radio is */
   spooferAir: route('adversaries', 'POST /sms-spoofer/air', z.object({ radio: z.string(), sms: AirSms }), z.object({ sms: AirSms })),
 };
+
+/**
+ * Where each topology keeps a scenario's SMS network (what the SMSC role made when it started), so the
+ * other SMS roles find it: `of` starts the SMSC role first. N is the topology's own record of the network.
+ */
+export function smsNetworks<N extends { ports: SmscPorts }>() {
+  const networks = new WeakMap<Topology, N>();
+  return {
+    set: (topology: Topology, n: N): void => void networks.set(topology, n),
+    of: async (ctx: { topology: Topology }): Promise<N> => {
+      await ctx.topology.role('smsc');
+      const n = networks.get(ctx.topology);
+      if (!n) throw new HarnessError('the SMSC role has not been started in this scenario');
+      return n;
+    },
+    /** the SMSC's plain SMPP port, which handsets and the spoofer bind to */
+    smppPort: (n: N): number => {
+      if (n.ports.smpp === undefined) throw new HarnessError('the SMSC offers no plain SMPP port for handsets and the spoofer');
+      return n.ports.smpp;
+    },
+  };
+}

@@ -42,15 +42,11 @@ registerSimulatedRole('evvm-client', async (ctx) => {
       },
     },
     // our own client as the IUT: the harness triggers it through this control API, with curl
-    profile: (control: string) => ({
-      profile: {
-        name: 'simulated-evvm-client',
-        description: 'the suite\'s own EVVM Client (simulate evvm-client) as the implementation under test',
-        iut: {
-          role: 'evvm-client',
-          implementation: `evvm-conformance simulate evvm-client${faults.length ? ` with ${faults.join(', ')}` : ''}`,
-          trigger: { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', TRIGGER_BODY, `${control}/retrieve`] },
-        },
+    iutProfile: (control) => ({
+      iut: {
+        role: 'evvm-client',
+        implementation: `evvm-conformance simulate evvm-client${faults.length ? ` with ${faults.join(', ')}` : ''}`,
+        trigger: { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', TRIGGER_BODY, `${control}/retrieve`] },
       },
       env: {},
     }),

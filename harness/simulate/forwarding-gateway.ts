@@ -1,14 +1,50 @@
+import net from 'node:net';
+import path from 'node:path';
 import { ForwardingGateway } from '../../simulators/forwarding-gateway';
-import { interworkingPeerConfig } from '../roles/interworking';
+import { FGW, interworkingPeerConfig } from '../roles/interworking';
 import { serveInterworkingPeer } from './interworking-peer';
 import { registerSimulatedRole } from './registry';
 
-/** The Forwarding Gateway on its own; it also shows what it forwarded to the e-mail world. */
+/** A port free now on the host, where the harness will receive what the gateway forwards. */
+async function freePort(host: string): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, host, resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The Forwarding Gateway on its own; it also shows what it forwarded to the e-mail world, and delivers each
+ * copy by SMTP to `forwardsTo` on its host (where `run --profile` of its --profile-out receives it).
+ */
 registerSimulatedRole('forwarding-gateway', async (ctx) => {
-  const fgw = new ForwardingGateway({ host: ctx.host, ...interworkingPeerConfig(ctx, 'forwardingGateway') });
+  const forwardsTo = await freePort(ctx.host);
+  const fgw = new ForwardingGateway({ host: ctx.host, ...interworkingPeerConfig(ctx, 'forwardingGateway'), relayTo: { host: ctx.host, port: forwardsTo } });
   const meta = (m: { to: string | string[]; messageId?: string; raw: Buffer }) => ({ to: m.to, messageId: m.messageId, bytes: m.raw.length });
-  return serveInterworkingPeer(ctx, fgw, {
+  const served = await serveInterworkingPeer(ctx, fgw, {
     'GET /received': () => fgw.received().map((r) => ({ ...meta(r), from: r.from, peer: r.peer })),
     'GET /forwarded': () => fgw.forwarded().map(meta),
   });
+  const pair = (name: string) => ({ cert: path.join(ctx.pkiDir, `${name}.crt`), key: path.join(ctx.pkiDir, `${name}.key`) });
+  return {
+    ...served,
+    endpoints: { ...served.endpoints, forwardsTo: `${ctx.host}:${forwardsTo}` },
+    iutProfile: () => ({
+      policy: { interfaces: { forwardingGateway: { mutualAuth: ctx.profile.policy.interfaces.forwardingGateway.mutualAuth } } },
+      iut: {
+        role: 'forwarding-gateway',
+        host: ctx.host,
+        servername: FGW.identity,
+        ports: { smtp: fgw.endpoint('starttls').port, smtps: fgw.endpoint('implicit-tls').port },
+        trustAnchor: path.join(ctx.pkiDir, 'ca.pem'),
+        clientCertificate: pair('evvm-server-client'),
+        badClientCertificates: { expired: pair('bad/evvm-server-client.expired'), revoked: pair('bad/evvm-server-client.revoked'), wrongHost: pair('non-oma-vm-client') },
+        declares: { transports: ['starttls', 'implicit-tls'], clientCertificates: 'required', relayDomains: ['mail.example'] },
+        forwardsTo: { port: forwardsTo },
+      },
+      // its only secrets are key files, named by path
+      env: {},
+    }),
+  };
 });

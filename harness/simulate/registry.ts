@@ -26,12 +26,21 @@ export interface SimulatedRole {
   /** demo credentials, printed for standalone use (SMPP and SMTP roles name system_id/user the same way) */
   accounts?: unknown[];
   /**
-   * A ready-to-run profile naming this simulator as the implementation under test (`simulate ROLE
-   * --profile-out FILE`), `control` being its control API: secrets only as environment variable names,
-   * their values in `env`, which goes to a separate file.
+   * The profile that names this simulator as the implementation under test (`simulate ROLE --profile-out
+   * FILE`), given its control API (a client under test is triggered through it).
    */
-  profile?(control: string): { profile: Record<string, unknown>; env: Record<string, string> };
+  iutProfile?(control: string): IutProfile;
   stop(): Promise<void>;
+}
+
+/** A ready-to-run profile for a simulator standing in for a vendor's implementation: its secrets go by environment variable. */
+export interface IutProfile {
+  /** the profile's policy section, as far as the role needs it */
+  policy?: Record<string, unknown>;
+  /** the iut: section; secrets are named by environment variable (…Env) */
+  iut: Record<string, unknown>;
+  /** those variables' values */
+  env: Record<string, string>;
 }
 
 export type RoleStarter = (ctx: SimulateContext) => Promise<SimulatedRole>;

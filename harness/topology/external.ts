@@ -10,9 +10,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Transcript } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
-import { imapServerIut, type ImapServerIut, type Iut, type IutAccount } from '../profile/sections/iut';
+import { iutSecrets, type ImapServerIut, type Iut, type IutAccount } from '../profile/sections/iut';
 import type { TestPki } from '../../simulators/crypto/pki/types';
-import { InconclusiveError } from '../engine/outcomes';
+import { HarnessError, InconclusiveError } from '../engine/outcomes';
 import type { TestAccount } from './accounts';
 import type { EmbeddedTopology } from './embedded';
 import { externalRoles, loadFolder, type ExternalContext, type RoleMap, type RoleName } from './registry';
@@ -94,10 +94,7 @@ export class ExternalTopology implements Topology {
     faults: readonly string[],
     transcript: Transcript,
   ) {
-    if (iut.role !== 'evvm-client') {
-      for (const a of iut.accounts) for (const s of [a.password, a.tuiPin, a.sip?.password]) transcript.secret(s);
-      if (iut.psk) transcript.secret(iut.psk.key);
-    }
+    for (const s of iutSecrets(iut)) transcript.secret(s);
     this.accounts = iut.role === 'evvm-server' ? iut.accounts.map(toTestAccount) : inner.accounts;
     this.ctx = {
       pki,
@@ -110,8 +107,9 @@ export class ExternalTopology implements Topology {
       inner: (name) => inner.role(name),
       reach: async (what, ports) => {
         this.involved = true;
-        const server = imapServerIut(iut);
-        await reachable(what, server.host, ports, server.timeoutMs);
+        // a client under test has no ports: it connects to the harness (involve)
+        if (iut.role === 'evvm-client') throw new HarnessError('the EVVM Client under test has no ports the harness connects to');
+        await reachable(what, iut.host, ports, iut.timeoutMs);
       },
       involve: () => {
         this.involved = true;

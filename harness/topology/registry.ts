@@ -1,6 +1,5 @@
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
-import type { Iut } from '../profile/sections/iut';
-import type { IutRole } from '../profile/sections/iut';
+import type { Iut, IutOf, IutRole } from '../profile/sections/iut';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../engine/outcomes';
@@ -50,8 +49,8 @@ export interface ContainersContext extends ScenarioContext {
  * What an external role factory gets (harness/topology/external/<clause>.ts): the vendor's implementation
  * under test, named by the profile, in the role it plays; the harness plays every other role embedded.
  */
-export interface ExternalContext extends ScenarioContext {
-  iut: Iut;
+export interface ExternalContext<I extends Iut = Iut> extends ScenarioContext {
+  iut: I;
   /** the harness's own implementation of a role, for a vendor role that builds on it */
   inner<K extends RoleName>(name: K): Promise<RoleMap[K]>;
   /** connects to the IUT's ports, so the scenario has reached it; an unreachable IUT is inconclusive */
@@ -127,6 +126,7 @@ export function registerContainerRole<K extends RoleName>(name: K, factory: (ctx
 }
 
 /** Registers the vendor's implementation of a role, used when the profile names an IUT in the role `iut`. */
-export function registerExternalRole<K extends RoleName>(iut: IutRole, name: K, factory: (ctx: ExternalContext) => Promise<RoleMap[K]>): void {
-  externalRoles(iut).register(name, factory);
+export function registerExternalRole<R extends IutRole, K extends RoleName>(iut: R, name: K, factory: (ctx: ExternalContext<IutOf<R>>) => Promise<RoleMap[K]>): void {
+  // the factories of `iut` are only ever handed a context whose iut plays that role (ExternalTopology.role)
+  externalRoles(iut).register(name, factory as (ctx: ExternalContext) => Promise<RoleMap[K]>);
 }

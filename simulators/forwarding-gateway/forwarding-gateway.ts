@@ -6,15 +6,18 @@
  * (EVVM-AUTH-06): the sender's certificate must chain to the anchors and name the EVVM Server.
  */
 import { randomBytes } from 'node:crypto';
-import type { DeliveryResult } from '../protocol/smtp/client';
+import { deliver, type DeliveryResult } from '../protocol/smtp/client';
 import { InterworkingPeer, type InterworkingPeerOptions } from '../protocol/smtp/interworking-peer';
 import type { ReceivedMessage } from '../protocol/smtp/server';
 import type { PeerJudgement, SmtpEndpoint, TlsCredential } from '../protocol/smtp/types';
 import { reEncode } from '../protocol/smtp/re-encode';
 import { FORWARDING_GATEWAY_FAULTS } from './faults';
 
-/** identity: forwarding-gateway.op.example; clientCredential: presented when it reports results. */
-export type ForwardingGatewayOptions = InterworkingPeerOptions;
+/**
+ * identity: forwarding-gateway.op.example; clientCredential: presented when it reports results; relayTo:
+ * where it also delivers each copy by SMTP (when it stands in for a vendor's gateway, `simulate`).
+ */
+export type ForwardingGatewayOptions = InterworkingPeerOptions & { relayTo?: { host: string; port: number } };
 
 /** A voicemail the gateway took from the EVVM Server. */
 export interface GatewayReceipt {
@@ -37,8 +40,11 @@ export class ForwardingGateway extends InterworkingPeer<'forwarding-gateway'> {
   private readonly receipts: GatewayReceipt[] = [];
   private readonly external: ExternalDelivery[] = [];
 
+  private readonly relayTo: ForwardingGatewayOptions['relayTo'];
+
   constructor(options: ForwardingGatewayOptions) {
     super(options, 'Forwarding Gateway', FORWARDING_GATEWAY_FAULTS.own(options.faults));
+    this.relayTo = options.relayTo;
   }
 
   // EVVM-AUTH-06: only the EVVM Server, by a valid certificate that names it
@@ -76,6 +82,23 @@ export class ForwardingGateway extends InterworkingPeer<'forwarding-gateway'> {
     if (this.faults.has('forwarding-gateway:re-encode')) copy = reEncode(copy);
     this.external.push({ to, raw: copy, ...(messageId ? { messageId } : {}) });
     this.transcript.record({ actor: this.actor, channel: 'note', dir: 'event', text: `forwarded ${messageId ?? 'a voicemail'} to ${to} as e-mail (${copy.length} bytes)` });
+    if (this.relayTo) void this.relay(to, copy);
+  }
+
+  /** The copy on the wire to the e-mail world's server: TLS when offered, its certificate recorded but not required. */
+  private relay(to: string, copy: Buffer): Promise<DeliveryResult> {
+    const { host, port } = this.relayTo!;
+    return deliver({
+      actor: this.actor,
+      peer: 'E-mail recipient',
+      endpoint: { host, port, servername: to.slice(to.lastIndexOf('@') + 1), transport: 'starttls' },
+      heloName: this.options.identity,
+      serverPolicy: { mutualAuth: false, trustAnchors: this.options.evvmServerPolicy.trustAnchors, peerIdentities: [] },
+      from: `postmaster@${this.options.identity}`,
+      to: [to],
+      message: copy,
+      transcript: this.transcript,
+    });
   }
 
   /**

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { parseProfile, ProfileError } from '../../harness/profile/profile';
-import { imapServerIut, loadIut } from '../../harness/profile/sections/iut';
+import { loadIut, type Iut, type IutOf, type IutRole } from '../../harness/profile/sections/iut';
 import { runSecrets } from '../../evidence/secrets';
 import { projectRoot } from '../../harness/paths';
 import { runCli } from './helpers';
@@ -35,16 +35,22 @@ const GOOD = `  role: message-storage
     - { name: alice, username: alice@op.example, passwordEnv: IUT_TEST_ALICE }
 `;
 
-function load(yaml: string): ReturnType<typeof loadIut> {
+function load(yaml: string): Iut {
   const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
   return loadIut(parseProfile(yaml, file), file);
 }
 
+/** The resolved section, checked to play the role the test expects. */
+function playing<R extends IutRole>(iut: Iut, role: R): IutOf<R> {
+  assert.equal(iut.role, role);
+  return iut as IutOf<R>;
+}
+
 describe('iut section', () => {
   it('a good section resolves: files relative to the profile, passwords from the environment, registered as secrets', () => {
     process.env.IUT_TEST_ALICE = 'alice-from-env-1';
-    const iut = imapServerIut(load(base(GOOD)));
+    const iut = playing(load(base(GOOD)), 'message-storage');
     assert.equal(iut.accounts[0]!.password, 'alice-from-env-1');
     assert.equal(iut.servername, '127.0.0.1');
     assert.equal(iut.ports.pskTls, 993, 'PSK-TLS defaults to the implicit TLS port');
@@ -90,4 +96,38 @@ describe('iut section', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /environment variable IUT_TEST_NOT_SET is not set/);
   });
+});
+
+describe('iut section of a Forwarding Gateway', () => {
+  const FGW = `  role: forwarding-gateway
+  host: 127.0.0.1
+  servername: forwarding-gateway.op.example
+  ports: { smtp: 2525 }
+  trustAnchor: ca.pem
+  clientCertificate: { cert: client.pem, key: client.key }
+  declares: { transports: [starttls], relayDomains: [mail.example] }
+  forwardsTo: { port: 2526 }
+`;
+
+  it('a good section resolves: what it declares, where it forwards, its key registered as a secret', () => {
+    const iut = playing(load(base(FGW)), 'forwarding-gateway');
+    assert.deepEqual(iut.declares, { transports: ['starttls'], clientCertificates: 'required', relayDomains: ['mail.example'] });
+    assert.equal(iut.forwardsTo.port, 2526);
+    assert.ok(runSecrets().includes(iut.clientCertificate!.keyPem));
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['no forwardsTo (where the harness receives what it forwards)', FGW.replace('  forwardsTo: { port: 2526 }\n', ''), /iut\.forwardsTo/],
+    ['a declared transport without its port', FGW.replace('transports: [starttls]', 'transports: [starttls, implicit-tls]'), /iut\.ports\.smtps: required, the forwarding-gateway declares implicit-tls/],
+    ['client certificates required without the one it accepts', FGW.replace('  clientCertificate: { cert: client.pem, key: client.key }\n', ''), /iut\.clientCertificate: required, the forwarding-gateway declares it requires client certificates/],
+    ['an IMAP port', FGW.replace('ports: { smtp: 2525 }', 'ports: { smtp: 2525, imap: 143 }'), /iut\.ports: Unrecognized key/i],
+  ];
+  for (const [what, yaml, expected] of bad) {
+    it(`refuses ${what} with one line naming the field`, () => {
+      assert.throws(
+        () => load(base(yaml)),
+        (e: Error) => e instanceof ProfileError && expected.test(e.message) && !e.message.includes('\n'),
+      );
+    });
+  }
 });

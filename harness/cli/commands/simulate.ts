@@ -57,7 +57,7 @@ export function registerSimulateCommand(program: Command, setStatus: (s: number)
     .option('--config <file>', 'YAML: profile, faults, host')
     .option('--driven', 'wait for the harness to set up the run and drive it scenario by scenario (what containers run)')
     .option('--host <address>', 'where to listen (overrides the config; 0.0.0.0 inside a container)')
-    .option('--profile-out <file>', 'write a ready-to-run profile naming this simulator as the implementation under test (secrets in FILE.env, mode 0600)')
+    .option('--profile-out <file>', 'also write a ready-to-run profile naming this simulator as the implementation under test (secrets in FILE.env, mode 0600), for `run --profile FILE`')
     // the role lists load every simulator: only a reader of this command's help pays for them
     .addHelpText('after', () => `\nRoles: ${standaloneRoles().simulatedRoleNames().join(', ')}\nRoles with --driven: ${drivenRoles().drivenRoleNames().join(', ')}\n`)
     .action(async (role: string, opts: { config?: string; driven?: boolean; host?: string; profileOut?: string }) => {
@@ -90,14 +90,15 @@ async function drive(role: string, host: string): Promise<() => Promise<void>> {
   return () => driven.close();
 }
 
-/** Writes the role's profile and, beside it, its secrets' values (FILE.env, mode 0600, one NAME=value a line). */
-async function writeProfile(file: string, made: { profile: Record<string, unknown>; env: Record<string, string> }): Promise<{ profile: string; env: string }> {
+/** Writes the profile naming a simulator as the IUT, and its secrets' values beside it (FILE.env, mode 0600, one NAME=value a line). */
+async function writeIutProfile(role: string, file: string, made: import('../../simulate/registry').IutProfile): Promise<{ profile: string; env: string }> {
   const { stringify } = require('yaml') as typeof import('yaml');
-  const envFile = `${file}.env`;
-  await writeFile(file, stringify(made.profile));
-  await writeFile(envFile, Object.entries(made.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
-  await chmod(envFile, 0o600); // an existing file keeps its mode through writeFile
-  return { profile: path.resolve(file), env: path.resolve(envFile) };
+  const env = `${file}.env`;
+  await writeFile(file, stringify({ name: `rehearsal-${role}`, description: `simulate ${role} standing in for a vendor's implementation`, ...(made.policy ? { policy: made.policy } : {}), iut: made.iut }));
+  // the values only, never in the profile or the ready line; `set -a; . FILE.env; set +a` before `run`
+  await writeFile(env, Object.entries(made.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  await chmod(env, 0o600); // an existing file keeps its mode through writeFile
+  return { profile: path.resolve(file), env: path.resolve(env) };
 }
 
 async function simulate(role: string, config: Config, profileOut?: string): Promise<() => Promise<void>> {
@@ -112,20 +113,21 @@ async function simulate(role: string, config: Config, profileOut?: string): Prom
   const profile = loadProfile(config.profile);
   const accounts = demoAccounts(randomUUID().slice(0, 8));
   const served = await start({ pki, pkiDir, profile, accounts, faults: config.faults, host: config.host });
+  if (profileOut && !served.iutProfile) {
+    await served.stop();
+    await rm(pkiDir, { recursive: true, force: true });
+    throw new UsageError(`simulate ${role} --profile-out: this role cannot stand in for an implementation under test yet`);
+  }
   const control = new ControlServer({ 'GET /health': () => ({ role, ready: true }), ...served.routes });
   const controlUrl = await control.listen(config.host);
-  if (profileOut && !served.profile) {
-    await Promise.all([control.close(), served.stop(), rm(pkiDir, { recursive: true, force: true })]);
-    throw new UsageError(`simulate ${role} cannot write a profile (--profile-out) yet`);
-  }
-  const written = profileOut && served.profile ? await writeProfile(profileOut, served.profile(controlUrl)) : undefined;
+  const written = profileOut ? await writeIutProfile(role, profileOut, served.iutProfile!(controlUrl)) : undefined;
   const ready = {
     role,
     ready: true,
-    ...(written ? { profile: written } : {}),
     endpoints: { ...served.endpoints, control: controlUrl },
     trust: served.trust ?? { ca: path.join(pkiDir, 'ca.pem'), clientCert: path.join(pkiDir, 'evvm-client.crt'), clientKey: path.join(pkiDir, 'evvm-client.key') },
     accounts: served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
+    ...(written ? { profile: written } : {}),
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
   return async () => {

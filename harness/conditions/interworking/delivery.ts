@@ -5,7 +5,8 @@ import type { VpimReceipt } from '../../../simulators/non-oma-vm';
 import type { DeliveryResult } from '../../../simulators/protocol/smtp/client';
 import type { InboundSession, ReceivedMessage } from '../../../simulators/protocol/smtp/server';
 import { readVpim } from '../../../simulators/protocol/smtp/vpim';
-import { copiesOf, type Mailbox } from '../../roles/interworking';
+import type { Mailbox } from '../../roles/interworking';
+import { copiesOf } from '../../roles/interworking-scenario';
 import { condition } from '../condition';
 
 /** A sender's transaction as evidence: how far it got, and every reply. */

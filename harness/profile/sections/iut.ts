@@ -1,39 +1,34 @@
 /**
- * The implementation under test (IUT): a vendor's implementation playing one role, named in the profile's
- * `iut:` section; every other role stays the harness's. One variant per kind of role, discriminated by
- * `iut.role`, each in harness/profile/sections/iut/<kind>.ts with its schema and its resolver (and a
- * line in iut/declared.ts: how reports name it). `loadIut` reads the files and environment variables the section names, with one
- * clear line per problem; passwords and keys are registered as secrets as they are read.
+ * The implementation under test (IUT): a vendor's own implementation playing one role, named by the
+ * profile's `iut:` section (the IXIT); every other role stays the harness's. One variant per kind of role,
+ * discriminated by `iut.role`, each in harness/profile/sections/iut/<kind>.ts with its schema and its
+ * resolver (and a line in iut/declared.ts: how reports name it). `loadIut` reads the files and environment
+ * variables the section names, with one clear line per problem; passwords and keys are registered as
+ * secrets as they are read.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import type { Profile } from '../profile';
-import { iutInputs, IutProblem } from './iut/common';
-import { ImapServerIutSchema, resolveImapServer, type ImapServerIut } from './iut/imap-server';
+import { IutProblem, IutReader } from './iut/common';
 import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
+import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGatewayIut } from './iut/forwarding-gateway';
+import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
 
 export type { Pem } from './iut/common';
-export type { ImapServerIut, IutAccount } from './iut/imap-server';
+export type { IutAccount, ImapServerIut } from './iut/imap-server';
 export type { EvvmClientIut } from './iut/evvm-client';
+export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut;
+/** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
-
-/** Resolves the section by its variant (what reports declare of each: iut/declared.ts). */
-function resolveSection(profile: Profile, s: IutSection, dir: string): Iut {
-  if (s.role === 'evvm-client') return resolveEvvmClient(s, iutInputs(dir));
-  return resolveImapServer(profile, s, iutInputs(dir));
-}
-
-/** The IMAP server under test, for the IMAP server roles' code (harness/topology/external/…): any other IUT there is a harness bug. */
-export function imapServerIut(iut: Iut): ImapServerIut {
-  if (iut.role !== 'message-storage' && iut.role !== 'evvm-server') throw new Error(`the ${String((iut as { role: string }).role)} under test is not an IMAP server`);
-  return iut;
-}
+/** The resolved section of an IUT in a given role. */
+export type IutOf<R extends IutRole> = PlayedBy<Iut, R>;
+type PlayedBy<I, R> = I extends { role: infer X } ? (R extends X ? I : never) : never;
 
 const cache = new Map<string, Iut>();
 
@@ -48,7 +43,7 @@ export function loadIut(profile: Profile, profileFile: string): Iut {
   const section = profile.iut;
   if (!section) throw new Error('the profile has no iut section');
   try {
-    const iut = resolveSection(profile, section, path.dirname(key));
+    const iut = resolve(profile, section, new IutReader(path.dirname(key)));
     cache.set(key, iut);
     return iut;
   } catch (err) {
@@ -56,5 +51,28 @@ export function loadIut(profile: Profile, profileFile: string): Iut {
     // required lazily: profile.ts imports this file, and ProfileError lives there
     const { ProfileError } = require('../profile') as typeof import('../profile');
     throw new ProfileError(`${key}: ${err.message}`);
+  }
+}
+
+function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
+  switch (s.role) {
+    case 'evvm-client':
+      return resolveEvvmClient(s, read);
+    case 'forwarding-gateway':
+      return resolveForwardingGateway(s, read);
+    default:
+      return resolveImapServer(profile, s, read);
+  }
+}
+
+/** The IUT's secrets (passwords, keys), which no transcript may show. */
+export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
+  switch (iut.role) {
+    case 'evvm-client':
+      return iut.accounts.map((a) => a.password);
+    case 'forwarding-gateway':
+      return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
+    default:
+      return imapServerSecrets(iut);
   }
 }

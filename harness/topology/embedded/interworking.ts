@@ -16,17 +16,7 @@ registerEmbeddedRole('evvm-server-smtp', async (ctx) => {
   const iw = new EvvmInterworking(contract.homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, transcript: ctx.transcript }));
   await iw.start();
   ctx.onStop(() => iw.stop());
-  return {
-    actor: iw.actor,
-    domain: contract.HOME.domain,
-    endpoint: (iface, transport) => iw.endpoint(iface, transport),
-    setForwarding: async (identifier, address) => iw.setForwarding(identifier, address),
-    leaveVoicemail: async (identifier, raw) => void server.deposit(identifier, { raw }),
-    route: async (link, endpoint, domain) => contract.routeLink(iw, link, endpoint, domain),
-    outbound: (count) => iw.waitForOutbound(count),
-    observations: async () => iw.observations(),
-    mailbox: async (identifier) => server.messages(identifier),
-  };
+  return contract.evvmSmtpRole(server, iw);
 });
 
 /** The EVVM Server's interface for a link. */
@@ -100,7 +90,8 @@ registerEmbeddedRole('interworking-equipment', async (ctx) => {
   return contract.interworkingEquipment(ctx, (party, kind) => startImpostor(ctx, home, party, kind));
 });
 
-async function startImpostor(ctx: EmbeddedContext, home: contract.EvvmSmtpRole, party: contract.Party, kind: contract.ImpostorKind): Promise<contract.ImpostorServer> {
+/** Starts an impostor on loopback; for a link, the EVVM Server is routed to it. */
+export async function startImpostor(ctx: Pick<EmbeddedContext, 'pki' | 'transcript' | 'onStop'>, home: contract.EvvmSmtpRole, party: contract.Party, kind: contract.ImpostorKind): Promise<contract.ImpostorServer> {
   const impostor = contract.smtpImpostor(ctx, party, kind);
   const ports = await impostor.listener.start();
   ctx.onStop(() => impostor.listener.stop());

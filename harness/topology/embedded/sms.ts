@@ -11,7 +11,6 @@ import { HarnessError } from '../../engine/outcomes';
 import * as contract from '../../roles/sms';
 import { EVVM_SERVER_NAME } from '../embedded';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
-import type { Topology } from '../roles';
 
 const HOST = '127.0.0.1';
 
@@ -22,19 +21,10 @@ interface SmsNetwork {
   credentials: contract.SmsCredentials;
 }
 
-const networks = new WeakMap<Topology, SmsNetwork>();
-
-/** The scenario's SMS network, the SMSC started first. */
-async function network(ctx: EmbeddedContext): Promise<SmsNetwork> {
-  await ctx.topology.role('smsc');
-  const n = networks.get(ctx.topology);
-  if (!n) throw new HarnessError('the SMSC role has not been started in this scenario');
-  return n;
-}
+const networks = contract.smsNetworks<SmsNetwork>();
 
 function smppPort(net: SmsNetwork): { host: string; port: number } {
-  if (net.ports.smpp === undefined) throw new HarnessError('the SMSC offers no plain SMPP port for handsets and the spoofer');
-  return { host: HOST, port: net.ports.smpp };
+  return { host: HOST, port: networks.smppPort(net) };
 }
 
 registerEmbeddedRole('smsc', async (ctx) => {
@@ -55,7 +45,7 @@ registerEmbeddedRole('smsc', async (ctx) => {
 });
 
 registerEmbeddedRole('evvm-server-sms', async (ctx) => {
-  const net = await network(ctx);
+  const net = await networks.of(ctx);
   const server = await ctx.evvmServer();
   const imap = await ctx.topology.evvmServer();
   const advertised = contract.provisionedImap((t) => imap.endpoint(t));
@@ -89,7 +79,7 @@ registerEmbeddedRole('evvm-server-sms', async (ctx) => {
 });
 
 registerEmbeddedRole('evvm-client-sms', async (ctx) => {
-  const net = await network(ctx);
+  const net = await networks.of(ctx);
   const server = contract.provisionedServer(await ctx.topology.evvmServer());
   return contract.clientSmsRole(
     net.credentials.handsets,
@@ -127,7 +117,7 @@ registerEmbeddedRole('evvm-client-sms', async (ctx) => {
 });
 
 registerEmbeddedRole('sms-spoofer', async (ctx) => {
-  const net = await network(ctx);
+  const net = await networks.of(ctx);
   const spoofer = new SmsSpoofer({ smsc: smppPort(net), credentials: net.credentials.spoofer, transcript: ctx.transcript, activity: net.activity });
   await spoofer.start();
   ctx.onStop(() => spoofer.stop());

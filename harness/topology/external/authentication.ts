@@ -7,7 +7,7 @@ import { StarttlsStripper } from '../../../simulators/adversaries/starttls-strip
 import { EvvmClient } from '../../../simulators/evvm-client/evvm-client';
 import { InconclusiveError } from '../../engine/outcomes';
 import type { Profile } from '../../profile/profile';
-import { imapServerIut, type ImapServerIut, type Pem } from '../../profile/sections/iut';
+import type { ImapServerIut, Pem } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { ClientCredentialKind, EvvmServerRole, ServerObservations } from '../../roles/authentication';
 import { iutEndpoint, missing } from '../external';
@@ -55,17 +55,16 @@ class ExternalEvvmServer implements EvvmServerRole {
 }
 
 registerExternalRole('evvm-server', 'evvm-server', async (ctx) => {
-  const server = new ExternalEvvmServer(imapServerIut(ctx.iut), ctx.profile, ctx.pki);
+  const server = new ExternalEvvmServer(ctx.iut, ctx.profile, ctx.pki);
   await ctx.reach('the EVVM Server (IUT)', [server.endpoint('implicit-tls')?.port, server.endpoint('starttls')?.port]);
   return server;
 });
 
 // the harness's EVVM Client, configured for the vendor's server: its trust anchor and client certificate
 registerExternalRole('evvm-server', 'evvm-client', async (ctx) => {
-  const iut = imapServerIut(ctx.iut);
-  const cert = iut.clientCertificate;
+  const cert = ctx.iut.clientCertificate;
   const faults = ctx.faults.filter((f) => f.startsWith('evvm-client:'));
-  return new EvvmClient({ trustAnchorPem: iut.trustAnchorPem, ...(cert ? { certificate: cert } : {}), faults, transcript: ctx.transcript });
+  return new EvvmClient({ trustAnchorPem: ctx.iut.trustAnchorPem, ...(cert ? { certificate: cert } : {}), faults, transcript: ctx.transcript });
 });
 
 registerExternalRole('evvm-server', 'imap-adversaries', async (ctx) => {

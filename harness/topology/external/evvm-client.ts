@@ -38,7 +38,7 @@ class ExternalEvvmClient implements EvvmClientRole {
 
   constructor(
     private readonly iut: EvvmClientIut,
-    private readonly ctx: ExternalContext,
+    private readonly ctx: ExternalContext<EvvmClientIut>,
   ) {}
 
   async retrieveVoicemail(target: ServerTarget, credentials: ClientAccount): Promise<Retrieval> {
@@ -216,12 +216,7 @@ export function deviceAccounts(accounts: readonly TestAccount[], iut: EvvmClient
   });
 }
 
-const clientIut = (ctx: ExternalContext): EvvmClientIut => {
-  if (ctx.iut.role !== 'evvm-client') throw new HarnessError(`the ${ctx.iut.role} under test is not an EVVM Client`);
-  return ctx.iut;
-};
-
-registerExternalRole('evvm-client', 'evvm-client', async (ctx) => new ExternalEvvmClient(clientIut(ctx), ctx));
+registerExternalRole('evvm-client', 'evvm-client', async (ctx) => new ExternalEvvmClient(ctx.iut, ctx));
 
 /** The harness's own adversaries, each watched by its ports so the client's retrieval knows who received what; each names its flaw. */
 registerExternalRole('evvm-client', 'imap-adversaries', async (ctx) => {

@@ -1,6 +1,6 @@
 /** The message-storage role (harness/roles/message-storage.ts) when a vendor's Message Storage Server is under test. */
 import type { Profile } from '../../profile/profile';
-import { imapServerIut, type ImapServerIut, type IutAccount } from '../../profile/sections/iut';
+import type { ImapServerIut, IutAccount } from '../../profile/sections/iut';
 import type { TestPki } from '../../../simulators/crypto/pki/types';
 import type { StorageTarget } from '../../../simulators/evvm-server/message-storage-client';
 import { storageTargetFor, type ClientCredential, type MessageStorageRole, type MssAccount, type PskCredential } from '../../roles/message-storage';
@@ -84,7 +84,7 @@ function toMssAccount(a: IutAccount): MssAccount {
 }
 
 registerExternalRole('message-storage', 'message-storage', async (ctx) => {
-  const mss = new ExternalMessageStorage(imapServerIut(ctx.iut), ctx.profile, ctx.pki);
+  const mss = new ExternalMessageStorage(ctx.iut, ctx.profile, ctx.pki);
   await ctx.reach('the Message Storage Server (IUT)', [mss.endpoint('implicit-tls')?.port, mss.endpoint('starttls')?.port]);
   return mss;
 });

@@ -1,7 +1,7 @@
 /**
- * What every role's `iut:` variant shares (harness/profile/sections/iut/<role>.ts): the field types, and
- * the reader that resolves files relative to the profile's folder and secrets from the environment, with
- * one clear line per problem. Secrets are registered as they are read, so no output can carry them.
+ * What every `iut:` variant shares (harness/profile/sections/iut/<role>.ts): ports, environment-variable
+ * secrets, certificate pairs, and the resolver's reading of files and environment, one clear line per
+ * problem. Passwords and keys are registered as secrets as they are read.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import path from 'node:path';
@@ -12,6 +12,8 @@ import { INPUT_LIMITS, InputFileError, readInputFile } from '../../../input';
 export const Port = z.number().int().min(1).max(65535);
 export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' });
 export const FilePair = z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict();
+/** per connection and command, in ms */
+export const TimeoutMs = z.number().int().min(100).max(60_000).default(3000);
 
 /** A secret given inline (demo only) or, better, by the name of an environment variable. */
 export function secretPair<K extends string>(field: K) {
@@ -23,32 +25,37 @@ export interface Pem {
   keyPem: string;
 }
 
-/** A problem with the section's files or environment; loadIut turns it into a ProfileError naming the profile. */
+/** A problem with the section, reported as ProfileError naming the file and the field. */
 export class IutProblem extends Error {}
 
-/** Reads what a section names: files relative to `dir`, secrets from the environment; problems name the field. */
-export function iutInputs(dir: string) {
-  const read = (field: string, file: string): string => {
+/** Reads what a section names: files relative to the profile's folder, secrets from the environment. */
+export class IutReader {
+  constructor(private readonly dir: string) {}
+
+  file(field: string, file: string): string {
     try {
-      return readInputFile(path.resolve(dir, file), INPUT_LIMITS.pem);
+      return readInputFile(path.resolve(this.dir, file), INPUT_LIMITS.pem);
     } catch (e) {
       if (e instanceof InputFileError) throw new IutProblem(`iut.${field}: ${e.message}`);
       throw e;
     }
-  };
-  const env = (field: string, name: string): string => {
-    const v = process.env[name];
-    if (v === undefined || v === '') throw new IutProblem(`iut.${field}: environment variable ${name} is not set`);
-    return v;
-  };
-  const secret = (field: string, inline: string | undefined, envName: string | undefined): string | undefined => {
-    const v = inline ?? (envName !== undefined ? env(`${field}Env`, envName) : undefined);
+  }
+
+  /** An inline value or an environment variable's, registered as a secret. */
+  secret(field: string, inline: string | undefined, envName: string | undefined): string | undefined {
+    let v = inline;
+    if (v === undefined && envName !== undefined) {
+      v = process.env[envName];
+      if (v === undefined || v === '') throw new IutProblem(`iut.${field}Env: environment variable ${envName} is not set`);
+    }
     registerSecret(v);
     return v;
-  };
-  const certificate = (field: string, pair: { cert: string; key: string }): Pem => {
-    const chainPem = read(`${field}.cert`, pair.cert);
-    const keyPem = read(`${field}.key`, pair.key);
+  }
+
+  /** A certificate chain and its key: both PEM, and matching. */
+  certificate(field: string, pair: { cert: string; key: string }): Pem {
+    const chainPem = this.file(`${field}.cert`, pair.cert);
+    const keyPem = this.file(`${field}.key`, pair.key);
     registerSecret(keyPem);
     let leaf: X509Certificate;
     try {
@@ -63,16 +70,16 @@ export function iutInputs(dir: string) {
       throw new IutProblem(`iut.${field}.key: not a PEM private key (${(e as Error).message})`);
     }
     return { chainPem, keyPem };
-  };
-  const trustAnchor = (field: string, file: string): string => {
-    const pem = read(field, file);
+  }
+
+  /** The PEM CA certificate(s) the IUT's own certificate chains to. */
+  trustAnchor(file: string): string {
+    const pem = this.file('trustAnchor', file);
     try {
       new X509Certificate(pem);
     } catch (e) {
-      throw new IutProblem(`iut.${field}: not a PEM certificate (${(e as Error).message})`);
+      throw new IutProblem(`iut.trustAnchor: not a PEM certificate (${(e as Error).message})`);
     }
     return pem;
-  };
-  return { read, env, secret, certificate, trustAnchor };
+  }
 }
-export type IutInputs = ReturnType<typeof iutInputs>;

@@ -6,7 +6,7 @@
  * present the client certificate the harness issues for the account ({clientCert}, {clientKey}).
  */
 import { z } from 'zod';
-import { Port, secretPair, type IutInputs } from './common';
+import { Port, secretPair, type IutReader } from './common';
 
 /** The placeholders a trigger command may use, each replaced in every argument (docs/certifying.md). */
 export const TRIGGER_PLACEHOLDERS = [
@@ -73,8 +73,8 @@ export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> &
   accounts: Array<{ name: string; msisdn?: string; password: string }>;
 };
 
-export function resolveEvvmClient(s: EvvmClientIutSection, input: IutInputs): EvvmClientIut {
+export function resolveEvvmClient(s: EvvmClientIutSection, read: IutReader): EvvmClientIut {
   const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
-  const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: input.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
+  const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: read.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
   return { ...s, trigger, accounts };
 }

@@ -1,11 +1,11 @@
 /**
- * The IMAP server roles under test: a vendor's own IMAP server playing the Message Storage Server or the
- * EVVM Server, named by address, trust material and test accounts (the IXIT).
+ * `iut.role: message-storage | evvm-server`: a vendor's own IMAP server playing the Message Storage Server
+ * or the EVVM Server, named by address, trust material and test accounts (the IXIT).
  */
 import { z } from 'zod';
 import { registerSecret } from '../../../../evidence/secrets';
 import type { Profile } from '../../profile';
-import { FilePair, IutProblem, Port, secretPair, type IutInputs, type Pem } from './common';
+import { FilePair, IutProblem, Port, secretPair, TimeoutMs, type IutReader, type Pem } from './common';
 
 const AccountSchema = z
   .object({
@@ -65,8 +65,7 @@ export const ImapServerIutSchema = z
       .refine((p) => (p.key === undefined) !== (p.keyEnv === undefined), { error: 'give key or keyEnv (hex), exactly one' })
       .optional(),
     accounts: z.array(AccountSchema).min(1),
-    /** per connection and command, in ms */
-    timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+    timeoutMs: TimeoutMs,
   })
   .strict();
 
@@ -84,7 +83,7 @@ export interface IutAccount {
   messageId?: string;
 }
 
-/** The IMAP server section with every file read and every secret resolved. */
+/** The IMAP-server section with every file read and every secret resolved. */
 export interface ImapServerIut {
   role: 'message-storage' | 'evvm-server';
   host: string;
@@ -98,8 +97,8 @@ export interface ImapServerIut {
   timeoutMs: number;
 }
 
-export function resolveImapServer(profile: Profile, s: ImapServerIutSection, input: IutInputs): ImapServerIut {
-  const trustAnchorPem = input.trustAnchor('trustAnchor', s.trustAnchor);
+export function resolveImapServer(profile: Profile, s: ImapServerIutSection, read: IutReader): ImapServerIut {
+  const trustAnchorPem = read.trustAnchor(s.trustAnchor);
 
   // The declared transports need their ports.
   const transports = s.role === 'message-storage' ? profile.capabilities.messageStorage.transports : profile.capabilities.evvmServer.transports;
@@ -108,7 +107,7 @@ export function resolveImapServer(profile: Profile, s: ImapServerIutSection, inp
 
   let psk: ImapServerIut['psk'];
   if (s.psk) {
-    const hex = input.secret('psk.key', s.psk.key, s.psk.keyEnv)!;
+    const hex = read.secret('psk.key', s.psk.key, s.psk.keyEnv)!;
     if (!/^([0-9a-fA-F]{2}){16,64}$/.test(hex)) throw new IutProblem('iut.psk.key: must be 16 to 64 bytes in hex');
     psk = { identity: s.psk.identity, key: Buffer.from(hex, 'hex') };
     registerSecret(psk.key);
@@ -120,9 +119,9 @@ export function resolveImapServer(profile: Profile, s: ImapServerIutSection, inp
     if (names.has(a.name)) throw new IutProblem(`iut.${at}.name: "${a.name}" given twice`);
     names.add(a.name);
     if (s.role === 'evvm-server' && !a.identifiers) throw new IutProblem(`iut.${at}.identifiers: required when the IUT is an EVVM Server (MSISDN, SIP URI, e-mail alias)`);
-    const password = input.secret(`${at}.password`, a.password, a.passwordEnv)!;
-    const tuiPin = input.secret(`${at}.tuiPin`, a.tuiPin, a.tuiPinEnv);
-    const sipPassword = input.secret(`${at}.sipPassword`, a.sipPassword, a.sipPasswordEnv);
+    const password = read.secret(`${at}.password`, a.password, a.passwordEnv)!;
+    const tuiPin = read.secret(`${at}.tuiPin`, a.tuiPin, a.tuiPinEnv);
+    const sipPassword = read.secret(`${at}.sipPassword`, a.sipPassword, a.sipPasswordEnv);
     return {
       name: a.name,
       username: a.username ?? a.identifiers!['e-mail alias'],
@@ -142,13 +141,18 @@ export function resolveImapServer(profile: Profile, s: ImapServerIutSection, inp
     servername: s.servername ?? s.host,
     ports: { ...s.ports, ...(s.ports.pskTls === undefined && s.ports.imaps !== undefined ? { pskTls: s.ports.imaps } : {}) },
     trustAnchorPem,
-    ...(s.clientCertificate ? { clientCertificate: input.certificate('clientCertificate', s.clientCertificate) } : {}),
+    ...(s.clientCertificate ? { clientCertificate: read.certificate('clientCertificate', s.clientCertificate) } : {}),
     badClientCertificates: {
-      ...(s.badClientCertificates?.expired ? { expired: input.certificate('badClientCertificates.expired', s.badClientCertificates.expired) } : {}),
-      ...(s.badClientCertificates?.revoked ? { revoked: input.certificate('badClientCertificates.revoked', s.badClientCertificates.revoked) } : {}),
+      ...(s.badClientCertificates?.expired ? { expired: read.certificate('badClientCertificates.expired', s.badClientCertificates.expired) } : {}),
+      ...(s.badClientCertificates?.revoked ? { revoked: read.certificate('badClientCertificates.revoked', s.badClientCertificates.revoked) } : {}),
     },
     ...(psk ? { psk } : {}),
     accounts,
     timeoutMs: s.timeoutMs,
   };
+}
+
+/** What the scenario's transcript must never show. */
+export function imapServerSecrets(iut: ImapServerIut): Array<string | Buffer | undefined> {
+  return [...iut.accounts.flatMap((a) => [a.password, a.tuiPin, a.sip?.password]), iut.psk?.key];
 }

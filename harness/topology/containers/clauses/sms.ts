@@ -28,6 +28,7 @@ import {
   provisionedImap,
   provisionedServer,
   smsCredentials,
+  smsNetworks,
   smscAccounts,
   smscOptions,
   smscRole,
@@ -42,7 +43,6 @@ import {
 import { drivenEvvmServer } from '../../../simulate/driven/core';
 import { serve, type Scope } from '../../../simulate/driven/host';
 import { registerContainerRole, type ContainersContext } from '../../registry';
-import type { Topology } from '../../roles';
 import { CONTAINER_ROLES } from '../names';
 
 /** The scenario's SMS network as the harness holds it: the accounts it made, the SMSC's ports in its container. */
@@ -51,20 +51,7 @@ interface SmsNetwork {
   ports: SmscPorts;
 }
 
-const networks = new WeakMap<Topology, SmsNetwork>();
-
-/** The scenario's SMS network, the SMSC started first. */
-async function network(ctx: ContainersContext): Promise<SmsNetwork> {
-  await ctx.topology.role('smsc');
-  const n = networks.get(ctx.topology);
-  if (!n) throw new HarnessError('the SMSC role has not been started in this scenario');
-  return n;
-}
-
-function smppPort(net: SmsNetwork): number {
-  if (net.ports.smpp === undefined) throw new HarnessError('the SMSC offers no plain SMPP port for handsets and the spoofer');
-  return net.ports.smpp;
-}
+const networks = smsNetworks<SmsNetwork>();
 
 /**
  * Resolves when the SMS path is quiet across the containers (each `settle` asks one, in parallel): a
@@ -124,7 +111,7 @@ registerContainerRole('smsc', async (ctx) => {
 });
 
 registerContainerRole('evvm-server-sms', async (ctx) => {
-  const net = await network(ctx);
+  const net = await networks.of(ctx);
   const srv = provisionedServer(await ctx.topology.evvmServer()).servername;
   const { actor } = await ctx.call(SMS_ROUTES.serverStart, { smsc: net.ports, credentials: net.credentials.evvmServer, srv });
   return {
@@ -140,12 +127,12 @@ registerContainerRole('evvm-server-sms', async (ctx) => {
 });
 
 registerContainerRole('evvm-client-sms', async (ctx) => {
-  const net = await network(ctx);
+  const net = await networks.of(ctx);
   const server = provisionedServer(await ctx.topology.evvmServer());
   return clientSmsRole(
     net.credentials.handsets,
     async (name, credentials) => {
-      const { actor, radio } = await ctx.call(SMS_ROUTES.deviceStart, { name, credentials, smsc: { port: smppPort(net) }, server });
+      const { actor, radio } = await ctx.call(SMS_ROUTES.deviceStart, { name, credentials, smsc: { port: networks.smppPort(net) }, server });
       const mo = (command: 'Activate' | 'Deactivate' | 'STATUS') => ctx.call(SMS_ROUTES.deviceMo, { name, command });
       return {
         name,
@@ -174,8 +161,8 @@ registerContainerRole('evvm-client-sms', async (ctx) => {
 });
 
 registerContainerRole('sms-spoofer', async (ctx) => {
-  const net = await network(ctx);
-  const { actor } = await ctx.call(SMS_ROUTES.spooferStart, { credentials: net.credentials.spoofer, smsc: { port: smppPort(net) } });
+  const net = await networks.of(ctx);
+  const { actor } = await ctx.call(SMS_ROUTES.spooferStart, { credentials: net.credentials.spoofer, smsc: { port: networks.smppPort(net) } });
   /** The devices learn where the endpoints the SMS names by the harness's ports lead on their network. */
   const pointDevicesAt = async (text: string): Promise<void> => {
     const routes = publishedEndpointsIn(ctx, text);

@@ -1,0 +1,81 @@
+/**
+ * `simulate ROLE --profile-out FILE` for the SMTP roles under test: the simulator stands in for a vendor's
+ * implementation, and `run --profile FILE` (with FILE.env's variables) gives the embedded verdicts for that
+ * role; with one of its faults on, the requirement it breaks does not pass. No secret of the profile, its
+ * env file or the keys it names appears in any output.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { simulate } from '../cli/cli';
+import { readVerdicts, runCli, type Verdicts } from './helpers';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-rehearsal-'));
+});
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Every file under a folder, as text. */
+async function allText(root: string): Promise<string> {
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  return (await Promise.all(files.map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')))).join('\n');
+}
+
+/** What must never be printed: the env file's values and the body of every key file the profile names. */
+async function secretsOf(profileFile: string, env: Record<string, string>): Promise<string[]> {
+  const keys: string[] = [];
+  const walk = (v: unknown, field = ''): void => {
+    if (typeof v === 'string' && field === 'key') keys.push(v);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(parse(await readFile(profileFile, 'utf8')));
+  // a line from the middle of each PEM key: any copy of the key would carry it
+  const bodies = await Promise.all(keys.map(async (k) => (await readFile(k, 'utf8')).split('\n').filter((l) => l && !l.startsWith('-----'))[1]!));
+  return [...Object.values(env), ...bodies];
+}
+
+async function rehearse(role: string, tags: string, ids: readonly string[], name: string, faults: readonly string[] = []): Promise<{ verdicts: Verdicts; out: string; printed: string; secrets: string[] }> {
+  const file = path.join(dir, `${name}.yaml`);
+  const args = ['--profile-out', file];
+  if (faults.length) {
+    await writeFile(path.join(dir, `${name}-config.yaml`), `faults: [${faults.join(', ')}]\n`);
+    args.push('--config', path.join(dir, `${name}-config.yaml`));
+  }
+  const { child, ready } = await simulate(role, {}, args);
+  try {
+    const written = ready.profile as { profile: string; env: string };
+    assert.equal(written.profile, file);
+    assert.equal((await stat(written.env)).mode & 0o777, 0o600, 'the env file is private');
+    const env = Object.fromEntries((await readFile(written.env, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const out = path.join(dir, `${name}-report`);
+    const r = await runCli(['run', '--profile', file, '--tags', tags, '--out', out], env, 240_000);
+    return { verdicts: await readVerdicts(out, r, ids), out, printed: r.stdout + r.stderr, secrets: await secretsOf(file, env) };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const FGW = ['EVVM-AUTH-06'];
+
+test('simulate forwarding-gateway --profile-out: run --profile gives the embedded verdict, and no secret is printed', async () => {
+  const embeddedOut = path.join(dir, 'fgw-embedded');
+  const [embedded, x] = await Promise.all([runCli(['run', '--tags', '@EVVM-AUTH-06', '--out', embeddedOut]), rehearse('forwarding-gateway', '@EVVM-AUTH-06', FGW, 'fgw')]);
+  const e = await readVerdicts(embeddedOut, embedded, FGW);
+  assert.equal(e.verdicts['EVVM-AUTH-06'], 'pass', embedded.stdout);
+  assert.deepEqual(x.verdicts.verdicts, e.verdicts, x.printed);
+  assert.equal(x.verdicts.exit, 0, x.printed);
+  const everything = x.printed + (await allText(x.out));
+  assert.ok(x.secrets.length > 0);
+  for (const s of x.secrets) assert.ok(!everything.includes(s), 'a secret of the profile reached an output');
+});
+
+test('simulate forwarding-gateway with accept-without-client-cert on: EVVM-AUTH-06 does not pass', async () => {
+  const x = await rehearse('forwarding-gateway', '@EVVM-AUTH-06', FGW, 'fgw-fault', ['forwarding-gateway:accept-without-client-cert']);
+  assert.equal(x.verdicts.verdicts['EVVM-AUTH-06'], 'warning', x.printed);
+});
