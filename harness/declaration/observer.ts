@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { Transcript } from '../../evidence/transcript';
 import type { Profile } from '../profile/profile';
-import type { Iut } from '../profile/sections/iut';
+import { iutSecrets, type Iut, type IutOf, type IutRole } from '../profile/sections/iut';
 import type { Advertised, DeclarationCheck, DeclarationFinding } from '../report/model';
 import { loadFolder } from '../topology/registry';
 
@@ -24,20 +24,21 @@ export interface WireObservation {
   note?: string;
 }
 
-export interface ObserverContext {
-  iut: Iut;
+export interface ObserverContext<I extends Iut = Iut> {
+  iut: I;
   profile: Profile;
   /** every connection the observer makes is recorded here (the report's evidence/declaration.json) */
   transcript: Transcript;
 }
 
-export type DeclarationObserver = (ctx: ObserverContext) => Promise<WireObservation>;
+export type DeclarationObserver<I extends Iut = Iut> = (ctx: ObserverContext<I>) => Promise<WireObservation>;
 
-const observers = new Map<string, DeclarationObserver>();
+const observers = new Map<IutRole, DeclarationObserver>();
 
 /** Registers the observer of an IUT role (`iut.role`): what it advertises, against what the profile declares. */
-export function registerDeclarationObserver(role: string, observer: DeclarationObserver): void {
-  observers.set(role, observer);
+export function registerDeclarationObserver<R extends IutRole>(role: R, observer: DeclarationObserver<IutOf<R>>): void {
+  // the map is keyed by role, so an observer only ever sees the IUT of its own role
+  observers.set(role, observer as DeclarationObserver);
 }
 
 loadFolder(path.join(__dirname, 'observers'));
@@ -64,8 +65,7 @@ export async function checkDeclaration(profile: Profile, iut: Iut): Promise<Decl
   if (!observer) {
     return { role: iut.role, observed: [], capabilities: [], findings: [], note: `no observer for the role ${iut.role}: its declaration was not checked against the wire`, transcript: [] };
   }
-  for (const a of iut.accounts) for (const s of [a.password, 'tuiPin' in a ? a.tuiPin : undefined, 'sip' in a ? a.sip?.password : undefined]) transcript.secret(s);
-  if ('psk' in iut && iut.psk) transcript.secret(iut.psk.key);
+  for (const s of iutSecrets(iut)) transcript.secret(s);
   let seen: WireObservation;
   try {
     seen = await observer({ iut, profile, transcript });

@@ -9,7 +9,7 @@ import { tlsHandshakeEvidence } from '../../../evidence/tls';
 import type { Transcript } from '../../../evidence/transcript';
 import { RawImapClient } from '../../../simulators/protocol/imap/client/raw-client';
 import { CpmClient, type PskVersion } from '../../equipment/cpm-client';
-import { imapServerIut, type ImapServerIut } from '../../profile/sections/iut';
+import type { ImapServerIut } from '../../profile/sections/iut';
 import type { Advertised } from '../../report/model';
 import { capabilityName } from '../capabilities';
 import { registerDeclarationObserver, type ObserverContext, type WireObservation } from '../observer';
@@ -38,9 +38,8 @@ function tlsOptions(iut: ImapServerIut): tls.ConnectionOptions {
 }
 
 /** One connection's CAPABILITY lists: before TLS and after it (STARTTLS), or on TLS from the first byte. */
-async function capabilities(ctx: ObserverContext, transport: 'implicit-tls' | 'starttls', port: number): Promise<{ greeting?: string; before?: string[]; after?: string[]; failed?: string }> {
-  const { transcript } = ctx;
-  const iut = imapServerIut(ctx.iut);
+async function capabilities(ctx: ObserverContext<ImapServerIut>, transport: 'implicit-tls' | 'starttls', port: number): Promise<{ greeting?: string; before?: string[]; after?: string[]; failed?: string }> {
+  const { iut, transcript } = ctx;
   let client: RawImapClient | undefined;
   const out: { greeting?: string; before?: string[]; after?: string[]; failed?: string } = {};
   try {
@@ -107,9 +106,8 @@ async function pskHandshake(iut: ImapServerIut, transcript: Transcript, version:
 
 const shown = (caps: readonly string[] | undefined): string => (caps === undefined ? 'not seen' : caps.join(' ') || '(none)');
 
-async function observeImapServer(ctx: ObserverContext): Promise<WireObservation> {
-  const { profile, transcript } = ctx;
-  const iut = imapServerIut(ctx.iut);
+async function observeImapServer(ctx: ObserverContext<ImapServerIut>): Promise<WireObservation> {
+  const { iut, profile, transcript } = ctx;
   const role = iut.role;
   const section = role === 'message-storage' ? 'messageStorage' : 'evvmServer';
   const declared = profile.capabilities[section];
