@@ -1,5 +1,5 @@
 import { ImapFlow } from 'imapflow';
-import type { ConnectionOptions } from 'node:tls';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import type { TranscriptSink } from '../../evidence/transcript';
 import { nullSink } from '../../evidence/transcript';
 import { RawImapClient } from '../protocol/imap/client/raw-client';
@@ -30,7 +30,22 @@ export interface EvvmClientOptions {
   faults?: Iterable<string>;
   transcript?: TranscriptSink;
   timeoutMs?: number;
+  /** how long the server may stay silent in a session (default 2 × timeoutMs) */
+  idleTimeoutMs?: number;
+  /** a whole session's deadline, however the server paces it (default 4 × timeoutMs) */
+  sessionDeadlineMs?: number;
+  /** the operator's capability blacklist (AOSP vvm_disabled_capabilities_string_array): STARTTLS, DIGEST-MD5, … */
+  disabledCapabilities?: readonly string[];
 }
+
+/** Capabilities whose blacklisting weakens how client and server authenticate each other (PRAC-03). */
+const PROTECTIONS: Readonly<Record<string, string>> = {
+  STARTTLS: 'STARTTLS is disabled: no TLS on the STARTTLS port, so the server is not authenticated and credentials would cross in the clear',
+  'DIGEST-MD5': 'DIGEST-MD5 is disabled: the client no longer proves the server by rspauth',
+};
+
+/** The largest IMAP line, literal and response the client reads: voicemails are small, a hostile server's 100 MB literal is refused when announced (PRAC-02). */
+export const IMAP_BOUNDS = { maxLineLength: 64 * 1024, maxLiteralSize: 16 * 1024 * 1024, maxResponseSize: 17 * 1024 * 1024 } as const;
 
 export interface RetrievedVoicemail {
   uid: number;
@@ -48,6 +63,8 @@ export interface Retrieval {
   voicemails: RetrievedVoicemail[];
   /** why it stopped, when it did: a TLS error code, 'STARTTLS not offered', an IMAP NO text, … */
   error?: string;
+  /** the capabilities the operator's configuration disabled, each reported as the downgrade it is (PRAC-03) */
+  downgrades?: string[];
 }
 
 /**
@@ -59,6 +76,7 @@ export class EvvmClient {
   readonly actor: string;
   private readonly faults: FaultSet<'evvm-client'>;
   private readonly transcript: TranscriptSink;
+  private context: SecureContext | undefined;
 
   constructor(private readonly options: EvvmClientOptions) {
     this.actor = options.actor ?? 'EVVM Client';
@@ -69,22 +87,46 @@ export class EvvmClient {
   async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
     // FAULT evvm-client:ignore-logindisabled (STD-02): LOGIN goes out although the server advertises LOGINDISABLED.
     if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
-    return this.retrieveWithImapFlow(target, account);
+    const downgrades = this.downgrades();
+    if (downgrades.length === 0) return this.retrieveWithImapFlow(target, account);
+    for (const d of downgrades) this.note(`downgrade: ${d}`);
+    // a STARTTLS port without STARTTLS is a plaintext session: fail closed rather than send anything there
+    if (target.transport === 'starttls' && this.disabled('STARTTLS')) {
+      this.note(`refused: no session without TLS to ${target.host}:${target.port}`);
+      return { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [], error: 'STARTTLS is disabled by configuration: no session without TLS', downgrades };
+    }
+    return { ...(await this.retrieveWithImapFlow(target, account)), downgrades };
+  }
+
+  private disabled(capability: string): boolean {
+    return (this.options.disabledCapabilities ?? []).some((c) => c.toUpperCase() === capability || c.toUpperCase() === `AUTH=${capability}`);
+  }
+
+  /** The operator's blacklist, as the downgrades it makes (PRAC-03). */
+  private downgrades(): string[] {
+    // FAULT evvm-client:silent-capability-blacklist (PRAC-03): the blacklist applies, nobody is told.
+    if (this.faults.has('evvm-client:silent-capability-blacklist')) return [];
+    return Object.keys(PROTECTIONS).filter((c) => this.disabled(c)).map((c) => PROTECTIONS[c]!);
+  }
+
+  /** The trust anchor, certificate and versions, parsed once for every session of this client. */
+  private secureContext(): SecureContext {
+    this.context ??= createSecureContext({
+      ca: this.options.trustAnchorPem,
+      // FAULT evvm-client:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
+      ...tlsVersionFloor(this.faults.has('evvm-client:offer-legacy-tls')),
+      ...(this.options.certificate ? { cert: this.options.certificate.chainPem, key: this.options.certificate.keyPem } : {}),
+    });
+    return this.context;
   }
 
   private tlsOptions(target: ServerTarget): ConnectionOptions {
     const tls: ConnectionOptions = {
-      ca: this.options.trustAnchorPem,
+      secureContext: this.secureContext(),
       servername: target.servername,
       // FAULT evvm-client:skip-server-cert-check (EVVM-AUTH-03, EVVM-SMS-C01): any chain, any validity.
       rejectUnauthorized: !this.faults.has('evvm-client:skip-server-cert-check'),
-      // FAULT evvm-client:offer-legacy-tls (STD-07): it offers TLS 1.0 and 1.1 to the EVVM Server.
-      ...tlsVersionFloor(this.faults.has('evvm-client:offer-legacy-tls')),
     };
-    if (this.options.certificate) {
-      tls.cert = this.options.certificate.chainPem;
-      tls.key = this.options.certificate.keyPem;
-    }
     // FAULT evvm-client:skip-hostname-check (EVVM-AUTH-03): a valid certificate for any host will do.
     if (this.faults.has('evvm-client:skip-hostname-check')) tls.checkServerIdentity = () => undefined;
     return tls;
@@ -104,7 +146,7 @@ export class EvvmClient {
       secure: implicit,
       // STARTTLS is mandatory for a conformant client: imapflow's default is opportunistic (stack.md §2.1)
       // FAULT evvm-client:opportunistic-starttls (EVVM-AUTH-03): it goes on in plaintext when STARTTLS is not offered.
-      doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : true,
+      doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : !this.disabled('STARTTLS'),
       servername: target.servername,
       auth: { user: account.username, pass: account.password },
       tls: this.tlsOptions(target),
@@ -112,37 +154,75 @@ export class EvvmClient {
       disableAutoIdle: true,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
-      socketTimeout: timeout * 2,
+      socketTimeout: this.options.idleTimeoutMs ?? timeout * 2,
+      // FAULT evvm-client:unbounded-literals (PRAC-02): imapflow's own bounds (1 GiB), so a 100 MB literal is read.
+      ...(this.faults.has('evvm-client:unbounded-literals') ? {} : IMAP_BOUNDS),
     });
     const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
     // imapflow emits 'error' for socket failures; unhandled it would crash the process
     client.on('error', (err: Error) => this.note(`connection error: ${describe(err)}`, peer));
     this.note(`retrieving voicemail over ${target.transport} as ${account.username}, expecting ${target.servername}`, peer);
+    // FAULT evvm-client:no-session-deadline (PRAC-02): a server that drips or never ends holds the session.
+    const deadline = this.faults.has('evvm-client:no-session-deadline') ? undefined : this.sessionDeadline(client, timeout);
+    const session = this.session(client, result, peer);
+    // when the deadline wins, the abandoned session's own failure is expected and has nobody to tell
+    session.catch(() => undefined);
     try {
-      await client.connect();
-      result.connected = true;
-      result.loggedIn = client.authenticated === true;
-      result.tls = this.tlsEvidence(client);
-      result.serverAuthenticated = result.tls?.authorized === true;
-      if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
-      const lock = await client.getMailboxLock('INBOX');
-      try {
-        for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
-          if (msg.source) result.voicemails.push({ uid: msg.uid, raw: msg.source });
-        }
-      } finally {
-        lock.release();
-      }
-      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
-      await client.logout();
+      await Promise.race([session, ...(deadline ? [deadline.expired] : [])]);
     } catch (err) {
       result.error = describe(err);
       result.tls ??= this.tlsEvidence(client);
       if (!result.loggedIn) result.loggedIn = client.authenticated === true;
+      // fail closed: what a broken session delivered is not the mailbox
+      // FAULT evvm-client:keep-partial-state (PRAC-02): the voicemails fetched before the failure stay.
+      result.voicemails = this.faults.has('evvm-client:keep-partial-state') ? [...result.voicemails] : [];
       this.note(`stopped: ${result.error}`, peer);
+    } finally {
+      deadline?.clear();
+      // whatever the server said last (a BYE, nothing at all), the session's socket goes with it
       client.close();
     }
     return result;
+  }
+
+  /** Rejects when the whole session has run longer than its deadline, whatever the server keeps sending. */
+  private sessionDeadline(client: ImapFlow, timeout: number): { expired: Promise<never>; clear(): void } {
+    const ms = this.options.sessionDeadlineMs ?? timeout * 4;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        client.close();
+        reject(new Error(`session deadline of ${ms} ms passed`));
+      }, ms);
+    });
+    return { expired, clear: () => clearTimeout(timer) };
+  }
+
+  private async session(client: ImapFlow, result: Retrieval, peer: string): Promise<void> {
+    await client.connect();
+    result.connected = true;
+    result.loggedIn = client.authenticated === true;
+    result.tls = this.tlsEvidence(client);
+    result.serverAuthenticated = result.tls?.authorized === true;
+    if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
+        if (!msg.source) throw new Error(`the FETCH response for message ${msg.seq} carries no message`);
+        result.voicemails.push({ uid: msg.uid, raw: msg.source });
+      }
+      // imapflow ends the iteration quietly when the connection drops: only a connection that is still
+      // usable saw the FETCH's tagged completion, and only every message the mailbox holds is the mailbox
+      if (!client.usable) throw new Error('the connection ended before the FETCH completed');
+      const exists = client.mailbox ? client.mailbox.exists : undefined;
+      if (exists === undefined || result.voicemails.length !== exists) {
+        throw new Error(`the FETCH returned ${result.voicemails.length} message(s); the mailbox holds ${exists ?? 'an unknown number'}`);
+      }
+    } finally {
+      lock.release();
+    }
+    this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+    await client.logout();
   }
 
   private tlsEvidence(client: ImapFlow): Retrieval['tls'] {
