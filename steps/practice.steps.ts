@@ -17,6 +17,7 @@ import type { BindOutcome } from '../simulators/protocol/smpp/esme';
 // Steps of features/practice (PRAC-01..04): glue in the spec's words. The SMS roles (PRAC-01, PRAC-04) and
 // the practice role (PRAC-02, PRAC-03, beside the EVVM Client) do the work; harness/conditions/practice judges.
 
+const CORPUS_STEP_MS = 180_000;
 const sms = (w: EvvmWorld): SmsScenario => clauseState(w, 'sms', () => new SmsScenario(w));
 const practice = (w: EvvmWorld) => clauseState(w, 'practice', () => ({}) as { corpus?: HostileCorpusRun; retrieval?: Retrieval; bind?: BindOutcome; blacklisted?: string });
 const operatorFilter = (w: EvvmWorld): allowList.OperatorFilter => ({ allowList: sms(w).policy.originatorAllowList, port: sms(w).policy.applicationPort });
@@ -33,7 +34,8 @@ Then("the EVVM Client of {string} ignored it as outside the operator's allow-lis
 
 // --- PRAC-02: a hostile IMAP server ---
 
-When('the EVVM Client meets a hostile IMAP server in {int} generated sessions of seed {int}', async function (this: EvvmWorld, count: number, seed: number) {
+// a thousand sessions take seconds on an idle machine, longer on a busy one: the step's own deadline allows for it
+When('the EVVM Client meets a hostile IMAP server in {int} generated sessions of seed {int}', { timeout: CORPUS_STEP_MS }, async function (this: EvvmWorld, count: number, seed: number) {
   practice(this).corpus = await (await this.topology.role('practice')).hostileCorpus(seed, count);
 });
 

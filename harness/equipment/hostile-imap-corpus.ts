@@ -17,12 +17,12 @@ import type { TestPki } from '../../simulators/crypto/pki/types';
 import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 
 /**
- * The client's timeouts in the corpus: a local server that goes silent for 300 ms has stopped, so 1,000
+ * The client's timeouts in the corpus: a local server that goes silent for 600 ms has stopped, so 1,000
  * sessions fit in seconds; connecting may take longer on a busy machine. The session deadline is the client's own.
  */
-export const CORPUS_CLIENT = { timeoutMs: 1500, idleTimeoutMs: 300, sessionDeadlineMs: 1200 } as const;
+export const CORPUS_CLIENT = { timeoutMs: 3000, idleTimeoutMs: 600, sessionDeadlineMs: 2500 } as const;
 /** The harness's deadline per case: well past the client's own, so only a client that hangs misses it. */
-export const CASE_DEADLINE_MS = 5000;
+export const CASE_DEADLINE_MS = 8000;
 /** After the client returned, how long its connection may stay open before it counts as left open. */
 const CLOSE_GRACE_MS = 500;
 const SERVERS = 12;
