@@ -62,6 +62,11 @@ export const FAULTS = {
   'evvm-client:opportunistic-starttls': 'the EVVM Client goes on in plaintext when STARTTLS is not offered',
   'evvm-client:ignore-logindisabled': 'the EVVM Client sends LOGIN although the server advertises LOGINDISABLED',
   'evvm-client:offer-legacy-tls': 'the EVVM Client offers TLS 1.0 and TLS 1.1 and completes such a handshake (STD-07)',
+  // Practice (PRAC-02, PRAC-03): a hostile IMAP server, capability blacklisting
+  'evvm-client:unbounded-literals': 'the EVVM Client reads an IMAP literal of any announced size (up to 1 GiB) instead of refusing one beyond its bound',
+  'evvm-client:no-session-deadline': 'the EVVM Client has no deadline for a whole IMAP session: a server that drips or never finishes holds it',
+  'evvm-client:keep-partial-state': 'the EVVM Client keeps the voicemails it fetched before the session failed',
+  'evvm-client:silent-capability-blacklist': 'the EVVM Client applies a configured capability blacklist (STARTTLS, DIGEST-MD5) silently: no downgrade reported, plaintext where STARTTLS is disabled',
   // SMS notifications (EVVM-SMS-C01..C09, candidates): simulators/smsc, evvm-server/notifications, evvm-client/sms
   'evvm-client:sms-server-name-from-status': 'the EVVM Client checks the IMAP server certificate against the host a STATUS SMS names, not the provisioned EVVM Server',
   'evvm-client:accept-any-originator': 'the EVVM Client treats an SMS from any originator as a VVM notification',
@@ -77,6 +82,7 @@ export const FAULTS = {
   'smsc:bind-without-password': 'the SMSC binds a known system_id with any password',
   'smsc:submit-before-bind': 'the SMSC routes submit_sm from a session that has not bound',
   'smsc:accept-legacy-tls': 'TLS 1.0 and TLS 1.1 handshakes complete on SMPP over TLS (STD-07)',
+  'smsc:truncate-long-fields': 'the SMSC cuts an over-long C-Octet String (system_id, password, …) to its field size instead of refusing it (PRAC-04)',
   // Message Storage Server (CPM MS, IF-5) and the EVVM Server as its IMAP client (simulators/message-storage/)
   'message-storage:sasl-skip-password-check': 'SASL PLAIN and LOGIN accept any password for a known user',
   'message-storage:sasl-downgrade': 'accepts SASL PLAIN and LOGIN on a channel where it offers no mechanism that exposes the password (before TLS)',

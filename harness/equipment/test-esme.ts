@@ -22,6 +22,11 @@ export class TestEsme {
     return new TestEsme(esme);
   }
 
+  /** bind_transceiver with these credentials, whatever their length (PRAC-04). */
+  bindAs(credentials: { systemId: string; password: string }): Promise<BindOutcome> {
+    return this.esme.bind('transceiver', credentials);
+  }
+
   /** bind_transceiver as `systemId` with a wrong password. */
   bindWithWrongPassword(systemId: string): Promise<BindOutcome> {
     return this.esme.bind('transceiver', { systemId, password: WRONG_PASSWORD });

@@ -48,6 +48,8 @@ defineRole('sms-spoofer');
 export const SMSC_NAME = 'smsc.op.example';
 /** the spoofer's own number at the SMSC (a bulk-SMS customer's) */
 export const SPOOFER_NUMBER = '15559999';
+/** the test ESME's own number at the SMSC */
+export const TEST_ESME_NUMBER = '15559998';
 /** how long the SMS path may take to go quiet before the harness calls it broken */
 export const SETTLE_MS = 8000;
 
@@ -66,6 +68,8 @@ export interface SmscRole {
   endpoint(transport: 'tcp' | 'tls'): SmppEndpoint | undefined;
   /** the system_id the EVVM Server binds with (its password stays with the server) */
   readonly evvmServerSystemId: string;
+  /** the harness's own SMSC account, each field as long as SMPP allows (PRAC-04) */
+  readonly testEsmeAccount: SmppCredentials;
   /** the harness's own ESME, connected and not bound, closed when the scenario ends */
   openTestEsme(transport?: 'tcp' | 'tls'): Promise<TestEsme>;
   observations(): Promise<SmscObservations>;
@@ -171,6 +175,8 @@ export type HandsetCredentials = SmppCredentials & { msisdn: string };
 export interface SmsCredentials {
   evvmServer: SmppCredentials;
   spoofer: SmppCredentials;
+  /** the test ESME's own account: a 15-octet system_id and an 8-octet password, the longest that fit (PRAC-04) */
+  testEsme: SmppCredentials;
   /** by device name: the test accounts, then strangers as they are declared */
   handsets: Map<string, HandsetCredentials>;
 }
@@ -192,6 +198,7 @@ export function smsCredentials(accounts: readonly TestAccount[], transcript: Tra
   return {
     evvmServer: { systemId: 'evvm-server', password: smppPassword(transcript) },
     spoofer: { systemId: 'bulk-sms', password: smppPassword(transcript) },
+    testEsme: { systemId: 'test-esme-limit', password: smppPassword(transcript) },
     handsets: new Map(accounts.map((a) => [a.name, handsetCredentials(a.identifiers.MSISDN, transcript)])),
   };
 }
@@ -205,6 +212,7 @@ export function smscAccounts(creds: SmsCredentials, policy: Profile['policy']['s
   return [
     { ...creds.evvmServer, kind: 'esme', addresses: [shortCodeAddress(policy.shortCode)] },
     { ...creds.spoofer, kind: 'esme', addresses: [msisdnAddress(SPOOFER_NUMBER)] },
+    { ...creds.testEsme, kind: 'esme', addresses: [msisdnAddress(TEST_ESME_NUMBER)] },
     ...[...creds.handsets.values()].map(handsetAccount),
   ];
 }
@@ -235,6 +243,7 @@ export function smscRole(a: {
   return {
     actor: a.actor,
     evvmServerSystemId: a.credentials.evvmServer.systemId,
+    testEsmeAccount: a.credentials.testEsme,
     endpoint,
     openTestEsme: async (t = 'tcp') => {
       const e = endpoint(t);

@@ -33,10 +33,25 @@ export interface EvvmClientOptions {
   faults?: Iterable<string>;
   transcript?: TranscriptSink;
   timeoutMs?: number;
+  /** how long the server may stay silent in a session (default 2 × timeoutMs) */
+  idleTimeoutMs?: number;
+  /** a whole session's deadline, however the server paces it (default 4 × timeoutMs) */
+  sessionDeadlineMs?: number;
+  /** the operator's capability blacklist (AOSP vvm_disabled_capabilities_string_array): STARTTLS, DIGEST-MD5, … */
+  disabledCapabilities?: readonly string[];
 }
 
 /** The transports an EVVM Server offers, where each listens (RFC 8314: implicit TLS or STARTTLS). */
 export type OfferedTargets = Partial<Record<ServerTarget['transport'], Omit<ServerTarget, 'transport'>>>;
+
+/** Capabilities whose blacklisting weakens how client and server authenticate each other (PRAC-03). */
+const PROTECTIONS: Readonly<Record<string, string>> = {
+  STARTTLS: 'STARTTLS is disabled: no TLS on the STARTTLS port, so the server is not authenticated and credentials would cross in the clear',
+  'DIGEST-MD5': 'DIGEST-MD5 is disabled: the client no longer proves the server by rspauth',
+};
+
+/** The largest IMAP line, literal and response the client reads: voicemails are small, a hostile server's 100 MB literal is refused when announced (PRAC-02). */
+export const IMAP_BOUNDS = { maxLineLength: 64 * 1024, maxLiteralSize: 16 * 1024 * 1024, maxResponseSize: 17 * 1024 * 1024 } as const;
 
 export interface RetrievedVoicemail {
   uid: number;
@@ -56,6 +71,8 @@ export interface Retrieval {
   error?: string;
   /** the transport it used, when it chose among several (STD-04) */
   transport?: ServerTarget['transport'];
+  /** the capabilities the operator's configuration disabled, each reported as the downgrade it is (PRAC-03) */
+  downgrades?: string[];
 }
 
 /**
@@ -77,10 +94,34 @@ export class EvvmClient {
   async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
     // FAULT evvm-client:ignore-logindisabled (STD-02): LOGIN goes out although the server advertises LOGINDISABLED.
     if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
-    if (account.saslMechanism === 'DIGEST-MD5') return this.retrieveWithDigestMd5(target, account);
+    const downgrades = this.downgrades();
+    if (downgrades.length === 0) return this.retrieveAs(target, account);
+    for (const d of downgrades) this.note(`downgrade: ${d}`);
+    // a STARTTLS port without STARTTLS is a plaintext session: fail closed rather than send anything there
+    if (target.transport === 'starttls' && this.disabled('STARTTLS')) {
+      this.note(`refused: no session without TLS to ${target.host}:${target.port}`);
+      return { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [], error: 'STARTTLS is disabled by configuration: no session without TLS', downgrades };
+    }
+    return { ...(await this.retrieveAs(target, account)), downgrades };
+  }
+
+  /** The retrieval with the authentication the operator configured, unless its blacklist disables it. */
+  private retrieveAs(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    if (account.saslMechanism === 'DIGEST-MD5' && !this.disabled('DIGEST-MD5')) return this.retrieveWithDigestMd5(target, account);
     // FAULT evvm-client:keep-pre-tls-capabilities (VVM-03): after STARTTLS it goes on with the capability list it read in the clear.
     if (this.faults.has('evvm-client:keep-pre-tls-capabilities') && target.transport === 'starttls') return this.retrieveWithPreTlsCapabilities(target, account);
     return this.retrieveWithImapFlow(target, account);
+  }
+
+  private disabled(capability: string): boolean {
+    return (this.options.disabledCapabilities ?? []).some((c) => c.toUpperCase() === capability || c.toUpperCase() === `AUTH=${capability}`);
+  }
+
+  /** The operator's blacklist, as the downgrades it makes (PRAC-03). */
+  private downgrades(): string[] {
+    // FAULT evvm-client:silent-capability-blacklist (PRAC-03): the blacklist applies, nobody is told.
+    if (this.faults.has('evvm-client:silent-capability-blacklist')) return [];
+    return Object.keys(PROTECTIONS).filter((c) => this.disabled(c)).map((c) => PROTECTIONS[c]!);
   }
 
   /** Retrieves over the transport it prefers among those offered: implicit TLS (RFC 8314 §3), else STARTTLS. */
@@ -125,7 +166,7 @@ export class EvvmClient {
       secure: implicit,
       // STARTTLS is mandatory for a conformant client: imapflow's default is opportunistic (stack.md §2.1)
       // FAULT evvm-client:opportunistic-starttls (EVVM-AUTH-03): it goes on in plaintext when STARTTLS is not offered.
-      doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : true,
+      doSTARTTLS: implicit ? undefined : this.faults.has('evvm-client:opportunistic-starttls') ? undefined : !this.disabled('STARTTLS'),
       servername: target.servername,
       auth: { user: account.username, pass: account.password },
       tls: this.tlsOptions(target),
@@ -133,45 +174,83 @@ export class EvvmClient {
       disableAutoIdle: true,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
-      socketTimeout: timeout * 2,
+      socketTimeout: this.options.idleTimeoutMs ?? timeout * 2,
+      // FAULT evvm-client:unbounded-literals (PRAC-02): imapflow's own bounds (1 GiB), so a 100 MB literal is read.
+      ...(this.faults.has('evvm-client:unbounded-literals') ? {} : IMAP_BOUNDS),
     });
     const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
     // imapflow emits 'error' for socket failures; unhandled it would crash the process
     client.on('error', (err: Error) => this.note(`connection error: ${describe(err)}`, peer));
     this.note(`retrieving voicemail over ${target.transport} as ${account.username}, expecting ${target.servername}`, peer);
-    const connecting = client.connect();
-    // imapflow makes its implicit-TLS socket before its first await: watched from there, the certificate a
-    // server presented is evidence also when the client refused it (EVVM-AUTH-03's rogue server)
-    const socket = (client as unknown as { socket?: unknown }).socket;
-    const handshake = socket instanceof TLSSocket ? watchTlsHandshake(socket, 'client') : undefined;
+    // FAULT evvm-client:no-session-deadline (PRAC-02): a server that drips or never ends holds the session.
+    const deadline = this.faults.has('evvm-client:no-session-deadline') ? undefined : this.sessionDeadline(client, timeout);
     const recordHandshake = (text: string, tls: TlsHandshakeEvidence): void => this.transcript.record({ actor: this.actor, peer, channel: 'tls', dir: 'event', text, tls });
+    let handshake: ReturnType<typeof watchTlsHandshake> | undefined;
+    const session = this.session(client, result, peer, () => handshake && recordHandshake('TLS handshake (implicit) completed', handshake()));
+    // imapflow makes its implicit-TLS socket before its first await (session() calls connect() at once): watched
+    // from there, the certificate a server presented is evidence also when the client refused it (EVVM-AUTH-03)
+    const socket = (client as unknown as { socket?: unknown }).socket;
+    if (socket instanceof TLSSocket) handshake = watchTlsHandshake(socket, 'client');
+    // when the deadline wins, the abandoned session's own failure is expected and has nobody to tell
+    session.catch(() => undefined);
     try {
-      await connecting;
-      result.connected = true;
-      result.loggedIn = client.authenticated === true;
-      result.tls = this.tlsEvidence(client);
-      result.serverAuthenticated = result.tls?.authorized === true;
-      if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
-      if (handshake) recordHandshake('TLS handshake (implicit) completed', handshake());
-      const lock = await client.getMailboxLock('INBOX');
-      try {
-        for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
-          if (msg.source) result.voicemails.push({ uid: msg.uid, raw: msg.source });
-        }
-      } finally {
-        lock.release();
-      }
-      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
-      await client.logout();
+      await Promise.race([session, ...(deadline ? [deadline.expired] : [])]);
     } catch (err) {
       result.error = describe(err);
       if (handshake && !result.connected) recordHandshake(`TLS handshake (implicit) failed: ${result.error}`, handshake(result.error));
       result.tls ??= this.tlsEvidence(client);
       if (!result.loggedIn) result.loggedIn = client.authenticated === true;
+      // fail closed: what a broken session delivered is not the mailbox
+      // FAULT evvm-client:keep-partial-state (PRAC-02): the voicemails fetched before the failure stay.
+      result.voicemails = this.faults.has('evvm-client:keep-partial-state') ? [...result.voicemails] : [];
       this.note(`stopped: ${result.error}`, peer);
+    } finally {
+      deadline?.clear();
+      // whatever the server said last (a BYE, nothing at all), the session's socket goes with it
       client.close();
     }
     return result;
+  }
+
+  /** Rejects when the whole session has run longer than its deadline, whatever the server keeps sending. */
+  private sessionDeadline(client: ImapFlow, timeout: number): { expired: Promise<never>; clear(): void } {
+    const ms = this.options.sessionDeadlineMs ?? timeout * 4;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        client.close();
+        reject(new Error(`session deadline of ${ms} ms passed`));
+      }, ms);
+    });
+    return { expired, clear: () => clearTimeout(timer) };
+  }
+
+  private async session(client: ImapFlow, result: Retrieval, peer: string, connected: () => void): Promise<void> {
+    await client.connect();
+    result.connected = true;
+    result.loggedIn = client.authenticated === true;
+    result.tls = this.tlsEvidence(client);
+    result.serverAuthenticated = result.tls?.authorized === true;
+    if (result.tls) this.note(`TLS ${result.tls.protocol ?? 'unknown'} ${result.tls.cipher ?? ''}`.trimEnd(), peer);
+    connected();
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
+        if (!msg.source) throw new Error(`the FETCH response for message ${msg.seq} carries no message`);
+        result.voicemails.push({ uid: msg.uid, raw: msg.source });
+      }
+      // imapflow ends the iteration quietly when the connection drops: only a connection that is still
+      // usable saw the FETCH's tagged completion, and only every message the mailbox holds is the mailbox
+      if (!client.usable) throw new Error('the connection ended before the FETCH completed');
+      const exists = client.mailbox ? client.mailbox.exists : undefined;
+      if (exists === undefined || result.voicemails.length !== exists) {
+        throw new Error(`the FETCH returned ${result.voicemails.length} message(s); the mailbox holds ${exists ?? 'an unknown number'}`);
+      }
+    } finally {
+      lock.release();
+    }
+    this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+    await client.logout();
   }
 
   private tlsEvidence(client: ImapFlow): Retrieval['tls'] {

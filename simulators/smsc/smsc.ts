@@ -186,6 +186,8 @@ export class Smsc {
       incompleteTimeoutMs: this.options.incompleteTimeoutMs ?? 10_000,
       text: renderShortMessage,
       tickMs: Math.max(25, Math.min(1000, Math.floor(Math.min(...timeouts) / 4))),
+      // FAULT smsc:truncate-long-fields (PRAC-04): an over-long system_id or password is cut to its field, so "password+more" binds.
+      fieldSizes: this.ctx.faults.has('smsc:truncate-long-fields') ? 'truncate' : 'enforce',
     });
     const session = new SmscSession(this.ctx, connection, window, this.options.bindTimeoutMs ?? 10_000, this.options.inactivityTimeoutMs ?? 5 * 60_000);
     this.sessions.add(session);

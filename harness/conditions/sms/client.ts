@@ -9,7 +9,8 @@ const ALL = ['EVVM-SMS-C01', 'EVVM-SMS-C02', 'EVVM-SMS-C03', 'EVVM-SMS-C04', 'EV
 /** A judgement on what a device observed since a step last acted on it, and on nothing else. */
 export type DeviceOutcome = Condition<[DeviceSince]>;
 
-export const clientActivated = condition('ClientActivated', ALL, (s: ClientVvmState): Judgement => ({
+// PRAC-01's scenarios start from an activated client too
+export const clientActivated = condition('ClientActivated', [...ALL, 'PRAC-01'], (s: ClientVvmState): Judgement => ({
   ok: s.provisioned && s.reportedStatus === 'R',
   message: s.provisioned ? `the EVVM Client holds its account and ${s.voicemails.length} voicemail(s)` : `the EVVM Client is not provisioned (status ${s.reportedStatus ?? 'none'})`,
   evidence: { state: s },

@@ -19,11 +19,11 @@ export type FilterVerdict = { pass: true } | { pass: false; check: 'originator' 
 const norm = (a: string): string => a.replace(/^tel:/, '').replace(/^\+/, '');
 
 export function filterSms(sms: ReceivedSms, policy: FilterPolicy, faults: FaultReader<'evvm-client'>): FilterVerdict {
-  // FAULT evvm-client:accept-any-originator (EVVM-SMS-C02): no originator check.
+  // FAULT evvm-client:accept-any-originator (EVVM-SMS-C02, PRAC-01): no originator check.
   if (!faults.has('evvm-client:accept-any-originator') && !policy.allowList.some((a) => norm(a) === norm(sms.originator))) {
     return { pass: false, check: 'originator', reason: `originator "${sms.originator}" is not allow-listed` };
   }
-  // FAULT evvm-client:ignore-port (EVVM-SMS-C03): text SMS and any port pass.
+  // FAULT evvm-client:ignore-port (EVVM-SMS-C03, PRAC-01): text SMS and any port pass.
   if (policy.port > 0 && !faults.has('evvm-client:ignore-port')) {
     if (sms.udhError) return { pass: false, check: 'port', reason: `malformed user data header: ${sms.udhError}` };
     if (!sms.port) return { pass: false, check: 'port', reason: `a text SMS, not a data SMS to port ${policy.port}` };

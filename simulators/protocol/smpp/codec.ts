@@ -24,11 +24,19 @@ function truncated(what: string): PduError {
   return new PduError(STATUS.ESME_RINVCMDLEN, `PDU ends inside ${what}`, true);
 }
 
+/**
+ * How a reader treats a C-Octet String longer than its field: 'enforce' refuses it with the field's own
+ * status (SMPP v3.4 §5.2); 'truncate' cuts it to the field, as a fixed-size copy would (a faulty SMSC's
+ * way, PRAC-04).
+ */
+export type FieldSizes = 'enforce' | 'truncate';
+
 export class BodyReader {
   constructor(
     private readonly buf: Buffer,
     public offset: number,
     private readonly end: number,
+    private readonly fieldSizes: FieldSizes = 'enforce',
   ) {}
 
   get remaining(): number {
@@ -61,8 +69,9 @@ export class BodyReader {
   cstring(field: string, max: number, tooLong: number): string {
     const nul = this.buf.indexOf(0, this.offset);
     if (nul < 0 || nul >= this.end) throw truncated(`the C-Octet String ${field} (no NUL terminator)`);
-    if (nul - this.offset + 1 > max) throw new PduError(tooLong, `${field} is ${nul - this.offset + 1} octets, at most ${max} with its NUL`, false);
-    const s = this.buf.toString('latin1', this.offset, nul);
+    const over = nul - this.offset + 1 > max;
+    if (over && this.fieldSizes === 'enforce') throw new PduError(tooLong, `${field} is ${nul - this.offset + 1} octets, at most ${max} with its NUL`, false);
+    const s = this.buf.toString('latin1', this.offset, over ? this.offset + max - 1 : nul);
     this.offset = nul + 1;
     return s;
   }

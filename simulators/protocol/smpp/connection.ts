@@ -11,6 +11,7 @@
 import type { Socket } from 'node:net';
 import { nullSink, type TranscriptSink } from '../../../evidence/transcript';
 import { COMMAND_IDS, STATUS, statusName } from './constants';
+import type { FieldSizes } from './codec';
 import { PduFramer, type FramingFault } from './framing';
 import { decodePdu, describePdu, encodeHeaderOnly, encodePdu, isRequest, PduDecodeError, responseOf, type Pdu, type ShortMessageBody } from './pdu';
 
@@ -42,6 +43,8 @@ export interface SmppConnectionOptions {
   text?: (body: ShortMessageBody) => string;
   /** how often timeouts are checked and onTick runs (default: a quarter of the shortest timeout, 25 ms-1 s) */
   tickMs?: number;
+  /** over-long C-Octet Strings: refused (default) or cut to their field (a faulty peer) */
+  fieldSizes?: FieldSizes;
 }
 
 interface Pending {
@@ -218,7 +221,7 @@ export class SmppConnection {
   private frame(frame: Buffer): void {
     let pdu: Pdu;
     try {
-      pdu = decodePdu(frame);
+      pdu = decodePdu(frame, this.options.fieldSizes);
     } catch (err) {
       this.answerDecodeError(err instanceof PduDecodeError ? err : new PduDecodeError(STATUS.ESME_RSYSERR, String(err), true, frame.readUInt32BE(4), frame.readUInt32BE(12)));
       return;

@@ -3,7 +3,7 @@
  * command (commands/). Decoding is strict and bounded by command_length; every violation is a PduError
  * that names the command_status the peer must get, so a session can always answer per protocol.
  */
-import { BodyReader, BodyWriter, PduError } from './codec';
+import { BodyReader, BodyWriter, PduError, type FieldSizes } from './codec';
 import { COMMAND_IDS, commandName, HEADER_LENGTH, isResponseId, STATUS, statusName, type CommandName } from './constants';
 import { codecFor } from './commands';
 
@@ -125,7 +125,7 @@ export function responseOf(command: CommandName): CommandName | undefined {
  * Throws PduDecodeError: generic (answer generic_nack) for an unknown or unsupported command_id or a
  * body inconsistent with command_length; otherwise the command's own error status.
  */
-export function decodePdu(frame: Buffer): Pdu {
+export function decodePdu(frame: Buffer, fieldSizes: FieldSizes = 'enforce'): Pdu {
   const length = frame.readUInt32BE(0);
   const id = frame.readUInt32BE(4);
   const status = frame.readUInt32BE(8);
@@ -136,7 +136,7 @@ export function decodePdu(frame: Buffer): Pdu {
     const why = known ? `${known} is not supported by this entity` : `unknown command_id 0x${id.toString(16).padStart(8, '0')}`;
     throw new PduDecodeError(STATUS.ESME_RINVCMDID, why, true, id, sequence);
   }
-  const r = new BodyReader(frame, HEADER_LENGTH, length);
+  const r = new BodyReader(frame, HEADER_LENGTH, length, fieldSizes);
   try {
     const pdu = codec.decode(commandName(id) as PduCommand, status, sequence, r);
     if (r.remaining !== 0) throw new PduError(STATUS.ESME_RINVCMDLEN, `${r.remaining} octet(s) after the last field of ${pdu.command}`, true);

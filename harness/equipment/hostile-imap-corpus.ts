@@ -1,0 +1,158 @@
+/**
+ * Runs the hostile IMAP server's corpus against the EVVM Client (PRAC-02): each case one session, a
+ * few hostile servers side by side, each case under the harness's own deadline. It records what the
+ * client reported and what the server saw; harness/conditions/practice judges. A client that has not
+ * returned by the deadline is recorded as such (never as a pass); its connection is then cut so the
+ * corpus goes on.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { TranscriptSink } from '../../evidence/transcript';
+import { HarnessError } from '../engine/outcomes';
+import { hostileCorpus } from '../../simulators/adversaries/hostile-imap-corpus';
+import { HOSTILE_MAILBOX, HostileImapServer, type HostileCase, type HostileObservation } from '../../simulators/adversaries/hostile-imap-server';
+import type { TestPki } from '../../simulators/crypto/pki/types';
+import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
+
+/**
+ * The client's timeouts in the corpus: a local server that goes silent for 600 ms has stopped, so 1,000
+ * sessions fit in seconds; connecting may take longer on a busy machine. The session deadline is the client's own.
+ */
+export const CORPUS_CLIENT = { timeoutMs: 3000, idleTimeoutMs: 600, sessionDeadlineMs: 2500 } as const;
+/** The harness's deadline per case: well past the client's own, so only a client that hangs misses it. */
+export const CASE_DEADLINE_MS = 8000;
+/** After the client returned, how long its connection may stay open before it counts as left open (a busy machine delays the close). */
+const CLOSE_GRACE_MS = 2500;
+/** sessions in flight per thread: most of a hostile session is waiting (an idle timeout, a deadline), so many overlap */
+const SERVERS = 40;
+
+/** One case: what the client reported, and what the hostile server saw. */
+export interface CaseOutcome {
+  seed: number;
+  index: number;
+  family: string;
+  stage: string;
+  delivery: string;
+  /** ms until the client returned; null: it had not by the deadline */
+  returnedMs: number | null;
+  error?: string;
+  /** the voicemails the client kept, and whether they are exactly the server's mailbox */
+  kept: number;
+  keptIsMailbox: boolean;
+  server: HostileObservation;
+}
+
+export interface HostileCorpusRun {
+  seed: number;
+  count: number;
+  elapsedMs: number;
+  deadlineMs: number;
+  outcomes: CaseOutcome[];
+}
+
+/** What a thread of the corpus needs: the TLS material as PEM, the client's faults, its password, and its share of the cases. */
+export interface CorpusShare {
+  trustAnchorPem: string;
+  server: { keyPem: string; chainPem: string };
+  client: { keyPem: string; chainPem: string };
+  faults: readonly string[];
+  password: string;
+  seed: number;
+  count: number;
+  /** this thread runs cases first, first + step, … */
+  first: number;
+  step: number;
+}
+
+/**
+ * Runs `count` cases of the corpus of `seed` against an EVVM Client with the run's faults of that role,
+ * on up to two threads (each session costs the client and the server some CPU: two cores halve the time).
+ */
+export async function runHostileCorpus(a: { pki: TestPki; faults: readonly string[]; transcript: TranscriptSink; seed: number; count: number }): Promise<HostileCorpusRun> {
+  const password = randomBytes(6).toString('base64url');
+  a.transcript.secret(password);
+  const threads = Math.max(1, Math.min(2, availableParallelism()));
+  const leaf = (name: string) => ({ keyPem: a.pki.leaf(name).keyPem, chainPem: a.pki.leaf(name).chainPem });
+  const share = (first: number): CorpusShare => ({
+    trustAnchorPem: a.pki.trustAnchorPem,
+    server: leaf('evvm-server'),
+    client: leaf('evvm-client'),
+    faults: a.faults.filter((f) => f.startsWith('evvm-client:')),
+    password,
+    seed: a.seed,
+    count: a.count,
+    first,
+    step: threads,
+  });
+  a.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text: `hostile IMAP corpus: seed ${a.seed}, ${a.count} cases on ${threads} thread(s), ${SERVERS} servers each` });
+  const started = Date.now();
+  const shares = await Promise.all(Array.from({ length: threads }, (_, t) => onThread(share(t))));
+  const outcomes = shares.flat().sort((x, y) => x.index - y.index);
+  const elapsedMs = Date.now() - started;
+  a.transcript.record({ actor: 'Harness', channel: 'note', dir: 'event', text: `hostile IMAP corpus: ${outcomes.length} case(s) in ${elapsedMs} ms` });
+  return { seed: a.seed, count: a.count, elapsedMs, deadlineMs: CASE_DEADLINE_MS, outcomes };
+}
+
+function onThread(share: CorpusShare): Promise<CaseOutcome[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'hostile-imap-thread.js'), { workerData: share });
+    worker.once('message', (outcomes: CaseOutcome[]) => resolve(outcomes));
+    worker.once('error', (err) => reject(new HarnessError(`the hostile IMAP corpus thread failed: ${err.message}`)));
+    worker.once('exit', (code) => reject(new HarnessError(`the hostile IMAP corpus thread exited (${code}) before it reported`)));
+  });
+}
+
+/** One thread's share: a few hostile servers side by side, one client for every case (it keeps no state between sessions). */
+export async function runShare(share: CorpusShare): Promise<CaseOutcome[]> {
+  const cases = hostileCorpus(share.seed, share.count).filter((c) => c.index % share.step === share.first);
+  const client = new EvvmClient({
+    actor: 'EVVM Client',
+    trustAnchorPem: share.trustAnchorPem,
+    certificate: share.client,
+    faults: share.faults,
+    ...CORPUS_CLIENT,
+  });
+  const outcomes: CaseOutcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    const server = new HostileImapServer({ key: share.server.keyPem, cert: share.server.chainPem });
+    const port = await server.start();
+    try {
+      while (next < cases.length) outcomes.push(await runCase(server, port, cases[next++]!, share.seed, client, share.password));
+    } finally {
+      await server.stop();
+    }
+  };
+  await Promise.all(Array.from({ length: SERVERS }, worker));
+  return outcomes;
+}
+
+async function runCase(server: HostileImapServer, port: number, c: HostileCase, seed: number, client: EvvmClient, password: string): Promise<CaseOutcome> {
+  server.arm(c);
+  const t0 = Date.now();
+  const retrieval = client.retrieveVoicemail({ host: '127.0.0.1', port, servername: 'evvm-server.op.example', transport: 'implicit-tls' }, { username: 'tel:+15550001', password });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CASE_DEADLINE_MS)));
+  const first = await Promise.race([retrieval, late]);
+  clearTimeout(timer);
+  const returnedMs = first === 'late' ? null : Date.now() - t0;
+  const observation = await server.disarm(first === 'late' ? 0 : CLOSE_GRACE_MS);
+  // once its connection is cut even a hung client returns; what it then reports still counts for its state
+  const r = first === 'late' ? await Promise.race([retrieval, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CASE_DEADLINE_MS).unref())]) : first;
+  const kept = r?.voicemails ?? [];
+  const keptIsMailbox = kept.length === HOSTILE_MAILBOX.length && kept.every((v, i) => v.uid === HOSTILE_MAILBOX[i]!.uid && v.raw.toString('latin1') === HOSTILE_MAILBOX[i]!.raw);
+  return {
+    seed,
+    index: c.index,
+    family: c.family,
+    stage: c.stage,
+    delivery: c.delivery,
+    returnedMs,
+    ...(r?.error !== undefined ? { error: r.error.slice(0, 200) } : {}),
+    kept: kept.length,
+    keptIsMailbox,
+    server: observation,
+  };
+}
