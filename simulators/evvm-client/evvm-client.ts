@@ -264,17 +264,11 @@ export class EvvmClient {
    * capabilities asked again inside TLS, and the server's rspauth checked before anything else is sent (a
    * wrong one closes the connection: authenticate() in the raw client).
    */
-  private async retrieveWithDigestMd5(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
-    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
-    const peer = `${target.host}:${target.port}`;
-    let client: RawImapClient | undefined;
-    try {
-      const tlsOptions = this.tlsOptions(target);
-      client = await RawImapClient.connect({ host: target.host, port: target.port, tls: target.transport === 'implicit-tls' ? 'implicit' : 'none', tlsOptions, actor: this.actor, transcript: this.transcript, timeoutMs: this.options.timeoutMs ?? 5000 });
-      result.connected = true;
+  private retrieveWithDigestMd5(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    return this.withRawClient(target, target.transport === 'implicit-tls' ? 'implicit' : 'none', async (client, result) => {
       if (target.transport === 'starttls') {
         if (!(await client.capability()).includes('STARTTLS')) throw new Error('STARTTLS not offered');
-        await client.starttls(tlsOptions);
+        await client.starttls(this.tlsOptions(target));
       }
       result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
       if (!(await client.capability()).includes('AUTH=DIGEST-MD5')) throw new Error('AUTH=DIGEST-MD5 not offered');
@@ -287,65 +281,51 @@ export class EvvmClient {
       if ((selected.exists ?? 0) > 0) {
         for (const m of await client.fetch('1:*', ['UID', 'BODY.PEEK[]'])) if (m.body && m.uid !== undefined) result.voicemails.push({ uid: m.uid, raw: m.body });
       }
-      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, `${target.host}:${target.port}`);
       await client.logout();
-    } catch (err) {
-      result.error = describe(err);
-      this.note(`stopped: ${result.error}`, peer);
-    } finally {
-      client?.close();
-    }
-    return result;
+    });
   }
 
   /** The faulty path: the capabilities read before STARTTLS still decide after it (RFC 9051 §6.2.1 violated). */
-  private async retrieveWithPreTlsCapabilities(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
-    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
-    let client: RawImapClient | undefined;
-    try {
-      client = await RawImapClient.connect({ host: target.host, port: target.port, tls: 'none', tlsOptions: this.tlsOptions(target), actor: this.actor, transcript: this.transcript, timeoutMs: this.options.timeoutMs ?? 5000 });
-      result.connected = true;
+  private retrieveWithPreTlsCapabilities(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    return this.withRawClient(target, 'none', async (client, result) => {
       const before = await client.capability();
       if (!before.includes('STARTTLS')) throw new Error('STARTTLS not offered');
       await client.starttls(this.tlsOptions(target));
       result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
       if (before.includes('LOGINDISABLED')) throw new Error('the capabilities (read before TLS) disable LOGIN');
-      const login = await client.login(account.username, account.password);
-      result.loggedIn = login.status === 'OK';
-      if (!result.loggedIn) result.error = login.text;
-      await client.logout();
-    } catch (err) {
-      result.error = describe(err);
-    } finally {
-      client?.close();
-    }
-    return result;
+      await this.login(client, account, result);
+    });
   }
 
   /** The faulty path: opportunistic STARTTLS and LOGIN regardless of LOGINDISABLED (RFC 2595 §3.2 violated). */
-  private async retrieveIgnoringLoginDisabled(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
-    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
-    let client: RawImapClient | undefined;
-    try {
-      client = await RawImapClient.connect({
-        host: target.host,
-        port: target.port,
-        tls: target.transport === 'implicit-tls' ? 'implicit' : 'none',
-        tlsOptions: this.tlsOptions(target),
-        actor: this.actor,
-        transcript: this.transcript,
-        timeoutMs: this.options.timeoutMs ?? 5000,
-      });
-      result.connected = true;
+  private retrieveIgnoringLoginDisabled(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    return this.withRawClient(target, target.transport === 'implicit-tls' ? 'implicit' : 'none', async (client, result) => {
       const caps = await client.capability();
       if (target.transport === 'starttls' && caps.includes('STARTTLS')) await client.starttls(this.tlsOptions(target));
       result.serverAuthenticated = client.secure && client.tlsInfo?.authorized === true;
-      const login = await client.login(account.username, account.password);
-      result.loggedIn = login.status === 'OK';
-      if (!result.loggedIn) result.error = login.text;
-      await client.logout();
+      await this.login(client, account, result);
+    });
+  }
+
+  private async login(client: RawImapClient, account: ClientAccount, result: Retrieval): Promise<void> {
+    const login = await client.login(account.username, account.password);
+    result.loggedIn = login.status === 'OK';
+    if (!result.loggedIn) result.error = login.text;
+    await client.logout();
+  }
+
+  /** One session on the raw client (the paths imapflow cannot take): what it observed, the connection closed whatever happens. */
+  private async withRawClient(target: ServerTarget, tls: 'implicit' | 'none', session: (client: RawImapClient, result: Retrieval) => Promise<void>): Promise<Retrieval> {
+    const result: Retrieval = { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [] };
+    let client: RawImapClient | undefined;
+    try {
+      client = await RawImapClient.connect({ host: target.host, port: target.port, tls, tlsOptions: this.tlsOptions(target), actor: this.actor, transcript: this.transcript, timeoutMs: this.options.timeoutMs ?? 5000 });
+      result.connected = true;
+      await session(client, result);
     } catch (err) {
       result.error = describe(err);
+      this.note(`stopped: ${result.error}`, `${target.host}:${target.port}`);
     } finally {
       client?.close();
     }
