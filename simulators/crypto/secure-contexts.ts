@@ -68,7 +68,10 @@ export function contextKey(options: tls.SecureContextOptions | undefined): strin
 
 function cachedSecureContext(options?: tls.SecureContextOptions): tls.SecureContext {
   const make = original!;
-  const key = contextKey(options);
+  // tls.connect asks for a single-use context, which Node 24 releases when that socket closes: a shared one
+  // must not be single-use, or the next connection given it finds it released (ERR_TLS_INVALID_CONTEXT)
+  const { singleUse, ...shared } = (options ?? {}) as tls.SecureContextOptions & { singleUse?: boolean };
+  const key = contextKey(shared);
   if (key === undefined) return make(options);
   const hit = contexts.get(key);
   if (hit) {
@@ -77,7 +80,7 @@ function cachedSecureContext(options?: tls.SecureContextOptions): tls.SecureCont
     contexts.set(key, hit);
     return hit;
   }
-  const made = make(options); // a bad key or certificate throws here, every time: errors are not cached
+  const made = make(shared); // a bad key or certificate throws here, every time: errors are not cached
   contexts.set(key, made);
   if (contexts.size > MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
   return made;
