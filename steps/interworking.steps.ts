@@ -7,6 +7,7 @@ import type { SmtpAuthMechanism } from '../simulators/protocol/smtp/client';
 import type { LinkName, Party, PeerCertificate } from '../harness/roles/interworking';
 import { InterworkingScenario, mutualAuthNotRequired } from '../harness/roles/interworking-scenario';
 import { auth, delivery, signatures, smtpAuth } from '../harness/conditions/interworking';
+import { SEND_STEP_TIMEOUT_MS } from '../harness/profile/sections/iut/smtp-peer';
 
 // Steps of features/interworking and EVVM-AUTH-06..08: glue in the spec's words; InterworkingScenario drives the roles and the SMTP test sender.
 
@@ -16,6 +17,9 @@ defineParameterType({ name: 'party', regexp: new RegExp(Object.keys(PARTIES).joi
 // The client-certificate vocabulary: what a sender presents (the server-certificate flaws are {serverFlaw}, support/parameters.ts).
 const PEER_CERTS: Record<string, PeerCertificate> = { missing: 'missing', 'issued by an untrusted CA': 'untrusted-ca', expired: 'expired', revoked: 'revoked', 'issued for another host': 'wrong-host' };
 defineParameterType({ name: 'peerCertificate', regexp: new RegExp(Object.keys(PEER_CERTS).join('|')), transformer: (s: string) => PEER_CERTS[s]! });
+
+// a Non-OMA VM Service or peer EVVM Server under test sends by its send trigger, which may take minutes
+const IUT_SENDS = { timeout: SEND_STEP_TIMEOUT_MS };
 
 const iw = (w: EvvmWorld): InterworkingScenario => clauseState(w, 'interworking', () => new InterworkingScenario(w.topology));
 
@@ -46,7 +50,7 @@ Given('{string} forwards her voicemail to {string}', function (this: EvvmWorld, 
 When(/^a caller leaves a voicemail for "([^"]*)"(, signed by the EVVM Server at deposit)?$/, function (this: EvvmWorld, mailbox: string, signed?: string) {
   return iw(this).leaveVoicemail(mailbox, !!signed);
 });
-When(/^the peer EVVM Server relays a voicemail( signed by the peer EVVM Server)? from "([^"]*)" to "([^"]*)"( over implicit TLS)?$/, function (this: EvvmWorld, signed: string | undefined, from: string, to: string, implicit?: string) {
+When(/^the peer EVVM Server relays a voicemail( signed by the peer EVVM Server)? from "([^"]*)" to "([^"]*)"( over implicit TLS)?$/, IUT_SENDS, function (this: EvvmWorld, signed: string | undefined, from: string, to: string, implicit?: string) {
   return iw(this).peerRelays(from, to, 'valid', { signed: !!signed, transport: implicit ? 'implicit-tls' : 'starttls' });
 });
 When('a peer EVVM Server whose certificate is {peerCertificate} relays a voicemail from {string} to {string}', function (this: EvvmWorld, certificate: PeerCertificate, from: string, to: string) {
@@ -58,10 +62,10 @@ When('a sender posing as the peer EVVM Server relays a voicemail from {string} t
 When('a test client deposits a voicemail from {string} for {string} without authenticating', function (this: EvvmWorld, from: string, to: string) {
   return iw(this).senderDelivers({ iface: 'deposit' }, 'evvmServer', 'missing', { from, to });
 });
-When('a sender whose certificate is {peerCertificate} hands the {party} a voicemail for {string}', function (this: EvvmWorld, certificate: PeerCertificate, party: 'forwardingGateway' | 'nonOmaVm', to: string) {
+When('a sender whose certificate is {peerCertificate} hands the {party} a voicemail for {string}', function (this: EvvmWorld, certificate: PeerCertificate, party: LinkName, to: string) {
   return iw(this).senderDelivers({ party }, 'evvmServer', certificate, { from: iw(this).address('alice'), to });
 });
-When(/^the Non-OMA VM Service sends a VPIM voicemail from "([^"]*)" to "([^"]*)"( through the impostor)?$/, function (this: EvvmWorld, from: string, to: string, impostor?: string) {
+When(/^the Non-OMA VM Service sends a VPIM voicemail from "([^"]*)" to "([^"]*)"( through the impostor)?$/, IUT_SENDS, function (this: EvvmWorld, from: string, to: string, impostor?: string) {
   return iw(this).nonOmaSends(from, to, 'valid', !!impostor);
 });
 When('a Non-OMA VM Service whose certificate is {peerCertificate} sends a VPIM voicemail from {string} to {string}', function (this: EvvmWorld, certificate: PeerCertificate, from: string, to: string) {
@@ -103,7 +107,7 @@ Then('the impostor receives no voicemail', async function (this: EvvmWorld) {
   const impostor = iw(this).impostor!;
   this.verify(delivery.impostorGotNothing, impostor.actor, await impostor.received(), await impostor.sessions());
 });
-Then('the {party} refused the sender and {word} nothing', async function (this: EvvmWorld, party: 'forwardingGateway' | 'nonOmaVm', _verb: string) {
+Then('the {party} refused the sender and {word} nothing', async function (this: EvvmWorld, party: LinkName, _verb: string) {
   this.verify(delivery.senderRefused, iw(this).lastSent(), await iw(this).taken(party));
 });
 Then('the EVVM Server refused the mail transaction with {int}', function (this: EvvmWorld, code: number) {

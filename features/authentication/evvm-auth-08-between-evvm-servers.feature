@@ -57,3 +57,16 @@ Feature: EVVM-AUTH-08 Mutual authentication between EVVM Servers
       | expired                          |
       | revoked                          |
       | issued for another host          |
+
+  @negative
+  Scenario Outline: The peer EVVM Server takes no voicemail from a sender whose certificate is <flaw>
+    Given the peer EVVM Server is in service
+    When a sender whose certificate is <flaw> hands the peer EVVM Server a voicemail for "dave@peer.example"
+    Then the peer EVVM Server refused the sender and stored nothing
+
+    Examples:
+      | flaw                             |
+      | missing                          |
+      | issued by an untrusted CA        |
+      | expired                          |
+      | issued for another host          |

@@ -15,6 +15,9 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'evvm-client': ['EVVM-AUTH-03', 'STD-02'],
   // its SMTP service: the link with the EVVM Server and the senders it takes mail from
   'forwarding-gateway': ['EVVM-AUTH-06'],
+  // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not
+  'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02'],
+  'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01'],
 };
 
 const CLIENT_STATE = "needs the EVVM Client's own state, which a client under test does not expose to the harness";
@@ -28,6 +31,7 @@ export const IUT_UNJUDGED: Readonly<Partial<Record<IutRole, Readonly<Record<stri
     ...Object.fromEntries(['EVVM-SMS-C01', 'EVVM-SMS-C02', 'EVVM-SMS-C03', 'EVVM-SMS-C04', 'EVVM-SMS-C06'].map((id) => [id, `${CLIENT_STATE}: what it made of a notification it received (the harness's own device plays the handset)`])),
     'STD-07': 'the harness does not point a client under test at its single-version TLS servers: only its own clients face them',
   },
+  'evvm-server-peer': { 'EVVM-IW-C03': "needs the copy the peer EVVM Server stored (is its signature intact, did it flag it), which its SMTP interface does not show" },
 };
 
 /** Why a scenario cannot be judged with this IUT although it applies (every requirement it carries is unjudged), or undefined. */

@@ -15,7 +15,7 @@ import type { SignatureCheck } from '../../simulators/protocol/smtp/smime';
 import type { Profile } from '../profile/profile';
 import type { Topology } from '../topology/roles';
 import type { SessionDeposit, SmtpMessage, SmtpTestSession } from '../equipment/smtp-sender';
-import { NON_OMA, PARTY_ROLE, type EvvmSmtpRole, type ImpostorKind, type ImpostorServer, type InterworkingEquipment, type Mailbox, type Party, type PeerCertificate, type PeerLink } from './interworking';
+import { NON_OMA, PARTY_ROLE, type EvvmSmtpRole, type ImpostorKind, type ImpostorServer, type InterworkingEquipment, type Mailbox, type Party, type PeerCertificate } from './interworking';
 
 /** The copies of the voicemail with `messageId` in a mailbox. */
 export function copiesOf(messageId: string | undefined, mailbox: Mailbox): Mailbox {
@@ -124,7 +124,7 @@ export class InterworkingScenario {
   }
 
   /** The SMTP test sender, as `as` presenting `certificate`, delivers a voicemail to an interface of the EVVM Server or to a party's server (STARTTLS). */
-  async senderDelivers(at: { iface: SmtpInterface } | { party: PeerLink }, as: Party, certificate: PeerCertificate, message: { from: string; to: string }, options: { noTls?: boolean } = {}): Promise<void> {
+  async senderDelivers(at: { iface: SmtpInterface } | { party: LinkName }, as: Party, certificate: PeerCertificate, message: { from: string; to: string }, options: { noTls?: boolean } = {}): Promise<void> {
     const target = 'iface' in at ? (await this.home()).endpoint(at.iface, 'starttls') : (await this.role(at.party)).endpoint('starttls');
     if (!target) throw new Error(`the EVVM Server has no ${'iface' in at ? at.iface : at.party} interface over STARTTLS`);
     const result = await (await this.equipment()).send(target, as, certificate, await this.compose(message.from, message.to), options);
@@ -188,8 +188,9 @@ export class InterworkingScenario {
     return (await (await this.topology.role('non-oma-vm')).received()).filter((r) => r.to.includes(address));
   }
 
-  /** How many voicemails the Forwarding Gateway forwarded, or the Non-OMA VM Service received. */
-  async taken(party: 'forwardingGateway' | 'nonOmaVm'): Promise<number> {
+  /** How many voicemails the Forwarding Gateway forwarded, the Non-OMA VM Service received, or the peer EVVM Server stored of this scenario's. */
+  async taken(party: LinkName): Promise<number> {
+    if (party === 'interServer') return copiesOf(this.messageId, await this.peerMailbox()).length;
     return party === 'forwardingGateway' ? (await (await this.topology.role('forwarding-gateway')).forwarded()).length : (await (await this.topology.role('non-oma-vm')).received()).length;
   }
 

@@ -317,6 +317,12 @@ export async function relayFromPeer(peer: { interworking: EvvmInterworking }, ct
   // the peer is the harness's instrument: whatever the recipient's domain, it goes to the EVVM Server
   peer.interworking.routeDomain(message.to.slice(message.to.lastIndexOf('@') + 1), target);
   if (certificate === 'valid') return (await peer.interworking.send('interServer', { ...message, raw: request.reEncode ? reEncodeMime(message.raw) : message.raw })).result;
+  return relayAsImpostor(ctx, request);
+}
+
+/** An impostor of the peer EVVM Server, presenting a flawed certificate or none, relays a voicemail to the EVVM Server at `target`. */
+export function relayAsImpostor(ctx: { pki: TestPki; transcript: TranscriptSink }, request: Omit<PeerRelay, 'reEncode'>): Promise<DeliveryResult> {
+  const { message, certificate, target } = request;
   return deliver({
     actor: 'Impostor EVVM Server',
     peer: 'EVVM Server',

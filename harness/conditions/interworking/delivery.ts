@@ -70,8 +70,8 @@ export const impostorGotNothing = condition('ImpostorGotNothing', ['EVVM-AUTH-06
   evidence: { sessions: sessions.map((s) => ({ secure: s.secure, refusals: s.refusals })) },
 }));
 
-/** `taken`: how many voicemails the Forwarding Gateway forwarded, or the Non-OMA VM Service received. */
-export const senderRefused = condition('SenderRefused', ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-IW-C02'], (r: DeliveryResult, taken: number) => ({
+/** `taken`: how many voicemails the Forwarding Gateway forwarded, the Non-OMA VM Service received, or the peer EVVM Server stored. */
+export const senderRefused = condition('SenderRefused', ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C02'], (r: DeliveryResult, taken: number) => ({
   ok: !r.delivered && taken === 0,
   message: `${r.stage}: ${r.reason}; ${taken} voicemail(s) taken`,
   evidence: summary(r),

@@ -12,18 +12,22 @@ import type { Profile } from '../profile';
 import { IutProblem, IutReader } from './iut/common';
 import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
 import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGatewayIut } from './iut/forwarding-gateway';
+import { EvvmServerPeerIutSchema, resolveEvvmServerPeer, type EvvmServerPeerIut } from './iut/evvm-server-peer';
+import { NonOmaVmIutSchema, resolveNonOmaVm, type NonOmaVmIut } from './iut/non-oma-vm';
 import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
 
 export type { Pem } from './iut/common';
 export type { IutAccount, ImapServerIut } from './iut/imap-server';
 export type { EvvmClientIut } from './iut/evvm-client';
 export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
+export type { NonOmaVmIut } from './iut/non-oma-vm';
+export type { EvvmServerPeerIut } from './iut/evvm-server-peer';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, NonOmaVmIutSchema, EvvmServerPeerIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut;
 /** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
 /** The resolved section of an IUT in a given role. */
@@ -60,6 +64,10 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
       return resolveEvvmClient(s, read);
     case 'forwarding-gateway':
       return resolveForwardingGateway(s, read);
+    case 'non-oma-vm':
+      return resolveNonOmaVm(s, read);
+    case 'evvm-server-peer':
+      return resolveEvvmServerPeer(s, read);
     default:
       return resolveImapServer(profile, s, read);
   }
@@ -71,6 +79,8 @@ export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
     case 'evvm-client':
       return iut.accounts.map((a) => a.password);
     case 'forwarding-gateway':
+    case 'non-oma-vm':
+    case 'evvm-server-peer':
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
     default:
       return imapServerSecrets(iut);

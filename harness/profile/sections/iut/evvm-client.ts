@@ -15,21 +15,22 @@ export const TRIGGER_PLACEHOLDERS = [
 ] as const;
 export type TriggerPlaceholder = (typeof TRIGGER_PLACEHOLDERS)[number];
 
-const KNOWN = new Set<string>(TRIGGER_PLACEHOLDERS);
-const unknownPlaceholders = (args: readonly string[]): string[] =>
-  [...new Set(args.flatMap((a) => [...a.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)))].filter((p) => !KNOWN.has(p));
+/** The argv of a trigger command (no shell), every `{placeholder}` one of `known`; also the SMTP roles' send trigger (iut/smtp-peer.ts). */
+export function commandArgv(known: readonly string[]) {
+  const names = new Set(known);
+  return z
+    .array(z.string().min(1))
+    .min(1)
+    .superRefine((args, ctx) => {
+      const bad = [...new Set(args.flatMap((a) => [...a.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)))].filter((p) => !names.has(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${bad.map((b) => `{${b}}`).join(', ')} (known: ${known.map((p) => `{${p}}`).join(' ')})` });
+    });
+}
 
 const Trigger = z
   .object({
     /** argv of a command run per scenario (no shell), placeholders replaced: e.g. curl, or a script that drives a handset over adb */
-    command: z
-      .array(z.string().min(1))
-      .min(1)
-      .superRefine((args, ctx) => {
-        const bad = unknownPlaceholders(args);
-        if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${bad.map((b) => `{${b}}`).join(', ')} (known: ${TRIGGER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
-      })
-      .optional(),
+    command: commandArgv(TRIGGER_PLACEHOLDERS).optional(),
     /** what the operator must do; the harness prints it with the endpoint, then counts down on stderr */
     manual: z.object({ instructions: z.string().min(1) }).strict().optional(),
   })

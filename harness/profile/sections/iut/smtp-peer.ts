@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FilePair, IutProblem, Port, TimeoutMs, type IutReader, type Pem } from './common';
+import { commandArgv } from './evvm-client';
 
 const SmtpTransport = z.enum(['starttls', 'implicit-tls']);
 
@@ -72,4 +73,38 @@ export function resolveSmtpPeer<R extends string>(s: SmtpPeerSection & { role: R
     declares: s.declares,
     timeoutMs: s.timeoutMs,
   };
+}
+
+/** The placeholders of a send trigger (docs/certifying.md): where to deliver, what, and the anchor of the server's certificate there. */
+export const SEND_PLACEHOLDERS = ['host', 'port', 'servername', 'transport', 'from', 'to', 'messageId', 'messageFile', 'trustAnchor'] as const;
+export type SendPlaceholder = (typeof SEND_PLACEHOLDERS)[number];
+
+/**
+ * How the harness makes an SMTP IUT that also sends (the Non-OMA VM Service, a peer EVVM Server) deliver a
+ * voicemail: a command run per delivery (no shell), placeholders replaced. Without it, the scenarios in
+ * which the IUT must send are inconclusive: nothing else makes a vendor's server send.
+ */
+const MAX_SEND_MS = 600_000;
+export const SendTrigger = z
+  .object({
+    command: commandArgv(SEND_PLACEHOLDERS),
+    /** how long the command and the delivery it causes may take, in ms */
+    timeoutMs: z.number().int().min(1000).max(MAX_SEND_MS).default(20_000),
+  })
+  .strict();
+/** A step that makes the IUT send waits at most the trigger's timeout and the delivery's wind-down. */
+export const SEND_STEP_TIMEOUT_MS = MAX_SEND_MS + 30_000;
+export type SendTriggerIut = z.infer<typeof SendTrigger>;
+
+/** The fields of an SMTP IUT that sends as well as receives: the shared ones and its send trigger. */
+export function sendingPeerFields<R extends string>(role: R) {
+  return { ...smtpPeerFields(role), send: SendTrigger.optional() };
+}
+
+export interface SendingSmtpPeerIut<R extends string> extends SmtpPeerIut<R> {
+  send?: SendTriggerIut;
+}
+
+export function resolveSendingPeer<R extends string>(s: SmtpPeerSection & { role: R; send?: SendTriggerIut }, read: IutReader): SendingSmtpPeerIut<R> {
+  return { ...resolveSmtpPeer(s, read), ...(s.send ? { send: s.send } : {}) };
 }
