@@ -1,8 +1,7 @@
 import net from 'node:net';
-import path from 'node:path';
 import { ForwardingGateway } from '../../simulators/forwarding-gateway';
 import { FGW, interworkingPeerConfig } from '../roles/interworking';
-import { serveInterworkingPeer } from './interworking-peer';
+import { serveInterworkingPeer, smtpIutProfile } from './interworking-peer';
 import { registerSimulatedRole } from './registry';
 
 /** A port free now on the host, where the harness will receive what the gateway forwards. */
@@ -26,25 +25,14 @@ registerSimulatedRole('forwarding-gateway', async (ctx) => {
     'GET /received': () => fgw.received().map((r) => ({ ...meta(r), from: r.from, peer: r.peer })),
     'GET /forwarded': () => fgw.forwarded().map(meta),
   });
-  const pair = (name: string) => ({ cert: path.join(ctx.pkiDir, `${name}.crt`), key: path.join(ctx.pkiDir, `${name}.key`) });
   return {
     ...served,
     endpoints: { ...served.endpoints, forwardsTo: `${ctx.host}:${forwardsTo}` },
-    iutProfile: () => ({
-      policy: { interfaces: { forwardingGateway: { mutualAuth: ctx.profile.policy.interfaces.forwardingGateway.mutualAuth } } },
-      iut: {
-        role: 'forwarding-gateway',
-        host: ctx.host,
-        servername: FGW.identity,
-        ports: { smtp: fgw.endpoint('starttls').port, smtps: fgw.endpoint('implicit-tls').port },
-        trustAnchor: path.join(ctx.pkiDir, 'ca.pem'),
-        clientCertificate: pair('evvm-server-client'),
-        badClientCertificates: { expired: pair('bad/evvm-server-client.expired'), revoked: pair('bad/evvm-server-client.revoked'), wrongHost: pair('non-oma-vm-client') },
-        declares: { transports: ['starttls', 'implicit-tls'], clientCertificates: 'required', relayDomains: ['mail.example'] },
-        forwardsTo: { port: forwardsTo },
-      },
-      // its only secrets are key files, named by path
-      env: {},
-    }),
+    iutProfile: () =>
+      smtpIutProfile(
+        ctx,
+        { role: 'forwarding-gateway', servername: FGW.identity, ports: { smtp: fgw.endpoint('starttls').port, smtps: fgw.endpoint('implicit-tls').port }, relayDomains: ['mail.example'], wrongHost: 'non-oma-vm-client', link: 'forwardingGateway' },
+        { iut: { forwardsTo: { port: forwardsTo } } },
+      ),
   };
 });
