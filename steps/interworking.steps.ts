@@ -50,8 +50,8 @@ Given('{string} forwards her voicemail to {string}', function (this: EvvmWorld, 
 When(/^a caller leaves a voicemail for "([^"]*)"(, signed by the EVVM Server at deposit)?$/, function (this: EvvmWorld, mailbox: string, signed?: string) {
   return iw(this).leaveVoicemail(mailbox, !!signed);
 });
-When(/^the peer EVVM Server relays a voicemail( signed by the peer EVVM Server)? from "([^"]*)" to "([^"]*)"( over implicit TLS)?$/, IUT_SENDS, function (this: EvvmWorld, signed: string | undefined, from: string, to: string, implicit?: string) {
-  return iw(this).peerRelays(from, to, 'valid', { signed: !!signed, transport: implicit ? 'implicit-tls' : 'starttls' });
+When(/^the peer EVVM Server relays a voicemail( signed by the peer EVVM Server)? from "([^"]*)" to "([^"]*)"( over implicit TLS| through the impostor)?$/, IUT_SENDS, function (this: EvvmWorld, signed: string | undefined, from: string, to: string, how?: string) {
+  return iw(this).peerRelays(from, to, 'valid', { signed: !!signed, transport: how === ' over implicit TLS' ? 'implicit-tls' : 'starttls', throughImpostor: how === ' through the impostor' });
 });
 When('a peer EVVM Server whose certificate is {peerCertificate} relays a voicemail from {string} to {string}', function (this: EvvmWorld, certificate: PeerCertificate, from: string, to: string) {
   return iw(this).peerRelays(from, to, certificate);

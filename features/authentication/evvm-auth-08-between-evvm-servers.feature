@@ -70,3 +70,16 @@ Feature: EVVM-AUTH-08 Mutual authentication between EVVM Servers
       | issued by an untrusted CA        |
       | expired                          |
       | issued for another host          |
+
+  @negative
+  Scenario Outline: The peer EVVM Server relays nothing to an impostor EVVM Server whose certificate is <flaw>
+    Given the peer EVVM Server is in service
+    And an impostor EVVM Server presents a certificate that is <flaw>
+    When the peer EVVM Server relays a voicemail from "dave@peer.example" to "alice" through the impostor
+    Then the impostor receives no voicemail
+    And the peer EVVM Server refused the impostor and recorded why
+
+    Examples:
+      | flaw                             |
+      | issued by an untrusted CA        |
+      | issued for another host          |

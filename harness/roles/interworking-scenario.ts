@@ -117,10 +117,11 @@ export class InterworkingScenario {
     if (this.forwarding) await home.outbound(++this.relays);
   }
 
-  /** The peer EVVM Server relays a voicemail (signed by itself if asked); with a certificate other than 'valid', an impostor of it does. */
-  async peerRelays(from: string, to: string, certificate: PeerCertificate, options: { signed?: boolean; transport?: SmtpTransport } = {}): Promise<void> {
+  /** The peer EVVM Server relays a voicemail (signed by itself if asked) to the EVVM Server or the impostor standing in for it; with a certificate other than 'valid', an impostor of it does. */
+  async peerRelays(from: string, to: string, certificate: PeerCertificate, options: { signed?: boolean; transport?: SmtpTransport; throughImpostor?: boolean } = {}): Promise<void> {
     const vm = await this.compose(from, to, options.signed ? 'interServer' : undefined);
-    this.record('interServer', certificate, await (await this.topology.role('evvm-server-peer')).sendVoicemail(vm, certificate, options.transport ?? 'starttls'));
+    const target = options.throughImpostor ? this.impostor!.endpoint('starttls') : undefined;
+    this.record('interServer', certificate, await (await this.topology.role('evvm-server-peer')).sendVoicemail(vm, certificate, options.transport ?? 'starttls', target));
   }
 
   /** The SMTP test sender, as `as` presenting `certificate`, delivers a voicemail to an interface of the EVVM Server or to a party's server (STARTTLS). */

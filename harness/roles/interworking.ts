@@ -128,8 +128,8 @@ export interface PeerEvvmServerRole {
   endpoint(transport: SmtpTransport): SmtpEndpoint;
   mailbox(): Promise<Mailbox>;
   observations(): Promise<InterworkingObservations>;
-  /** relays a voicemail to the EVVM Server; a certificate other than 'valid' makes it an impostor */
-  sendVoicemail(message: SmtpMessage, certificate: PeerCertificate, transport?: SmtpTransport): Promise<DeliveryResult>;
+  /** relays a voicemail to the EVVM Server (or `target`, an impostor of it); a certificate other than 'valid' makes it an impostor */
+  sendVoicemail(message: SmtpMessage, certificate: PeerCertificate, transport?: SmtpTransport, target?: SmtpEndpoint): Promise<DeliveryResult>;
   /** harness behaviour (not a fault): the peer re-encodes what it relays, like a careless relay */
   reEncodeRelays(on: boolean): void;
 }

@@ -35,7 +35,7 @@ export const serverRefusedPeer = condition('ServerRefusedPeer', ['EVVM-AUTH-06',
 });
 
 /** `r`: what the party last sent (to the impostor), if anything. */
-export const peerRefusedImpostor = condition('PeerRefusedImpostor', ['EVVM-AUTH-07'], (r: DeliveryResult | undefined) => ({
+export const peerRefusedImpostor = condition('PeerRefusedImpostor', ['EVVM-AUTH-07', 'EVVM-AUTH-08'], (r: DeliveryResult | undefined) => ({
   ok: !!r && !r.delivered && r.stage === 'server-authentication',
   message: r ? `${r.stage}: ${r.reason}` : 'nothing was sent',
   evidence: r ? summary(r) : undefined,

@@ -81,7 +81,7 @@ registerEmbeddedRole('evvm-server-peer', async (ctx) => {
     reEncodeRelays: (on) => {
       reEncode = on;
     },
-    sendVoicemail: (message, certificate, transport = 'starttls') => contract.relayFromPeer(peer, ctx, { message, certificate, target: homeIn(transport), reEncode }),
+    sendVoicemail: (message, certificate, transport = 'starttls', target) => contract.relayFromPeer(peer, ctx, { message, certificate, target: target ?? homeIn(transport), reEncode }),
   };
 });
 

@@ -51,9 +51,9 @@ class PeerUnderTest implements contract.PeerEvvmServerRole {
   }
 
   /** With its valid certificate, the peer under test relays (its send trigger); any other is the harness's own impostor of it. */
-  async sendVoicemail(message: SmtpMessage, certificate: contract.PeerCertificate, transport: SmtpTransport = 'starttls'): Promise<DeliveryResult> {
+  async sendVoicemail(message: SmtpMessage, certificate: contract.PeerCertificate, transport: SmtpTransport = 'starttls', to?: SmtpEndpoint): Promise<DeliveryResult> {
     const home = await this.ctx.topology.role('evvm-server-smtp');
-    const target = home.endpoint('interServer', transport);
+    const target = to ?? home.endpoint('interServer', transport);
     if (!target) throw new HarnessError(`the EVVM Server has no server-to-server ${transport} interface`);
     if (certificate !== 'valid') return contract.relayAsImpostor(this.ctx, { message, certificate, target });
     const id = messageId(message.raw);

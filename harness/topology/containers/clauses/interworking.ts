@@ -128,7 +128,7 @@ registerContainerRole('evvm-server-peer', async (ctx) => {
     reEncodeRelays: (on) => {
       reEncode = on;
     },
-    sendVoicemail: (message, certificate, transport = 'starttls') => ctx.call(R.peerRelay, { message, certificate, target: ctx.onNetwork(homeIn(transport)), reEncode }),
+    sendVoicemail: (message, certificate, transport = 'starttls', target) => ctx.call(R.peerRelay, { message, certificate, target: ctx.onNetwork(target ?? homeIn(transport)), reEncode }),
   };
 });
 
