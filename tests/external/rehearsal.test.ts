@@ -6,10 +6,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { simulate } from '../cli/cli';
 import { readVerdicts, runCli, type Verdicts } from './helpers';
 
@@ -40,42 +40,111 @@ async function secretsOf(profileFile: string, env: Record<string, string>): Prom
   return [...Object.values(env), ...bodies];
 }
 
-async function rehearse(role: string, tags: string, ids: readonly string[], name: string, faults: readonly string[] = []): Promise<{ verdicts: Verdicts; out: string; printed: string; secrets: string[] }> {
+interface Rehearsal {
+  verdicts: Verdicts;
+  out: string;
+  printed: string;
+  secrets: string[];
+}
+
+/**
+ * `simulate ROLE --profile-out`, then `run --profile` of what it wrote. `faults` are switched on in the
+ * simulator; `down` stops it before the run; `edit` changes the profile first (a vendor's omission).
+ */
+async function rehearse(role: string, tags: string, ids: readonly string[], name: string, how: { faults?: readonly string[]; down?: boolean; edit?: (profile: Record<string, unknown>) => void } = {}): Promise<Rehearsal> {
   const file = path.join(dir, `${name}.yaml`);
   const args = ['--profile-out', file];
-  if (faults.length) {
-    await writeFile(path.join(dir, `${name}-config.yaml`), `faults: [${faults.join(', ')}]\n`);
+  if (how.faults?.length) {
+    await writeFile(path.join(dir, `${name}-config.yaml`), `faults: [${how.faults.join(', ')}]\n`);
     args.push('--config', path.join(dir, `${name}-config.yaml`));
   }
   const { child, ready } = await simulate(role, {}, args);
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
   try {
     const written = ready.profile as { profile: string; env: string };
     assert.equal(written.profile, file);
     assert.equal((await stat(written.env)).mode & 0o777, 0o600, 'the env file is private');
     const env = Object.fromEntries((await readFile(written.env, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const secrets = await secretsOf(file, env);
+    if (how.edit) {
+      const profile = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      how.edit(profile);
+      await writeFile(file, stringify(profile));
+    }
+    if (how.down) {
+      // the simulator removes its PKI when it stops: the run reads a copy of the files the profile names
+      const pki = path.dirname((parse(await readFile(file, 'utf8')) as { iut: { trustAnchor: string } }).iut.trustAnchor);
+      const kept = path.join(dir, `${name}-pki`);
+      await cp(pki, kept, { recursive: true });
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll(pki, kept));
+      child.kill('SIGTERM');
+      await stopped;
+    }
     const out = path.join(dir, `${name}-report`);
     const r = await runCli(['run', '--profile', file, '--tags', tags, '--out', out], env, 240_000);
-    return { verdicts: await readVerdicts(out, r, ids), out, printed: r.stdout + r.stderr, secrets: await secretsOf(file, env) };
+    return { verdicts: await readVerdicts(out, r, ids), out, printed: r.stdout + r.stderr, secrets };
   } finally {
     child.kill('SIGTERM');
   }
 }
 
-const FGW = ['EVVM-AUTH-06'];
-
-test('simulate forwarding-gateway --profile-out: run --profile gives the embedded verdict, and no secret is printed', async () => {
-  const embeddedOut = path.join(dir, 'fgw-embedded');
-  const [embedded, x] = await Promise.all([runCli(['run', '--tags', '@EVVM-AUTH-06', '--out', embeddedOut]), rehearse('forwarding-gateway', '@EVVM-AUTH-06', FGW, 'fgw')]);
-  const e = await readVerdicts(embeddedOut, embedded, FGW);
-  assert.equal(e.verdicts['EVVM-AUTH-06'], 'pass', embedded.stdout);
-  assert.deepEqual(x.verdicts.verdicts, e.verdicts, x.printed);
-  assert.equal(x.verdicts.exit, 0, x.printed);
+/** No secret of the profile (its env file's values, its key files) in stdout, stderr or any file of the report. */
+async function assertNoSecretPrinted(x: Rehearsal): Promise<void> {
   const everything = x.printed + (await allText(x.out));
   assert.ok(x.secrets.length > 0);
   for (const s of x.secrets) assert.ok(!everything.includes(s), 'a secret of the profile reached an output');
-});
+}
+
+/** The role's requirements with the simulator as the IUT get the embedded verdicts (which pass), exit 0, and no secret is printed. */
+async function sameAsEmbedded(role: string, ids: readonly string[], name: string): Promise<void> {
+  const tags = ids.map((id) => `@${id}`).join(' or ');
+  const embeddedOut = path.join(dir, `${name}-embedded`);
+  const [embedded, x] = await Promise.all([runCli(['run', '--tags', tags, '--out', embeddedOut]), rehearse(role, tags, ids, name)]);
+  const e = await readVerdicts(embeddedOut, embedded, ids);
+  for (const id of ids) assert.equal(e.verdicts[id], 'pass', embedded.stdout);
+  assert.deepEqual(x.verdicts.verdicts, e.verdicts, x.printed);
+  assert.equal(x.verdicts.exit, 0, x.printed);
+  await assertNoSecretPrinted(x);
+}
+
+/** Down: every requirement of the role inconclusive, exit 2, never a pass; and still no secret printed. */
+async function downIsInconclusive(role: string, ids: readonly string[], name: string): Promise<void> {
+  const x = await rehearse(role, ids.map((id) => `@${id}`).join(' or '), ids, name, { down: true });
+  for (const id of ids) assert.equal(x.verdicts.verdicts[id], 'inconclusive', `${id}: ${x.verdicts.reasons[id]}\n${x.printed}`);
+  assert.match(Object.values(x.verdicts.reasons).join('\n'), /unreachable/, x.printed);
+  assert.equal(x.verdicts.exit, 2, x.printed);
+  await assertNoSecretPrinted(x);
+}
+
+const FGW = ['EVVM-AUTH-06'];
+
+test('simulate forwarding-gateway --profile-out: run --profile gives the embedded verdict, and no secret is printed', () => sameAsEmbedded('forwarding-gateway', FGW, 'fgw'));
 
 test('simulate forwarding-gateway with accept-without-client-cert on: EVVM-AUTH-06 does not pass', async () => {
-  const x = await rehearse('forwarding-gateway', '@EVVM-AUTH-06', FGW, 'fgw-fault', ['forwarding-gateway:accept-without-client-cert']);
+  const x = await rehearse('forwarding-gateway', '@EVVM-AUTH-06', FGW, 'fgw-fault', { faults: ['forwarding-gateway:accept-without-client-cert'] });
   assert.equal(x.verdicts.verdicts['EVVM-AUTH-06'], 'warning', x.printed);
 });
+
+const NON_OMA = ['EVVM-AUTH-07', 'EVVM-IW-C02'];
+const PEER = ['EVVM-AUTH-08', 'EVVM-IW-C01'];
+
+test('simulate non-oma-vm --profile-out: run --profile gives the embedded verdicts, and no secret is printed', () => sameAsEmbedded('non-oma-vm', NON_OMA, 'non-oma'));
+
+test('simulate non-oma-vm with skip-server-cert-check on: it is made to send to the impostor EVVM Server, and EVVM-AUTH-07 does not pass', async () => {
+  const x = await rehearse('non-oma-vm', '@EVVM-AUTH-07', NON_OMA, 'non-oma-fault', { faults: ['non-oma-vm:skip-server-cert-check'] });
+  assert.equal(x.verdicts.verdicts['EVVM-AUTH-07'], 'warning', x.printed);
+  assert.match(x.verdicts.reasons['EVVM-AUTH-07'] ?? '', /ImpostorGotNothing/, x.printed);
+});
+
+test('a Non-OMA VM Service under test without a send trigger: what it must send is inconclusive, never a pass', async () => {
+  const x = await rehearse('non-oma-vm', '@EVVM-AUTH-07', NON_OMA, 'non-oma-no-send', { edit: (p) => delete (p.iut as Record<string, unknown>).send });
+  assert.equal(x.verdicts.verdicts['EVVM-AUTH-07'], 'inconclusive', x.printed);
+  assert.match(x.verdicts.reasons['EVVM-AUTH-07'] ?? '', /iut\.send\.command/, x.printed);
+  assert.equal(x.verdicts.exit, 2, x.printed);
+});
+
+test('a Non-OMA VM Service under test that is down is inconclusive (exit 2)', () => downIsInconclusive('non-oma-vm', NON_OMA, 'non-oma-down'));
+
+test('simulate evvm-server-peer --profile-out: run --profile gives the embedded verdicts, and no secret is printed', () => sameAsEmbedded('evvm-server-peer', PEER, 'peer'));
+
+test('a peer EVVM Server under test that is down is inconclusive (exit 2)', () => downIsInconclusive('evvm-server-peer', PEER, 'peer-down'));

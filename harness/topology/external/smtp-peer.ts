@@ -223,7 +223,7 @@ export async function destination(ctx: Ctx, link: LinkName, target: SmtpEndpoint
 
 /** Output a send trigger may leave for evidence of why it did not deliver (its first line). */
 const MAX_OUTPUT = 4096;
-/** A delivery is over when nothing new arrived at the destination for this long after the command ended. */
+/** A delivery is over when nothing new arrived at the destination for this long after the command ended (or, when it failed, after it ended). */
 const QUIET_MS = 1500;
 
 /**
@@ -308,11 +308,14 @@ function runSend(ctx: Ctx, send: { command: readonly string[]; timeoutMs: number
     const poll = setInterval(() => {
       void progress().then((p) => {
         if (p.sessions !== sessions) [sessions, changed] = [p.sessions, Date.now()];
-        if (exited !== undefined && (p.took || (sessions > 0 && Date.now() - changed >= QUIET_MS))) finish(exited);
+        // a command that failed and caused no connection is done too: it will not deliver
+        const quiet = Date.now() - changed >= QUIET_MS;
+        if (exited !== undefined && (p.took || (quiet && (sessions > 0 || child.exitCode !== 0)))) finish(exited);
       }, () => undefined);
     }, 200);
     child.once('error', (e) => finish(`could not be started (${e.message})`));
     child.once('exit', (code, signal) => {
+      if (sessions === 0) changed = Date.now();
       const first = output.split('\n').find((l) => l.trim() !== '');
       exited = `exited ${code ?? signal}${code !== 0 && first ? `: ${first.trim().slice(0, 200)}` : ''}`;
     });
