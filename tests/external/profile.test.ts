@@ -131,3 +131,37 @@ describe('iut section of a Forwarding Gateway', () => {
     });
   }
 });
+
+describe('iut section of a Non-OMA VM Service or a peer EVVM Server', () => {
+  const section = (role: string) => `  role: ${role}
+  host: 127.0.0.1
+  servername: ${role}.example
+  ports: { smtp: 2525 }
+  trustAnchor: ca.pem
+  clientCertificate: { cert: client.pem, key: client.key }
+  declares: { transports: [starttls], relayDomains: [legacy-vm.example] }
+  send: { command: [swaks, --server, '{host}:{port}', --to, '{to}', --data, '@{messageFile}'] }
+`;
+
+  it('a good section resolves: what it declares and its send trigger (default timeout), its key registered as a secret', () => {
+    const vm = playing(load(base(section('non-oma-vm'))), 'non-oma-vm');
+    assert.deepEqual(vm.send, { command: ['swaks', '--server', '{host}:{port}', '--to', '{to}', '--data', '@{messageFile}'], timeoutMs: 20_000 });
+    assert.ok(runSecrets().includes(vm.clientCertificate!.keyPem));
+    const peer = playing(load(base(section('evvm-server-peer').replace(/  send: .*\n/, ''))), 'evvm-server-peer');
+    assert.equal(peer.send, undefined);
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['a send trigger with an unknown placeholder', section('non-oma-vm').replace("'{to}'", "'{password}'"), /iut\.send\.command: unknown placeholder \{password\}/],
+    ['an empty send trigger', section('evvm-server-peer').replace(/command: \[.*\]/, 'command: []'), /iut\.send\.command/],
+    ['a Forwarding Gateway field', section('evvm-server-peer') + '  forwardsTo: { port: 2526 }\n', /Unrecognized key/i],
+  ];
+  for (const [what, yaml, expected] of bad) {
+    it(`refuses ${what} with one line naming the field`, () => {
+      assert.throws(
+        () => load(base(yaml)),
+        (e: Error) => e instanceof ProfileError && expected.test(e.message) && !e.message.includes('\n'),
+      );
+    });
+  }
+});
