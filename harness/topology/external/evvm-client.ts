@@ -6,7 +6,6 @@
  * knows it came; what it did there is judged on the wire, from what that server received. A client that
  * never connects is inconclusive, never a pass.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import type { EvvmClientIut, TriggerPlaceholder } from '../../profile/sections/i
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ImapAdversaries } from '../../roles/authentication';
 import type { TestAccount } from '../accounts';
 import { registerExternalRole, type ExternalContext } from '../registry';
+import { runTrigger } from './trigger';
 
 /** A scenario's servers the client may be pointed at, by port: what each received is judged. */
 const watched = new WeakMap<ExternalContext, Map<number, CapturingServer>>();
@@ -27,8 +27,6 @@ const watchedOf = (ctx: ExternalContext): Map<number, CapturingServer> => {
   return m;
 };
 
-/** Output a trigger command may leave for evidence of why it did not connect (its first line, redacted). */
-const MAX_OUTPUT = 4096;
 /** A client is done when it has been quiet this long with no connection open. */
 const QUIET_MS = 1500;
 
@@ -150,35 +148,8 @@ class ExternalEvvmClient implements EvvmClientRole {
 
   /** Runs the trigger command (no shell) until it exits and the client is quiet, or the timeout; answers how it ended. */
   private runCommand(argv: readonly string[], values: Record<TriggerPlaceholder, string>, listener: ClientListener): Promise<string> {
-    const args = argv.map((a) => a.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in values ? values[name as TriggerPlaceholder] : whole)));
-    const transcript = this.ctx.transcript;
-    return new Promise((resolve) => {
-      let output = '';
-      let exited: string | undefined;
-      const child = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-      const keep = (d: Buffer): void => {
-        if (output.length < MAX_OUTPUT) output += d.toString('utf8').slice(0, MAX_OUTPUT - output.length);
-      };
-      child.stdout.on('data', keep);
-      child.stderr.on('data', keep);
-      const finish = (how: string): void => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        transcript.record({ actor: 'harness', channel: 'note', dir: 'event', text: `trigger command ${argv[0]}: ${how}` });
-        resolve(how);
-      };
-      const timer = setTimeout(() => finish(`still running after ${this.iut.timeoutMs} ms, stopped${exited ?? ''}`), this.iut.timeoutMs);
-      // the command may return before the client is done (a handset driven over adb): wait for the client to go quiet too
-      const poll = setInterval(() => {
-        if (exited !== undefined && (listener.connections === 0 || listener.quietFor(QUIET_MS))) finish(exited);
-      }, 100);
-      child.once('error', (e) => finish(`could not be started (${e.message})`));
-      child.once('exit', (code, signal) => {
-        const first = output.split('\n').find((l) => l.trim() !== '');
-        exited = `exited ${code ?? signal}${code !== 0 && first ? `: ${first.trim().slice(0, 200)}` : ''}`;
-      });
-    });
+    // the command may return before the client is done (a handset driven over adb): wait for the client to go quiet too
+    return runTrigger({ argv, values, timeoutMs: this.iut.timeoutMs, what: 'trigger command', transcript: this.ctx.transcript, settled: () => listener.connections === 0 || listener.quietFor(QUIET_MS) });
   }
 
   /** Prints what the operator must do, then counts down on stderr until the client has come and gone quiet, or the time is up. */

@@ -5,7 +5,6 @@
  * wire shows of what it took, the harness's equipment facing it, and the send trigger that makes it deliver.
  * Only what the IUT accepted in this scenario (250 after DATA) counts as taken by it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { simulatorOf } from '../embedded/authentication';
 import { startImpostor } from '../embedded/interworking';
 import { missing } from '../external';
 import type { ExternalContext } from '../registry';
+import { runTrigger } from './trigger';
 
 export type SmtpIut = ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut;
 type Ctx<I extends SmtpIut = SmtpIut> = ExternalContext<I>;
@@ -221,8 +221,6 @@ export async function destination(ctx: Ctx, link: LinkName, target: SmtpEndpoint
   };
 }
 
-/** Output a send trigger may leave for evidence of why it did not deliver (its first line). */
-const MAX_OUTPUT = 4096;
 /** A delivery is over when nothing new arrived at the destination for this long after the command ended (or, when it failed, after it ended). */
 const QUIET_MS = 1500;
 
@@ -285,39 +283,22 @@ export async function triggerDelivery(ctx: Ctx<NonOmaVmIut | EvvmServerPeerIut>,
 
 /** Runs the send trigger: done when the command has ended and the destination took the voicemail or went quiet, or at the timeout. */
 function runSend(ctx: Ctx, send: { command: readonly string[]; timeoutMs: number }, values: Record<SendPlaceholder, string>, progress: () => Promise<{ took: boolean; sessions: number }>): Promise<string> {
-  const args = send.command.map((a) => a.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in values ? values[name as SendPlaceholder] : whole)));
-  return new Promise((resolve) => {
-    let output = '';
-    let exited: string | undefined;
-    let sessions = 0;
-    let changed = Date.now();
-    const child = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: Buffer): void => {
-      if (output.length < MAX_OUTPUT) output += d.toString('utf8').slice(0, MAX_OUTPUT - output.length);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const finish = (how: string): void => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      ctx.transcript.record({ actor: 'harness', channel: 'note', dir: 'event', text: `send trigger ${send.command[0]}: ${how}` });
-      resolve(how);
-    };
-    const timer = setTimeout(() => finish(`no delivery within ${send.timeoutMs} ms${exited ? ` (${exited})` : ', still running: stopped'}`), send.timeoutMs);
-    const poll = setInterval(() => {
-      void progress().then((p) => {
-        if (p.sessions !== sessions) [sessions, changed] = [p.sessions, Date.now()];
-        // a command that failed and caused no connection is done too: it will not deliver
-        const quiet = Date.now() - changed >= QUIET_MS;
-        if (exited !== undefined && (p.took || (quiet && (sessions > 0 || child.exitCode !== 0)))) finish(exited);
-      }, () => undefined);
-    }, 200);
-    child.once('error', (e) => finish(`could not be started (${e.message})`));
-    child.once('exit', (code, signal) => {
-      if (sessions === 0) changed = Date.now();
-      const first = output.split('\n').find((l) => l.trim() !== '');
-      exited = `exited ${code ?? signal}${code !== 0 && first ? `: ${first.trim().slice(0, 200)}` : ''}`;
-    });
+  let sessions = 0;
+  let changed = Date.now();
+  let ended = false;
+  return runTrigger({
+    argv: send.command,
+    values,
+    timeoutMs: send.timeoutMs,
+    what: 'send trigger',
+    transcript: ctx.transcript,
+    settled: async (exitCode) => {
+      const p = await progress();
+      // the quiet spell counts from the command's end
+      if (!ended) [ended, changed] = [true, Date.now()];
+      if (p.sessions !== sessions) [sessions, changed] = [p.sessions, Date.now()];
+      // a command that failed and caused no connection is done too: it will not deliver
+      return p.took || (Date.now() - changed >= QUIET_MS && (sessions > 0 || exitCode !== 0));
+    },
   });
 }
