@@ -13,8 +13,8 @@ import { HarnessError, InconclusiveError } from '../../engine/outcomes';
 import type { SmtpMessage } from '../../equipment/smtp-sender';
 import type { EvvmServerPeerIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
-import { registerExternalRole, type ExternalContext } from '../registry';
-import { declaredEndpoint, deposited, destination, equipmentFacingIut, homeFacingIut, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
+import type { ExternalContext } from '../registry';
+import { declaredEndpoint, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
 
 type Ctx = ExternalContext<EvvmServerPeerIut>;
 const ACTOR = 'Peer EVVM Server';
@@ -66,14 +66,4 @@ class PeerUnderTest implements contract.PeerEvvmServerRole {
   }
 }
 
-async function underTest(ctx: Ctx): Promise<PeerUnderTest> {
-  const peer = await ctx.topology.role('evvm-server-peer');
-  if (!(peer instanceof PeerUnderTest)) throw new HarnessError('the peer EVVM Server is not the implementation under test');
-  return peer;
-}
-
-// The harness's EVVM Server, its route to peer.example pointed at the peer under test.
-registerExternalRole('evvm-server-peer', 'evvm-server-smtp', (ctx) => homeFacingIut(ctx, 'interServer', ACTOR));
-// in service without a connection: a scenario reaches it only when something is sent to it or it is made to send
-registerExternalRole('evvm-server-peer', 'evvm-server-peer', async (ctx) => new PeerUnderTest(ctx));
-registerExternalRole('evvm-server-peer', 'interworking-equipment', (ctx) => equipmentFacingIut(ctx, ACTOR, async (result, message) => (await underTest(ctx)).took(result, message)));
+registerSendingPeer('evvm-server-peer', 'interServer', ACTOR, (ctx) => new PeerUnderTest(ctx));

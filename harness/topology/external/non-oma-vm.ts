@@ -15,8 +15,8 @@ import { HarnessError } from '../../engine/outcomes';
 import type { SmtpMessage } from '../../equipment/smtp-sender';
 import type { NonOmaVmIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
-import { registerExternalRole, type ExternalContext } from '../registry';
-import { declaredEndpoint, deposited, destination, equipmentFacingIut, homeFacingIut, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
+import type { ExternalContext } from '../registry';
+import { declaredEndpoint, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
 
 type Ctx = ExternalContext<NonOmaVmIut>;
 const ACTOR = 'Non-OMA VM Service';
@@ -63,14 +63,4 @@ class NonOmaVmUnderTest implements contract.NonOmaVmRole {
   }
 }
 
-async function underTest(ctx: Ctx): Promise<NonOmaVmUnderTest> {
-  const vm = await ctx.topology.role('non-oma-vm');
-  if (!(vm instanceof NonOmaVmUnderTest)) throw new HarnessError('the Non-OMA VM Service is not the implementation under test');
-  return vm;
-}
-
-// The harness's EVVM Server, its Non-OMA VM link pointed at the service under test.
-registerExternalRole('non-oma-vm', 'evvm-server-smtp', (ctx) => homeFacingIut(ctx, 'nonOmaVm', ACTOR));
-// in service without a connection: a scenario reaches it only when something is sent to it or it is made to send
-registerExternalRole('non-oma-vm', 'non-oma-vm', async (ctx) => new NonOmaVmUnderTest(ctx));
-registerExternalRole('non-oma-vm', 'interworking-equipment', (ctx) => equipmentFacingIut(ctx, ACTOR, async (result, message) => (await underTest(ctx)).took(result, message)));
+registerSendingPeer('non-oma-vm', 'nonOmaVm', ACTOR, (ctx) => new NonOmaVmUnderTest(ctx));

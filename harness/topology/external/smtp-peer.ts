@@ -15,13 +15,13 @@ import type { PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from '
 import { messageId } from '../../../simulators/crypto/cms/voicemail';
 import { InconclusiveError } from '../../engine/outcomes';
 import { SmtpSender, type SmtpMessage } from '../../equipment/smtp-sender';
-import type { EvvmServerPeerIut, ForwardingGatewayIut, NonOmaVmIut } from '../../profile/sections/iut';
+import type { EvvmServerPeerIut, ForwardingGatewayIut, IutOf, NonOmaVmIut } from '../../profile/sections/iut';
 import type { SendPlaceholder, SendingSmtpPeerIut } from '../../profile/sections/iut/smtp-peer';
 import * as contract from '../../roles/interworking';
 import { simulatorOf } from '../embedded/authentication';
 import { startImpostor } from '../embedded/interworking';
 import { missing } from '../external';
-import type { ExternalContext } from '../registry';
+import { registerExternalRole, type ExternalContext, type RoleMap } from '../registry';
 import { runTrigger } from './trigger';
 
 export type SmtpIut = ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut;
@@ -301,4 +301,32 @@ function runSend(ctx: Ctx, send: { command: readonly string[]; timeoutMs: number
       return p.took || (Date.now() - changed >= QUIET_MS && (sessions > 0 || exitCode !== 0));
     },
   });
+}
+
+/** What a sending SMTP role under test hears from the test sender: what it took. */
+interface TakesMail {
+  took(result: DeliveryResult, message: SmtpMessage): void;
+}
+
+/**
+ * Registers a Non-OMA VM Service or a peer EVVM Server under test: the harness's EVVM Server with `link`
+ * pointed at it, the role itself (in service without a connection: a scenario reaches it only when something
+ * is sent to it or it is made to send), and the equipment facing it.
+ */
+export function registerSendingPeer<R extends 'non-oma-vm' | 'evvm-server-peer'>(role: R, link: LinkName, actor: string, make: (ctx: ExternalContext<IutOf<R>>) => RoleMap[R] & TakesMail): void {
+  const made = new WeakMap<object, RoleMap[R] & TakesMail>();
+  // IutOf<R> is one of SmtpIut's variants, which TypeScript does not see through the generic R
+  const smtp = (ctx: ExternalContext<IutOf<R>>): Ctx => ctx as unknown as Ctx;
+  registerExternalRole(role, 'evvm-server-smtp', (ctx) => homeFacingIut(smtp(ctx), link, actor));
+  registerExternalRole<R, R>(role, role, async (ctx) => {
+    const r = make(ctx);
+    made.set(ctx, r);
+    return r;
+  });
+  registerExternalRole(role, 'interworking-equipment', (ctx) =>
+    equipmentFacingIut(smtp(ctx), actor, async (result, message) => {
+      await ctx.topology.role(role);
+      made.get(ctx)!.took(result, message);
+    }),
+  );
 }
