@@ -15,6 +15,8 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'evvm-client': ['EVVM-AUTH-03', 'STD-02'],
   // its SMTP service: the link with the EVVM Server and the senders it takes mail from
   'forwarding-gateway': ['EVVM-AUTH-06'],
+  // what its bind and submit answers, and the handsets it delivers to, show: authenticated binds, the originator it sets, bind field limits, its TLS versions
+  smsc: ['EVVM-SMS-C01', 'EVVM-SMS-C09', 'PRAC-04', 'STD-07'],
 };
 
 const CLIENT_STATE = "needs the EVVM Client's own state, which a client under test does not expose to the harness";

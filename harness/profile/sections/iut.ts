@@ -13,17 +13,19 @@ import { IutProblem, IutReader } from './iut/common';
 import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
 import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGatewayIut } from './iut/forwarding-gateway';
 import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
+import { SmscIutSchema, resolveSmsc, smscSecrets, type SmscIut } from './iut/smsc';
 
 export type { Pem } from './iut/common';
 export type { IutAccount, ImapServerIut } from './iut/imap-server';
 export type { EvvmClientIut } from './iut/evvm-client';
 export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
+export type { SmscIut } from './iut/smsc';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, SmscIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | SmscIut;
 /** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
 /** The resolved section of an IUT in a given role. */
@@ -60,6 +62,8 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
       return resolveEvvmClient(s, read);
     case 'forwarding-gateway':
       return resolveForwardingGateway(s, read);
+    case 'smsc':
+      return resolveSmsc(s, read);
     default:
       return resolveImapServer(profile, s, read);
   }
@@ -72,6 +76,8 @@ export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
       return iut.accounts.map((a) => a.password);
     case 'forwarding-gateway':
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
+    case 'smsc':
+      return smscSecrets(iut);
     default:
       return imapServerSecrets(iut);
   }
