@@ -14,18 +14,20 @@ import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iu
 import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGatewayIut } from './iut/forwarding-gateway';
 import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
 import { SmscIutSchema, resolveSmsc, smscSecrets, type SmscIut } from './iut/smsc';
+import { EvvmServerSmsIutSchema, resolveEvvmServerSms, type EvvmServerSmsIut } from './iut/evvm-server-sms';
 
 export type { Pem } from './iut/common';
 export type { IutAccount, ImapServerIut } from './iut/imap-server';
 export type { EvvmClientIut } from './iut/evvm-client';
 export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
 export type { SmscIut } from './iut/smsc';
+export type { EvvmServerSmsIut } from './iut/evvm-server-sms';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, SmscIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, SmscIutSchema, EvvmServerSmsIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | SmscIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | SmscIut | EvvmServerSmsIut;
 /** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
 /** The resolved section of an IUT in a given role. */
@@ -64,6 +66,8 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
       return resolveForwardingGateway(s, read);
     case 'smsc':
       return resolveSmsc(s, read);
+    case 'evvm-server-sms':
+      return resolveEvvmServerSms(s, read);
     default:
       return resolveImapServer(profile, s, read);
   }
@@ -78,6 +82,8 @@ export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
     case 'smsc':
       return smscSecrets(iut);
+    case 'evvm-server-sms':
+      return [iut.bind.password, ...iut.subscribers.map((a) => a.password)];
     default:
       return imapServerSecrets(iut);
   }

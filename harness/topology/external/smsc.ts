@@ -8,9 +8,7 @@
 import type { SmscIut } from '../../profile/sections/iut';
 import type { BindObservation, SmscObservations, SubmissionObservation } from '../../../simulators/smsc';
 import { EvvmServerSms } from '../../../simulators/evvm-server/notifications/sms-interface';
-import { SmsSpoofer } from '../../../simulators/adversaries/sms-spoofer';
 import { Activity } from '../../../simulators/protocol/smpp/activity';
-import { loopbackResolver } from '../../../simulators/evvm-client/sms/vvm-sms-client';
 import type { SmscAccountOptions } from '../../../simulators/protocol/vvm-sms/smsc-account';
 import { HarnessError } from '../../engine/outcomes';
 import { TestEsme } from '../../equipment/test-esme';
@@ -18,6 +16,7 @@ import * as contract from '../../roles/sms';
 import { simulatorOf } from '../embedded/authentication';
 import { missing } from '../external';
 import { registerExternalRole, type ExternalContext } from '../registry';
+import { settleThenWait, smsDevices, smsSpoofer } from './sms-network';
 
 type Ctx = ExternalContext<SmscIut>;
 
@@ -42,18 +41,6 @@ async function networkOf(ctx: Ctx): Promise<Network> {
 function esmeEndpoint(iut: SmscIut, fallbackCa: string): SmscAccountOptions['smsc'] {
   if (iut.ports.smpp !== undefined) return { host: iut.host, port: iut.ports.smpp };
   return { host: iut.host, port: iut.ports.smpps!, tls: { ca: iut.trustAnchorPem ?? fallbackCa, servername: iut.servername } };
-}
-
-/** A quiet SMS path: nothing of the harness's in flight, and the SMSC given `deliveryMs` to deliver what it accepted. */
-async function settle(iut: SmscIut, activity: Activity): Promise<void> {
-  try {
-    await activity.idle(contract.SETTLE_MS);
-    // deliveries by the SMSC under test are not the harness's to track: they get the time the profile allows
-    await new Promise((resolve) => setTimeout(resolve, iut.deliveryMs));
-    await activity.idle(contract.SETTLE_MS);
-  } catch (err) {
-    throw new HarnessError((err as Error).message);
-  }
 }
 
 registerExternalRole('smsc', 'smsc', async (ctx) => {
@@ -89,7 +76,8 @@ registerExternalRole('smsc', 'smsc', async (ctx) => {
       const refused = net.submissions.filter((s) => s.status !== 'ESME_ROK').length;
       return { binds, submissions: [...net.submissions], deliveries: [], malformed: [], sessions: binds.length, counters: { submitted: net.submissions.length - refused, refused, delivered: 0 } };
     },
-    settled: () => settle(iut, net.activity),
+    // deliveries by the SMSC under test are not the harness's to track: they get the time the profile allows
+    settled: () => settleThenWait(net.activity, iut.deliveryMs),
   };
 });
 
@@ -136,46 +124,15 @@ registerExternalRole('smsc', 'evvm-server-sms', async (ctx) => {
 registerExternalRole('smsc', 'evvm-client-sms', async (ctx) => {
   const { iut } = ctx;
   const net = await networkOf(ctx);
-  const server = contract.provisionedServer(await ctx.topology.evvmServer());
   const handsets = new Map<string, contract.HandsetCredentials>();
   for (const [name, a] of iut.accounts.handsets) handsets.set(name, { systemId: a.systemId, password: a.password, msisdn: ctx.topology.account(name).identifiers.MSISDN });
-  const role = contract.clientSmsRole(
+  const role = await smsDevices(ctx, {
+    smsc: esmeEndpoint(iut, ctx.pki.trustAnchorPem),
     handsets,
-    async (name, credentials) => {
-      const parts = await contract.startDevice({
-        name,
-        credentials,
-        account: ctx.accounts.find((a) => a.name === name),
-        smsc: esmeEndpoint(iut, ctx.pki.trustAnchorPem),
-        server,
-        resolve: loopbackResolver,
-        pki: ctx.pki,
-        profile: ctx.profile,
-        faults: ctx.faults,
-        transcript: ctx.transcript,
-        activity: net.activity,
-      });
-      ctx.onStop(parts.stop);
-      const { handset, client } = parts;
-      return {
-        name,
-        actor: client.actor,
-        msisdn: credentials.msisdn,
-        activate: () => client.activate(),
-        deactivate: () => client.deactivate(),
-        requestStatus: () => client.requestStatus(),
-        send: (to, text, options) => handset.send(to, text, options),
-        observe: async () => contract.deviceRecord(parts),
-        radio: { actor: handset.actor, injectOverTheAir: async (sms) => handset.injectOverTheAir(sms) },
-      };
-    },
-    () => missing("SMSC account for a handset whose number has no mailbox: the SMSC under test serves only the subscribers' numbers"),
-    ctx.transcript,
-  );
-  return {
-    device: (name) => (handsets.has(name) ? role.device(name) : missing(`handset account of "${name}" (iut.accounts.handsets)`)),
-    stranger: role.stranger,
-  };
+    activity: net.activity,
+    addAccount: () => missing("SMSC account for a handset whose number has no mailbox: the SMSC under test serves only the subscribers' numbers"),
+  });
+  return { device: (name) => (handsets.has(name) ? role.device(name) : missing(`handset account of "${name}" (iut.accounts.handsets)`)), stranger: role.stranger };
 });
 
 // The SMS spoofer: a customer of the SMSC under test on an account of its own.
@@ -183,18 +140,13 @@ registerExternalRole('smsc', 'sms-spoofer', async (ctx) => {
   const { iut } = ctx;
   const net = await networkOf(ctx);
   const credentials = iut.accounts.spoofer ?? missing('SMS spoofer account (iut.accounts.spoofer: an ordinary customer account)');
-  const spoofer = new SmsSpoofer({ smsc: esmeEndpoint(iut, ctx.pki.trustAnchorPem), credentials, transcript: ctx.transcript, activity: net.activity });
-  await spoofer.start();
-  ctx.onStop(() => spoofer.stop());
+  const spoofer = await smsSpoofer(ctx, { smsc: esmeEndpoint(iut, ctx.pki.trustAnchorPem), credentials, activity: net.activity });
   return {
-    actor: spoofer.actor,
-    // the SMSC under test assigned it; the features never name it
-    ownNumber: '',
+    ...spoofer,
     viaSmsc: async (sms) => {
       const outcome = await spoofer.viaSmsc(sms);
       net.submissions.push({ conn: 'sms-spoofer', systemId: credentials.systemId, claimedSource: sms.claimedOriginator ?? '', destination: sms.to, status: outcome.statusName, text: '' });
       return outcome;
     },
-    overTheAir: (device, sms) => device.radio.injectOverTheAir(contract.transmitOverTheAir(spoofer, device.radio.actor, sms)),
   };
 });
