@@ -237,6 +237,7 @@ registerExternalRole('evvm-server-sms', 'evvm-client-sms', async (ctx) => {
     activity: net.activity,
     addAccount: (account) => net.smsc.addAccount(account),
     acted: () => ctx.involve(),
+    imapToHarness: true,
   });
 });
 

@@ -6,6 +6,8 @@
 import { SmsSpoofer } from '../../../simulators/adversaries/sms-spoofer';
 import type { Activity } from '../../../simulators/protocol/smpp/activity';
 import { loopbackResolver } from '../../../simulators/evvm-client/sms/vvm-sms-client';
+import { EvvmClient, type ClientAccount, type EvvmClientOptions, type Retrieval, type ServerTarget } from '../../../simulators/evvm-client/evvm-client';
+import type { EvvmServerRole } from '../../roles/authentication';
 import type { SmscAccountOptions } from '../../../simulators/protocol/vvm-sms/smsc-account';
 import type { SmscAccountSpec } from '../../../simulators/smsc';
 import { HarnessError } from '../../engine/outcomes';
@@ -26,12 +28,36 @@ export async function settleThenWait(activity: Activity, ms: number): Promise<vo
   }
 }
 
-/** The subscribers' devices, each bound to `smsc` with its handset's account; `acted` hears of every SMS a device sends. */
+/**
+ * A device's IMAP engine whose every connection goes to the harness's EVVM Server on the transport asked
+ * for, whatever port a STATUS named: the EVVM Server under test names its own IMAP server, which the
+ * harness plays. The name the server must prove is unchanged: the STATUS's srv.
+ */
+class ToHarnessImap extends EvvmClient {
+  constructor(
+    options: EvvmClientOptions,
+    private readonly imap: EvvmServerRole,
+  ) {
+    super(options);
+  }
+
+  override async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    const at = this.imap.endpoint(target.transport);
+    if (!at) return { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [], error: `the harness's EVVM Server offers no ${target.transport} endpoint` };
+    return super.retrieveVoicemail({ ...target, host: at.host, port: at.port }, account);
+  }
+}
+
+/**
+ * The subscribers' devices, each bound to `smsc` with its handset's account; `acted` hears of every SMS a
+ * device sends; `imapToHarness`: their IMAP goes to the harness's EVVM Server whatever port a STATUS names.
+ */
 export async function smsDevices(
   ctx: ExternalContext,
-  a: { smsc: SmscAccountOptions['smsc']; handsets: Map<string, contract.HandsetCredentials>; activity: Activity; addAccount: (account: SmscAccountSpec) => Promise<void> | void; acted?: () => void },
+  a: { smsc: SmscAccountOptions['smsc']; handsets: Map<string, contract.HandsetCredentials>; activity: Activity; addAccount: (account: SmscAccountSpec) => Promise<void> | void; acted?: () => void; imapToHarness?: boolean },
 ): Promise<contract.EvvmClientSmsRole> {
-  const server = contract.provisionedServer(await ctx.topology.evvmServer());
+  const imap = await ctx.topology.evvmServer();
+  const server = contract.provisionedServer(imap);
   const acted = a.acted ?? (() => undefined);
   return contract.clientSmsRole(
     a.handsets,
@@ -43,6 +69,7 @@ export async function smsDevices(
         smsc: a.smsc,
         server,
         resolve: loopbackResolver,
+        ...(a.imapToHarness ? { imap: (o: EvvmClientOptions) => new ToHarnessImap(o, imap) } : {}),
         pki: ctx.pki,
         profile: ctx.profile,
         faults: ctx.faults,
