@@ -16,7 +16,7 @@ import { missing } from '../real-clients/tools';
 import { startThirdPartyEsme } from './esme-peer';
 import { readVerdicts, runCli, type CliResult } from './helpers';
 
-const REQUIREMENTS = ['EVVM-SMS-C05', 'EVVM-SMS-C07', 'EVVM-SMS-C09', 'VVM-07', 'VVM-08'];
+const REQUIREMENTS = ['EVVM-SMS-C05', 'EVVM-SMS-C07', 'EVVM-SMS-C08', 'EVVM-SMS-C09', 'VVM-07', 'VVM-08'];
 const TAGS = '@EVVM-SMS-C05 or @EVVM-SMS-C09';
 
 const SUBSCRIBERS = {
