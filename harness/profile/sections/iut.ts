@@ -77,7 +77,7 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
 export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
   switch (iut.role) {
     case 'evvm-client':
-      return iut.accounts.map((a) => a.password);
+      return [...iut.accounts.map((a) => a.password), iut.trigger.kind === 'sms' ? iut.trigger.bind.password : undefined];
     case 'forwarding-gateway':
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
     case 'smsc':
