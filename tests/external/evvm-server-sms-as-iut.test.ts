@@ -4,7 +4,8 @@
  * submitted. A third-party ESME built only on the pinned smpp library (tests/external/esme-peer.ts),
  * triggered with curl: configured right it passes EVVM-SMS-C05 and C09; binding without TLS fails C09, a
  * STATUS with a password for strangers fails C05. An ESME that never binds is inconclusive, exit 2. No
- * secret of the profile appears in any output.
+ * secret of the profile appears in any output. `simulate evvm-server-sms --profile-out` gives the embedded
+ * verdicts where the wire decides, inconclusive where the server's own records would, and its faults are caught.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { ChildProcess } from 'node:child_process';
+import { simulate } from '../cli/cli';
 import { missing } from '../real-clients/tools';
 import { startThirdPartyEsme } from './esme-peer';
 import { readVerdicts, runCli, type CliResult } from './helpers';
@@ -112,4 +115,40 @@ test('an ESME that never binds is inconclusive, exit 2', { timeout: 120_000 }, a
   assert.equal(v.verdicts['EVVM-SMS-C09'], 'inconclusive', v.reasons['EVVM-SMS-C09']);
   assert.match(v.reasons['EVVM-SMS-C09']!, /never bound to the harness's SMSC as acme-vvm/);
   assert.equal(v.exit, 2);
+});
+
+/** `simulate evvm-server-sms --profile-out`, then `run --profile` of what it wrote, with its env file's values. */
+async function rehearse(name: string, faults: string[]) {
+  const config = path.join(dir, `${name}.config.yaml`);
+  await writeFile(config, stringify({ faults }));
+  const file = path.join(dir, `${name}.yaml`);
+  let child: ChildProcess | undefined;
+  try {
+    const started = await simulate('evvm-server-sms', {}, ['--config', config, '--profile-out', file]);
+    child = started.child;
+    assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600, 'the env file is private');
+    const env = Object.fromEntries((await readFile(`${file}.env`, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const out = path.join(dir, `${name}-out`);
+    const r = await runCli(['run', '--profile', file, '--tags', ALL_TAGS, '--out', out], env, 300_000);
+    return { v: await readVerdicts(out, r, REQUIREMENTS), output: await everything(out, r), env };
+  } finally {
+    child?.kill('SIGTERM');
+  }
+}
+
+const ALL_TAGS = REQUIREMENTS.map((id) => `@${id}`).join(' or ');
+/** decided on the wire; the others need the server's own records (a subscriber's state, which MO text it took for a command) */
+const ON_THE_WIRE = ['EVVM-SMS-C05', 'EVVM-SMS-C09', 'VVM-08'];
+
+test('simulate evvm-server-sms --profile-out: the embedded verdicts where the wire decides, inconclusive where only the server knows; its faults are caught', { timeout: 600_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const embeddedOut = path.join(dir, 'embedded');
+  const embedded = await readVerdicts(embeddedOut, await runCli(['run', '--tags', ALL_TAGS, '--out', embeddedOut], {}, 300_000), REQUIREMENTS);
+  const clean = await rehearse('ours', []);
+  for (const id of REQUIREMENTS) assert.equal(clean.v.verdicts[id], ON_THE_WIRE.includes(id) ? embedded.verdicts[id] : 'inconclusive', `${id}: ${clean.v.reasons[id]}`);
+  for (const id of ON_THE_WIRE) assert.equal(clean.v.verdicts[id], 'pass');
+  for (const secret of Object.values(clean.env)) assert.ok(!clean.output.includes(secret), 'a secret of the env file appears in the output');
+  const faulty = await rehearse('ours-faulty', ['evvm-server:smpp-bind-in-clear', 'evvm-server:status-credentials-for-blocked', 'evvm-server:activate-failure-silent']);
+  for (const id of ON_THE_WIRE) assert.notEqual(faulty.v.verdicts[id], 'pass', `${id}: ${faulty.v.reasons[id]}`);
 });
