@@ -195,7 +195,7 @@ Then('the EVVM Server did not take {string} for a command', async function (this
 
 // --- VVM-08: Activate ---
 Given('the VVM service of {string} is deactivated', async function (this: EvvmWorld, name: string) {
-  await smsOf(this).deactivate(name);
+  await smsOf(this).mo(name, 'Deactivate');
 });
 Given('the VVM service of {string} is activated again', async function (this: EvvmWorld, name: string) {
   await smsOf(this).activate(name);

@@ -18,6 +18,10 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not
   'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02'],
   'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01'],
+  // what its bind and submit answers, and the handsets it delivers to, show: authenticated binds, the originator it sets, bind field limits, its TLS versions
+  smsc: ['EVVM-SMS-C01', 'EVVM-SMS-C09', 'PRAC-04', 'STD-07'],
+  // what its ESME bound with and submitted, as the harness's SMSC and the handsets received it
+  'evvm-server-sms': ['EVVM-SMS-C05', 'EVVM-SMS-C07', 'EVVM-SMS-C08', 'EVVM-SMS-C09', 'VVM-07', 'VVM-08'],
 };
 
 const CLIENT_STATE = "needs the EVVM Client's own state, which a client under test does not expose to the harness";

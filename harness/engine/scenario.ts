@@ -13,6 +13,7 @@ import type { FleetInfo } from '../topology/containers/names';
 import { EmbeddedTopology } from '../topology/embedded';
 import { ExternalTopology } from '../topology/external';
 import { deviceAccounts } from '../topology/external/evvm-client';
+import { withSubscriberPasswords } from '../profile/sections/iut/evvm-server-sms';
 import type { Topology } from '../topology/roles';
 import { iutNotReached, notApplicableBeforeRun, unjudgedBeforeRun } from './applicability';
 import { classifyFailure, type Outcome } from './outcomes';
@@ -48,7 +49,7 @@ export function beginScenario(tags: readonly string[], params: WorldParameters):
  */
 export async function scenarioTopology(params: WorldParameters, profile: Profile, transcript: Transcript): Promise<Topology> {
   const iut = profile.iut && params.profilePath ? loadIut(profile, params.profilePath) : undefined;
-  const accounts = iut?.role === 'evvm-client' ? deviceAccounts(runAccounts(), iut) : runAccounts();
+  const accounts = iut?.role === 'evvm-client' ? deviceAccounts(runAccounts(), iut) : iut?.role === 'evvm-server-sms' ? withSubscriberPasswords(runAccounts(), iut) : runAccounts();
   for (const a of accounts) for (const s of [a.password, a.tuiPin]) transcript.secret(s);
   const pki = await runPki();
   if (params.topology === 'containers' && params.fleet) {

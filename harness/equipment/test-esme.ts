@@ -12,24 +12,37 @@ import { submitSms } from '../../simulators/protocol/vvm-sms/smsc-account';
 /** The password every wrong bind uses: never an account's (those are random per scenario). */
 const WRONG_PASSWORD = 'wrong-pw';
 
+/** What a bind of the test ESME was answered: an SMSC under test shows its binds only this way. */
+export type BindRecorder = (bind: { systemId: string; secure: boolean; outcome: BindOutcome }) => void;
+
 export class TestEsme {
-  private constructor(private readonly esme: Esme) {}
+  private constructor(
+    private readonly esme: Esme,
+    private readonly secure: boolean,
+    private readonly recorder?: BindRecorder,
+  ) {}
 
   /** Connects, not bound: over TLS when the endpoint names the SMSC's certificate (`servername`), trusting `ca`. */
-  static async open(a: { endpoint: { host: string; port: number; servername?: string }; ca: string; peer: string; transcript: TranscriptSink }): Promise<TestEsme> {
+  static async open(a: { endpoint: { host: string; port: number; servername?: string }; ca: string; peer: string; transcript: TranscriptSink; onBind?: BindRecorder }): Promise<TestEsme> {
     const { host, port, servername } = a.endpoint;
     const esme = await Esme.connect({ host, port, ...(servername ? { tls: { ca: a.ca, servername } } : {}), actor: 'Test ESME', peer: a.peer, transcript: a.transcript, text: renderShortMessage });
-    return new TestEsme(esme);
+    return new TestEsme(esme, servername !== undefined, a.onBind);
   }
 
   /** bind_transceiver with these credentials, whatever their length (PRAC-04). */
   bindAs(credentials: { systemId: string; password: string }): Promise<BindOutcome> {
-    return this.esme.bind('transceiver', credentials);
+    return this.bind(credentials);
   }
 
   /** bind_transceiver as `systemId` with a wrong password. */
   bindWithWrongPassword(systemId: string): Promise<BindOutcome> {
-    return this.esme.bind('transceiver', { systemId, password: WRONG_PASSWORD });
+    return this.bind({ systemId, password: WRONG_PASSWORD });
+  }
+
+  private async bind(credentials: { systemId: string; password: string }): Promise<BindOutcome> {
+    const outcome = await this.esme.bind('transceiver', credentials);
+    this.recorder?.({ systemId: credentials.systemId, secure: this.secure, outcome });
+    return outcome;
   }
 
   /**

@@ -21,6 +21,7 @@ import type { SubscriberView } from '../../simulators/evvm-server/notifications/
 import type { SmsSpoofer, SpoofedSms } from '../../simulators/adversaries/sms-spoofer';
 import type { Activity } from '../../simulators/protocol/smpp/activity';
 import type { SubmitOutcome } from '../../simulators/protocol/smpp/esme';
+import type { SmscAccountOptions } from '../../simulators/protocol/vvm-sms/smsc-account';
 import { msisdnAddress, shortCodeAddress, type SmscAccountSpec, type SmscObservations, type SmscOptions } from '../../simulators/smsc';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import type { TranscriptSink } from '../../evidence/transcript';
@@ -70,6 +71,8 @@ export interface SmscRole {
   readonly evvmServerSystemId: string;
   /** the harness's own SMSC account, each field as long as SMPP allows (PRAC-04) */
   readonly testEsmeAccount: SmppCredentials;
+  /** why PRAC-04 is not tested on this SMSC (an SMSC under test that declares no bind field limits), if it is not */
+  readonly withoutBindFieldLimits?: string;
   /** the harness's own ESME, connected and not bound, closed when the scenario ends */
   openTestEsme(transport?: 'tcp' | 'tls'): Promise<TestEsme>;
   observations(): Promise<SmscObservations>;
@@ -320,7 +323,8 @@ export function provisionedServer(imap: EvvmServerRole): { servername: string; t
 /** The EVVM Server's SMS interface: where the SMSC is, and what its STATUS names as the IMAP server (srv, ipt). */
 export function evvmServerSmsOptions(a: {
   server: EvvmServer;
-  smsc: { host: string; ports: { smpp?: number; smpps?: number }; ca: string };
+  /** servername: the name the SMSC's certificate carries (default the harness's SMSC's) */
+  smsc: { host: string; ports: { smpp?: number; smpps?: number }; ca: string; servername?: string };
   credentials: SmppCredentials;
   imap: { srv: string; ipt: number };
   accounts: readonly TestAccount[];
@@ -335,7 +339,7 @@ export function evvmServerSmsOptions(a: {
     smsc: {
       host: a.smsc.host,
       ...(a.smsc.ports.smpp !== undefined ? { port: a.smsc.ports.smpp } : {}),
-      ...(a.smsc.ports.smpps !== undefined ? { tls: { port: a.smsc.ports.smpps, ca: a.smsc.ca, servername: SMSC_NAME } } : {}),
+      ...(a.smsc.ports.smpps !== undefined ? { tls: { port: a.smsc.ports.smpps, ca: a.smsc.ca, servername: a.smsc.servername ?? SMSC_NAME } } : {}),
       ...a.credentials,
     },
     requireTls: policy.smppTls,
@@ -385,7 +389,7 @@ export async function startDevice(a: {
   credentials: HandsetCredentials;
   /** the test account it belongs to (its client certificate); none for a stranger */
   account: TestAccount | undefined;
-  smsc: { host: string; port: number };
+  smsc: SmscAccountOptions['smsc'];
   /** the provisioned EVVM Server: the name it must prove and the transport */
   server: { servername: string; transport: Transport };
   /** the device's name resolution */

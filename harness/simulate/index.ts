@@ -6,6 +6,7 @@ import './forwarding-gateway';
 import './non-oma-vm';
 import './evvm-server-peer';
 import './smsc';
+import './evvm-server-sms';
 
 export { simulatedRole, simulatedRoleNames } from './registry';
 export type { SimulateContext, SimulatedRole } from './registry';

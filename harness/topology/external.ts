@@ -108,7 +108,7 @@ export class ExternalTopology implements Topology {
       reach: async (what, ports) => {
         this.involved = true;
         // a client under test has no ports: it connects to the harness (involve)
-        if (iut.role === 'evvm-client') throw new HarnessError('the EVVM Client under test has no ports the harness connects to');
+        if (iut.role === 'evvm-client' || iut.role === 'evvm-server-sms') throw new HarnessError(`the ${iut.role} under test has no ports the harness connects to`);
         await reachable(what, iut.host, ports, iut.timeoutMs);
       },
       involve: () => {

@@ -59,7 +59,7 @@ describe('iut section', () => {
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ['unknown role', GOOD.replace('message-storage', 'smsc'), /iut\.role/],
+    ['unknown role', GOOD.replace('message-storage', 'mms-relay'), /iut\.role/],
     ['no port', GOOD.replace('ports: { imaps: 993, imap: 143 }', 'ports: {}'), /iut\.ports.*imaps \(implicit TLS\) or imap/],
     ['a declared transport without its port', GOOD.replace('ports: { imaps: 993, imap: 143 }', 'ports: { imaps: 993 }'), /iut\.ports\.imap: required, the message-storage declares starttls/],
     ['no password at all', GOOD.replace(', passwordEnv: IUT_TEST_ALICE', ''), /iut\.accounts\.0\.passwordEnv: required/],

@@ -15,6 +15,8 @@ import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGa
 import { EvvmServerPeerIutSchema, resolveEvvmServerPeer, type EvvmServerPeerIut } from './iut/evvm-server-peer';
 import { NonOmaVmIutSchema, resolveNonOmaVm, type NonOmaVmIut } from './iut/non-oma-vm';
 import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
+import { SmscIutSchema, resolveSmsc, smscSecrets, type SmscIut } from './iut/smsc';
+import { EvvmServerSmsIutSchema, resolveEvvmServerSms, type EvvmServerSmsIut } from './iut/evvm-server-sms';
 
 export type { Pem } from './iut/common';
 export type { IutAccount, ImapServerIut } from './iut/imap-server';
@@ -22,12 +24,14 @@ export type { EvvmClientIut } from './iut/evvm-client';
 export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
 export type { NonOmaVmIut } from './iut/non-oma-vm';
 export type { EvvmServerPeerIut } from './iut/evvm-server-peer';
+export type { SmscIut } from './iut/smsc';
+export type { EvvmServerSmsIut } from './iut/evvm-server-sms';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, NonOmaVmIutSchema, EvvmServerPeerIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, NonOmaVmIutSchema, EvvmServerPeerIutSchema, SmscIutSchema, EvvmServerSmsIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut | SmscIut | EvvmServerSmsIut;
 /** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
 /** The resolved section of an IUT in a given role. */
@@ -68,6 +72,10 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
       return resolveNonOmaVm(s, read);
     case 'evvm-server-peer':
       return resolveEvvmServerPeer(s, read);
+    case 'smsc':
+      return resolveSmsc(s, read);
+    case 'evvm-server-sms':
+      return resolveEvvmServerSms(s, read);
     default:
       return resolveImapServer(profile, s, read);
   }
@@ -77,11 +85,15 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
 export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
   switch (iut.role) {
     case 'evvm-client':
-      return iut.accounts.map((a) => a.password);
+      return [...iut.accounts.map((a) => a.password), iut.trigger.kind === 'sms' ? iut.trigger.bind.password : undefined];
     case 'forwarding-gateway':
     case 'non-oma-vm':
     case 'evvm-server-peer':
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
+    case 'smsc':
+      return smscSecrets(iut);
+    case 'evvm-server-sms':
+      return [iut.bind.password, ...iut.subscribers.map((a) => a.password)];
     default:
       return imapServerSecrets(iut);
   }

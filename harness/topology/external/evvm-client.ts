@@ -13,7 +13,8 @@ import type { ClientAccount, Retrieval, ServerTarget } from '../../../simulators
 import { ClientListener } from '../../equipment/client-listener';
 import { findCredentials } from '../../evidence/credentials';
 import { HarnessError, InconclusiveError } from '../../engine/outcomes';
-import type { EvvmClientIut, TriggerPlaceholder } from '../../profile/sections/iut/evvm-client';
+import type { EvvmClientIut, SmsTrigger, TriggerPlaceholder } from '../../profile/sections/iut/evvm-client';
+import { SmsNotifier } from '../../equipment/sms-notifier';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ImapAdversaries } from '../../roles/authentication';
 import type { TestAccount } from '../accounts';
 import { registerExternalRole, type ExternalContext } from '../registry';
@@ -33,6 +34,7 @@ const QUIET_MS = 1500;
 class ExternalEvvmClient implements EvvmClientRole {
   readonly actor = 'EVVM Client (IUT)';
   private files?: Promise<string>;
+  private sms?: Promise<SmsNotifier>;
 
   constructor(
     private readonly iut: EvvmClientIut,
@@ -49,7 +51,9 @@ class ExternalEvvmClient implements EvvmClientRole {
     const listen = target.transport === 'implicit-tls' ? this.iut.listen.imaps : this.iut.listen.imap;
     const port = await listener.start(listen ?? 0);
     const values = await this.placeholders(target, port, account, credentials);
-    const why = this.iut.trigger.kind === 'command' ? await this.runCommand(this.iut.trigger.argv, values, listener) : await this.askOperator(this.iut.trigger.instructions, values, listener);
+    const trigger = this.iut.trigger;
+    const why =
+      trigger.kind === 'command' ? await this.runCommand(trigger.argv, values, listener) : trigger.kind === 'manual' ? await this.askOperator(trigger.instructions, values, listener) : await this.notifyBySms(trigger, values, listener);
     if (listener.connections === 0) throw new InconclusiveError(`the EVVM Client under test never connected to the ${server.actor} (${why}): nothing can be judged`);
     this.ctx.involve();
     return server.kind === 'evvm-server' ? this.judgeOwnServer(server, before, account) : this.judgeCapturing(server.capturing);
@@ -150,6 +154,31 @@ class ExternalEvvmClient implements EvvmClientRole {
   private runCommand(argv: readonly string[], values: Record<TriggerPlaceholder, string>, listener: ClientListener): Promise<string> {
     // the command may return before the client is done (a handset driven over adb): wait for the client to go quiet too
     return runTrigger({ argv, values, timeoutMs: this.iut.timeoutMs, what: 'trigger command', transcript: this.ctx.transcript, settled: () => listener.connections === 0 || listener.quietFor(QUIET_MS) });
+  }
+
+  /**
+   * trigger.sms: once the client's device has bound to the harness's SMSC, sends it a STATUS naming the
+   * server of this retrieval, then waits until the client has come and gone quiet, or the time is up.
+   */
+  private async notifyBySms(trigger: SmsTrigger, values: Record<TriggerPlaceholder, string>, listener: ClientListener): Promise<string> {
+    this.sms ??= SmsNotifier.start({ pki: this.ctx.pki, trigger, policy: this.ctx.profile.policy.sms, transcript: this.ctx.transcript }).then((n) => {
+      this.ctx.onStop(() => n.stop());
+      return n;
+    });
+    const notifier = await this.sms;
+    if (trigger.trustAnchorFile) await writeFile(trigger.trustAnchorFile, this.ctx.pki.trustAnchorPem);
+    const ends = Date.now() + this.iut.timeoutMs;
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done() && Date.now() < ends) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    await until(() => notifier.deviceBound());
+    if (!notifier.deviceBound()) return `its device never bound to the harness's SMSC (${notifier.where}) as ${trigger.bind.systemId}`;
+    const sent = await notifier.sendStatus({ servername: values.servername, port: Number(values.port), username: values.username, password: values.password });
+    if (sent.statusName !== 'ESME_ROK') throw new HarnessError(`the harness's SMSC refused the STATUS to ${trigger.msisdn}: ${sent.statusName}`);
+    await until(() => listener.connections > 0 && listener.quietFor(QUIET_MS));
+    const how = listener.connections > 0 ? `the client connected ${listener.connections} time(s) after the STATUS` : `no connection within ${this.iut.timeoutMs} ms of the STATUS to ${trigger.msisdn}`;
+    this.ctx.transcript.record({ actor: 'harness', channel: 'note', dir: 'event', text: `trigger sms: ${how}` });
+    return how;
   }
 
   /** Prints what the operator must do, then counts down on stderr until the client has come and gone quiet, or the time is up. */

@@ -41,6 +41,11 @@ export class IutReader {
     }
   }
 
+  /** A path the profile names, relative to its folder. */
+  path(file: string): string {
+    return path.resolve(this.dir, file);
+  }
+
   /** An inline value or an environment variable's, registered as a secret. */
   secret(field: string, inline: string | undefined, envName: string | undefined): string | undefined {
     let v = inline;

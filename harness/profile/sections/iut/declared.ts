@@ -16,6 +16,6 @@ const definedPorts = (ports: Record<string, number | undefined>): Record<string,
   Object.fromEntries(Object.entries(ports).filter((p): p is [string, number] => p[1] !== undefined));
 
 export function declaredIdentity(s: IutSection): DeclaredIdentity {
-  if (s.role === 'evvm-client') return { role: s.role, host: s.implementation, ports: definedPorts(s.listen) };
+  if (s.role === 'evvm-client' || s.role === 'evvm-server-sms') return { role: s.role, host: s.implementation, ports: definedPorts(s.listen) };
   return { role: s.role, host: s.host, servername: s.servername ?? s.host, ports: definedPorts(s.ports) };
 }

@@ -33,9 +33,26 @@ const Trigger = z
     command: commandArgv(TRIGGER_PLACEHOLDERS).optional(),
     /** what the operator must do; the harness prints it with the endpoint, then counts down on stderr */
     manual: z.object({ instructions: z.string().min(1) }).strict().optional(),
+    /** the harness sends the VVM STATUS through its SMSC to the client's MSISDN, as a network does; the client's device binds to that SMSC */
+    sms: z
+      .object({
+        /** E.164: the client's number, which the harness's SMSC routes to the device's account */
+        msisdn: z.string().regex(/^\+[0-9]{3,15}$/, { error: 'must be +digits (E.164)' }),
+        /** the account the device binds with (the harness's SMSC accepts exactly this one on the msisdn) */
+        bind: z
+          .object({ systemId: z.string().min(1).max(15), ...secretPair('password') })
+          .strict()
+          .refine((a) => (a.password === undefined) !== (a.passwordEnv === undefined), { error: 'give password or passwordEnv, exactly one' }),
+        /** fixed ports of the harness's SMSC (a device configured once); default: free ports, in the harness's note */
+        listen: z.object({ smpp: Port.optional(), smpps: Port.optional() }).strict().default({}),
+        /** where the harness writes the run's test CA before each notification, for a device that must trust it */
+        trustAnchorFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((t) => (t.command === undefined) !== (t.manual === undefined), { error: 'give command or manual, exactly one' });
+  .refine((t) => [t.command, t.manual, t.sms].filter((x) => x !== undefined).length === 1, { error: 'give command, manual or sms, exactly one' });
 
 const MAX_TIMEOUT_MS = 600_000;
 /** A step that makes the client act waits at most its timeout and the trigger's wind-down. */
@@ -69,13 +86,33 @@ export const EvvmClientIutSchema = z
 export type EvvmClientIutSection = z.infer<typeof EvvmClientIutSchema>;
 
 /** The client section as the harness uses it (it names no file and no secret: the run's PKI and accounts are handed to the client). */
+/** trigger.sms, its bind password resolved */
+export interface SmsTrigger {
+  kind: 'sms';
+  msisdn: string;
+  bind: { systemId: string; password: string };
+  listen: { smpp?: number; smpps?: number };
+  trustAnchorFile?: string;
+}
+
 export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> & {
-  trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string };
+  trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string } | SmsTrigger;
   accounts: Array<{ name: string; msisdn?: string; password: string }>;
 };
 
 export function resolveEvvmClient(s: EvvmClientIutSection, read: IutReader): EvvmClientIut {
-  const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
+  const { command, manual, sms } = s.trigger;
+  const trigger: EvvmClientIut['trigger'] = command
+    ? { kind: 'command', argv: command }
+    : manual
+      ? { kind: 'manual', instructions: manual.instructions }
+      : {
+          kind: 'sms',
+          msisdn: sms!.msisdn,
+          bind: { systemId: sms!.bind.systemId, password: read.secret('trigger.sms.bind.password', sms!.bind.password, sms!.bind.passwordEnv)! },
+          listen: sms!.listen,
+          ...(sms!.trustAnchorFile ? { trustAnchorFile: read.path(sms!.trustAnchorFile) } : {}),
+        };
   const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: read.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
   return { ...s, trigger, accounts };
 }
