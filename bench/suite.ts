@@ -137,13 +137,13 @@ async function main(): Promise<void> {
   try {
     await rm(path.resolve(__dirname, '../.cache'), { recursive: true, force: true });
     const first = await whole('run', [], { NODE_COMPILE_CACHE: compileCache });
-    process.stdout.write(`  ${'full embedded suite, first run'.padEnd(36)} ${seconds(first)} (exit ${first.code})\n`);
+    process.stdout.write(`  ${`full embedded suite, first run (${cores} workers)`.padEnd(36)} ${seconds(first)} (exit ${first.code})\n`);
   } finally {
     await rm(compileCache, { recursive: true, force: true });
   }
   for (const command of ['run', 'selftest']) {
     const what = command === 'run' ? 'full embedded suite' : 'selftest';
-    const sequential = await whole(command, []);
+    const sequential = await whole(command, ['--parallel', '1']); // the default is one worker per core
     process.stdout.write(`  ${`${what}, sequential`.padEnd(36)} ${seconds(sequential)} (exit ${sequential.code})\n`);
     if (await advertisesParallel(command)) {
       const parallel = await whole(command, ['--parallel', String(cores)]);

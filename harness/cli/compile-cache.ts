@@ -1,7 +1,7 @@
 /**
  * Node 22.1+ keeps V8's compiled code of the CLI and its dependencies on disk (the OS temp folder), so
  * only the first run after an install compiles it. Older Node has no such cache: this does nothing there.
- * Imported first by main.ts, before anything it would cache is loaded. The folder is handed on in
+ * Imported first by program.ts, before anything it would cache is loaded. The folder is handed on in
  * NODE_COMPILE_CACHE, so the worker processes of a parallel run or selftest (started by cucumber and the
  * fault pool, not through this file) compile nothing that a run before them compiled either.
  */

@@ -59,10 +59,15 @@ export const HOSTILE_MAILBOX: ReadonlyArray<{ uid: number; raw: string }> = [
 ];
 
 const CAPABILITIES = 'IMAP4rev1 NAMESPACE UIDPLUS';
-const DRIP_MS = 15;
-/** an endless flood's pace: a piece of this many octets per pause, endless for the client and cheap for both */
+/**
+ * The paces of a drip and of an endless flood: what makes them hostile is that they never pause long enough
+ * for an inactivity timer (seconds in any client) and never end; each record costs both ends about a
+ * millisecond of CPU, so a faster pace only made them the corpus's dearest cases. (How much a client
+ * buffers is what the over-long lines and the 100 MB literal test.)
+ */
+const DRIP_MS = 40;
 const ENDLESS_PIECE = 512;
-const ENDLESS_PACE_MS = 20;
+const ENDLESS_PACE_MS = 100;
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 /** lines a client may send before the server calls it a flood */
 const MAX_LINE = 16 * 1024;

@@ -10,7 +10,9 @@
  * KeyObject, any class instance) gets a context of its own, as without the cache.
  *
  * Sharing is safe because nothing here changes a context after it is made: verification settings,
- * PSK callbacks, SNI and keylog are per connection in Node, and no client of ours resumes a session.
+ * PSK callbacks, SNI and keylog are per connection in Node. A shared server context shares its ticket key:
+ * a client that resumes (the EVVM Client in the PRAC-02 corpus) resumes with any listener of the same
+ * identity, and only with one (another certificate or key is another context, with another ticket key).
  */
 import { createHash, type Hash } from 'node:crypto';
 import tls from 'node:tls';

@@ -39,6 +39,13 @@ export interface EvvmClientOptions {
   sessionDeadlineMs?: number;
   /** the operator's capability blacklist (AOSP vvm_disabled_capabilities_string_array): STARTTLS, DIGEST-MD5, … */
   disabledCapabilities?: readonly string[];
+  /**
+   * Resume TLS sessions (RFC 8446 §2.2) with a server it authenticated before under the same name: only a
+   * server holding the ticket's key accepts it, any other gets a full handshake with its certificate checked.
+   * Off by default (every session proves the server afresh); on for a client that meets one server a
+   * thousand times (the PRAC-02 corpus), where the handshake was most of a session's cost.
+   */
+  resumeTlsSessions?: boolean;
 }
 
 /** The transports an EVVM Server offers, where each listens (RFC 8314: implicit TLS or STARTTLS). */
@@ -84,6 +91,8 @@ export class EvvmClient {
   readonly actor: string;
   private readonly faults: FaultSet<'evvm-client'>;
   private readonly transcript: TranscriptSink;
+  /** the latest TLS session ticket of each server name it authenticated (resumeTlsSessions) */
+  private readonly tlsSessions = new Map<string, Buffer>();
 
   constructor(private readonly options: EvvmClientOptions) {
     this.actor = options.actor ?? 'EVVM Client';
@@ -134,8 +143,17 @@ export class EvvmClient {
     return { ...(await this.retrieveVoicemail({ ...offered[transport]!, transport }, account)), transport };
   }
 
+  /** Keeps the latest ticket of a session whose server it authenticated; a refused server's are never kept. */
+  private keepTlsSessions(socket: TLSSocket, target: ServerTarget): void {
+    socket.on('session', (ticket: Buffer) => {
+      if (socket.authorized) this.tlsSessions.set(target.servername, ticket);
+    });
+  }
+
   private tlsOptions(target: ServerTarget): ConnectionOptions {
+    const session = this.options.resumeTlsSessions ? this.tlsSessions.get(target.servername) : undefined;
     const tls: ConnectionOptions = {
+      ...(session ? { session } : {}),
       ca: this.options.trustAnchorPem,
       servername: target.servername,
       // FAULT evvm-client:skip-server-cert-check (EVVM-AUTH-03, EVVM-SMS-C01): any chain, any validity.
@@ -189,8 +207,10 @@ export class EvvmClient {
     const session = this.session(client, result, peer, () => handshake && recordHandshake('TLS handshake (implicit) completed', handshake()));
     // imapflow makes its implicit-TLS socket before its first await (session() calls connect() at once): watched
     // from there, the certificate a server presented is evidence also when the client refused it (EVVM-AUTH-03)
+    // (evidence nobody records is not gathered: reading the certificates is most of a session's cost in the PRAC-02 corpus)
     const socket = (client as unknown as { socket?: unknown }).socket;
-    if (socket instanceof TLSSocket) handshake = watchTlsHandshake(socket, 'client');
+    if (socket instanceof TLSSocket && this.transcript !== nullSink) handshake = watchTlsHandshake(socket, 'client');
+    if (socket instanceof TLSSocket && this.options.resumeTlsSessions) this.keepTlsSessions(socket, target);
     // when the deadline wins, the abandoned session's own failure is expected and has nobody to tell
     session.catch(() => undefined);
     try {

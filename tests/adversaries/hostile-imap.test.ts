@@ -9,6 +9,9 @@ import { hostileCase, HOSTILE_FAMILIES, HUGE_LITERAL_OCTETS } from '../../simula
 import { HostileImapServer, type HostileCase } from '../../simulators/adversaries/hostile-imap-server';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { EvvmClient, type Retrieval } from '../../simulators/evvm-client/evvm-client';
+import { runHostileCorpus } from '../../harness/equipment/hostile-imap-corpus';
+import { corpusCoversHostility, hostileServerFailedClosed } from '../../harness/conditions/practice/hostile-server';
+import { nullSink } from '../../evidence/transcript';
 
 async function against(c: HostileCase, faults: string[] = []): Promise<{ r: Retrieval; taken: number; ms: number }> {
   const pki = await sharedTestPki();
@@ -68,5 +71,20 @@ describe('hostile IMAP corpus', () => {
     const { r, ms } = await against({ ...base, family: 'drip', stage: 'SELECT', payload: '{NORMAL}', delivery: 'drip' });
     assert.match(r.error ?? '', /deadline/);
     assert.ok(ms < 6000, `returned after ${ms} ms`);
+  });
+
+  it('stops a corpus at its first failing cases, which decide the verdict by seed and number; a clean corpus runs whole', async () => {
+    const pki = await sharedTestPki();
+    const count = 120;
+    const faulty = await runHostileCorpus({ pki, faults: ['evvm-client:keep-partial-state'], transcript: nullSink, seed: 20261207, count });
+    assert.ok(faulty.outcomes.length < count, `ran ${faulty.outcomes.length} of ${count} cases`);
+    const verdict = hostileServerFailedClosed.judge(faulty);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.message, /seed 20261207 case \d+ \(mailbox broken after the first voicemail/);
+    // the corpus as generated still holds every family, however few of its cases ran
+    assert.equal(corpusCoversHostility.judge({ ...faulty, count: 1000 }, HOSTILE_FAMILIES).ok, true);
+    const clean = await runHostileCorpus({ pki, faults: [], transcript: nullSink, seed: 20261207, count });
+    assert.equal(clean.outcomes.length, count);
+    assert.throws(() => hostileServerFailedClosed.judge({ ...clean, outcomes: clean.outcomes.slice(1) }), /ran 119 of its 120 cases/, 'a pass needs every case');
   });
 });

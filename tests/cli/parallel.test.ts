@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cli } from './cli';
+import { workersFor } from '../../harness/cli/commands/run';
 
 // Scenarios of five clauses: authentication, content security, SMS, interworking, message storage.
 const SLICE = ['EVVM-AUTH-03', 'EVVM-CONT-02', 'EVVM-SMS-C01', 'EVVM-IW-C01', 'CPM-MS-AUTH-02'].map((id) => `@${id}`).join(' or ');
@@ -102,4 +103,12 @@ test('--parallel is a whole number, and the containers topology runs one scenari
   const containers = await cli(['run', '--topology', 'containers', '--parallel', '2', '--out', os.tmpdir()]);
   assert.equal(containers.code, 2);
   assert.match(containers.stderr, /containers topology runs one scenario at a time/);
+});
+
+test('without --parallel an embedded run takes one worker per core; containers and an implementation under test one', async () => {
+  assert.equal(workersFor({ topology: 'embedded' }, false), os.availableParallelism());
+  assert.equal(workersFor({ topology: 'embedded', parallel: 1 }, false), 1);
+  assert.equal(workersFor({ topology: 'containers' }, false), 1);
+  assert.equal(workersFor({ topology: 'embedded' }, true), 1);
+  for (const command of ['run', 'selftest']) assert.match((await cli([command, '--help'])).stdout, new RegExp(`default: one per core, here ${os.availableParallelism()}`));
 });

@@ -1,6 +1,6 @@
 /**
  * Fast start (issue 17): each command loads what it needs when it needs it. Judged by the modules a real
- * CLI process loaded (never by timing): `--version` and `--help` load commander and nothing heavy,
+ * CLI process loaded (never by timing): `--version` loads package.json and no more, `--help` commander and nothing heavy,
  * `requirements`, `cr` and `simulate` no cucumber runtime, and nothing but the container topology the
  * Docker client.
  */
@@ -45,13 +45,18 @@ function assertNone(modules: readonly string[], patterns: readonly RegExp[], wha
   }
 }
 
-for (const args of [['--version'], ['--help']]) {
-  test(`${args.join(' ')} loads commander and nothing heavy`, async () => {
-    const modules = await loadedBy(args);
-    assert.ok(modules.some((m) => m.includes('/node_modules/commander/')), 'the recorder saw commander');
-    assertNone(modules, HEAVY, args.join(' '));
+for (const args of [['--version'], ['-V']]) {
+  test(`${args.join(' ')} loads the entry point and the version (package.json), nothing else`, async () => {
+    const modules = (await loadedBy(args)).filter((m) => m !== PRELOAD).map((m) => path.relative(path.resolve(__dirname, '../..'), m));
+    assert.deepEqual(modules.sort(), ['harness/cli/main.js', 'harness/paths.js', 'harness/version.js']);
   });
 }
+
+test('--help loads commander and nothing heavy', async () => {
+  const modules = await loadedBy(['--help']);
+  assert.ok(modules.some((m) => m.includes('/node_modules/commander/')), 'the recorder saw commander');
+  assertNone(modules, HEAVY, '--help');
+});
 
 test('requirements and cr analyze load no cucumber runtime, no simulator, no Docker client', async () => {
   for (const args of [['requirements'], ['cr', 'analyze', CR_FIXTURE, '--fail-on', 'none']]) {

@@ -1,11 +1,15 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../usage';
 
 /**
- * `--parallel N`: how many worker processes run scenarios (or selftest's fault runs) at once. Off (1) by
- * default: on the shared 2-core machine each worker's start (its own copy of the support code) cost more
- * than the second core gave back (figures in issue 17's closing note).
+ * `--parallel N`: how many worker processes run scenarios (or selftest's fault runs) at once. By default
+ * one per core the machine offers this process; 1 runs everything in this process.
  */
-export const PARALLEL_HELP = 'worker processes at once, up to the number of cores (default 1: everything in this process)';
+export function defaultParallel(): number {
+  return availableParallelism();
+}
+
+export const PARALLEL_HELP = `worker processes at once (default: one per core, here ${defaultParallel()}; 1: everything in this process)`;
 
 export function parseParallel(value: string): number {
   const n = Number(value);

@@ -9,7 +9,7 @@ import { nearest } from '../../suggest';
 import { SecretMatcher } from '../../../evidence/redact';
 import { EXIT, UsageError, interactive } from '../usage';
 import type { FleetInfo } from '../../topology/containers/names';
-import { parseParallel, PARALLEL_HELP } from './parallel';
+import { defaultParallel, parseParallel, PARALLEL_HELP } from './parallel';
 import { prepareOutFolder } from '../out-folder';
 import { progressEvents } from '../progress';
 import { onInterrupt, interrupting } from '../../interrupt';
@@ -22,7 +22,7 @@ export interface RunOptions {
   out: string;
   keepPki?: boolean;
   baseline?: string;
-  /** worker processes; undefined: 1 */
+  /** worker processes; undefined: one per core (embedded), 1 where scenarios share their roles */
   parallel?: number;
 }
 
@@ -129,13 +129,13 @@ function containers(): typeof import('../../topology/containers/lifecycle') {
 }
 
 /**
- * Parallel workers each start their own embedded simulators. The containers are one fleet per run, begun
- * per scenario, and an implementation under test is one set of mailboxes: scenarios of different workers
- * would share them, so those runs take one scenario at a time.
+ * Parallel workers each start their own embedded simulators: one per core unless told. The containers are
+ * one fleet per run, begun per scenario, and an implementation under test is one set of mailboxes:
+ * scenarios of different workers would share them, so those runs take one scenario at a time.
  */
-function workersFor(opts: RunOptions, externalIut: boolean): number {
+export function workersFor(opts: Pick<RunOptions, 'topology' | 'parallel'>, externalIut: boolean): number {
   const shared = opts.topology === 'containers' ? 'the containers topology' : externalIut ? 'a profile naming an implementation under test' : undefined;
-  if (!shared) return opts.parallel ?? 1;
+  if (!shared) return opts.parallel ?? defaultParallel();
   if ((opts.parallel ?? 1) > 1) throw new UsageError(`--parallel ${opts.parallel}: ${shared} runs one scenario at a time (its roles are shared by every scenario)`);
   return 1;
 }

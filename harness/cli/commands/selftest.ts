@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { FaultRun, FaultRunResult } from '../../engine/fault-pool';
 import type { Requirement } from '../../catalogue/types';
-import { parseParallel, PARALLEL_HELP } from './parallel';
+import { defaultParallel, parseParallel, PARALLEL_HELP } from './parallel';
 import { isKnownFault } from '../../../simulators/faults';
 import { interactive, UsageError } from '../usage';
 
@@ -111,7 +111,7 @@ export function registerSelftestCommand(program: Command, setStatus: (s: number)
       });
       const result = await selftest((line) => {
         if (!opts.json || interactive()) process.stderr.write(line + '\n');
-      }, { parallel: opts.parallel ?? 1, ...(opts.tags ? { tags: opts.tags } : {}) });
+      }, { parallel: opts.parallel ?? defaultParallel(), ...(opts.tags ? { tags: opts.tags } : {}) });
       const json = JSON.stringify(result, null, 2);
       if (opts.out) {
         await mkdir(opts.out, { recursive: true });

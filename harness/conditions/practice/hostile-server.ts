@@ -7,6 +7,7 @@ import type { Retrieval } from '../../../simulators/evvm-client/evvm-client';
 import { InconclusiveError } from '../../engine/outcomes';
 import type { CaseOutcome, HostileCorpusRun } from '../../equipment/hostile-imap-corpus';
 import { condition, judged, type Judgement } from '../condition';
+import { hostileCorpus } from '../../../simulators/adversaries/hostile-imap-corpus';
 
 /** What the client may read of a literal it should have refused when announced (its own bound is 16 MiB). */
 export const LITERAL_READ_BOUND = 32 * 1024 * 1024;
@@ -29,15 +30,18 @@ export function caseFault(o: CaseOutcome, deadlineMs: number): string | undefine
 const replay = (o: CaseOutcome, why: string): string => `seed ${o.seed} case ${o.index} (${o.family} at ${o.stage}, ${o.delivery}): ${why}`;
 
 export const hostileServerFailedClosed = condition('HostileServerFailedClosed', ['PRAC-02'], (run: HostileCorpusRun): Judgement => {
-  if (run.outcomes.length < run.count) throw new InconclusiveError(`the corpus of seed ${run.seed} ran ${run.outcomes.length} of its ${run.count} cases`);
-  const struck = run.outcomes.filter((o) => o.server.struck).length;
-  // a client that never got far enough to meet the hostility proves nothing either way (a busy machine
-  // makes some sessions time out before their stage: half of them still test every family many times)
-  if (struck < run.count * STRUCK_MINIMUM) throw new InconclusiveError(`the hostile payload reached the client in ${struck} of ${run.count} cases of seed ${run.seed}`);
   const faults = run.outcomes.flatMap((o) => {
     const why = caseFault(o, run.deadlineMs);
     return why === undefined ? [] : [replay(o, why)];
   });
+  // one case not failed closed is the verdict (the corpus stops there); a pass needs every case, each met
+  if (faults.length === 0) {
+    if (run.outcomes.length < run.count) throw new InconclusiveError(`the corpus of seed ${run.seed} ran ${run.outcomes.length} of its ${run.count} cases`);
+    const struck = run.outcomes.filter((o) => o.server.struck).length;
+    // a client that never got far enough to meet the hostility proves nothing either way (a busy machine
+    // makes some sessions time out before their stage: half of them still test every family many times)
+    if (struck < run.count * STRUCK_MINIMUM) throw new InconclusiveError(`the hostile payload reached the client in ${struck} of ${run.count} cases of seed ${run.seed}`);
+  }
   const closed = run.outcomes.filter((o) => o.error !== undefined).length;
   const summary = `${run.outcomes.length} hostile sessions of seed ${run.seed} in ${run.elapsedMs} ms: ${closed} failed closed, ${run.outcomes.length - closed} completed with the whole mailbox`;
   return judged(faults.length === 0, summary, `${faults.length} case(s) not failed closed; ${faults.slice(0, NAMED).join('; ')}`, {
@@ -48,11 +52,11 @@ export const hostileServerFailedClosed = condition('HostileServerFailedClosed', 
   });
 });
 
-/** The corpus is as big as the practice asks, and holds every hostile family. */
+/** The corpus is as big as the practice asks, and holds every hostile family (whether every case ran is the other condition's). */
 export const corpusCoversHostility = condition('CorpusCoversHostility', ['PRAC-02'], (run: HostileCorpusRun, families: readonly string[]): Judgement => {
-  const seen = familyCounts(run.outcomes);
+  const seen = familyCounts(hostileCorpus(run.seed, run.count));
   const missing = families.filter((f) => !(f in seen));
-  return judged(run.outcomes.length >= CORPUS_MINIMUM && missing.length === 0, `${run.outcomes.length} cases over ${Object.keys(seen).length} families`, `${run.outcomes.length} cases (at least ${CORPUS_MINIMUM}); missing: ${missing.join(', ') || 'none'}`, { families: seen });
+  return judged(run.count >= CORPUS_MINIMUM && missing.length === 0, `${run.count} cases over ${Object.keys(seen).length} families`, `${run.count} cases (at least ${CORPUS_MINIMUM}); missing: ${missing.join(', ') || 'none'}`, { families: seen });
 });
 
 /** A well-behaved server: the client retrieves the whole mailbox (the hardening does not refuse the normal case). */
@@ -60,7 +64,7 @@ export const wellBehavedServerRetrieved = condition('WellBehavedServerRetrieved'
   judged(r.loggedIn && r.error === undefined && r.voicemails.length > 0, `retrieved ${r.voicemails.length} voicemail(s)`, `logged in: ${r.loggedIn}, ${r.voicemails.length} voicemail(s)${r.error ? `, ${r.error}` : ''}`),
 );
 
-function familyCounts(outcomes: readonly CaseOutcome[]): Record<string, number> {
+function familyCounts(outcomes: ReadonlyArray<{ family: string }>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o.family] = (counts[o.family] ?? 0) + 1;
   return counts;
