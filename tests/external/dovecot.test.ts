@@ -34,6 +34,7 @@ type Config =
   | 'no TLS'
   | 'DIGEST-MD5'
   | 'DIGEST-MD5 off, declared'
+  | 'DIGEST-MD5 on, undeclared'
   | 'PSK-TLS declared';
 
 /** What a configuration changes in Dovecot and in the vendor's declared policy and capabilities. */
@@ -71,6 +72,8 @@ const SETUPS: Record<Config, Setup> = {
   'DIGEST-MD5': { dovecot: { ...CONFORMANT, extraMechanisms: ['digest-md5'] }, policy: REQUIRED, declares: { sasl: [...SASL, 'DIGEST-MD5'] } },
   // declared in the profile, but not in Dovecot's auth_mechanisms
   'DIGEST-MD5 off, declared': { dovecot: CONFORMANT, policy: REQUIRED, declares: { sasl: [...SASL, 'DIGEST-MD5'] } },
+  // in Dovecot's auth_mechanisms, but not declared in the profile
+  'DIGEST-MD5 on, undeclared': { dovecot: { ...CONFORMANT, extraMechanisms: ['digest-md5'] }, policy: REQUIRED },
   // Dovecot has no TLS-PSK (RFC 4279) at all: a vendor who declares it anyway gets what the wire shows
   'PSK-TLS declared': { dovecot: CONFORMANT, policy: REQUIRED, declares: { pskTls: ['TLSv1.2', 'TLSv1.3'] } },
 };
@@ -83,6 +86,8 @@ interface Expectation {
   reasons?: Record<string, RegExp>;
   /** outcomes and reasons of single scenarios, by requirement and scenario name */
   scenarios?: Record<string, Record<string, { outcome: string; reason?: RegExp }>>;
+  /** the declaration check's findings, as "kind capability: requirements" */
+  findings?: string[];
   /** text the evidence of the run must hold (a note the harness records), by requirement and scenario name */
   evidence?: Record<string, Record<string, RegExp>>;
 }
@@ -127,11 +132,13 @@ const EXPECTED: Record<Role, Partial<Record<Config, Expectation>>> = {
     'anything-goes password': { verdicts: { 'EVVM-AUTH-01': 'fail', 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-01': LET_IN, 'EVVM-AUTH-04': LET_IN } },
     "another user's mailbox": { verdicts: { 'EVVM-AUTH-01': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-01': WRONG_MAILBOX } },
     anonymous: { verdicts: { 'EVVM-AUTH-04': 'fail' }, exit: 1, reasons: { 'EVVM-AUTH-04': /SASL ANONYMOUS authenticates nobody/ } },
-    down: { verdicts: { 'EVVM-AUTH-01': 'inconclusive', 'STD-03': 'inconclusive' }, exit: 2 },
+    down: { verdicts: { 'EVVM-AUTH-01': 'inconclusive', 'STD-03': 'inconclusive', 'STD-04': 'inconclusive', 'VVM-01': 'inconclusive', 'VVM-03': 'inconclusive' }, exit: 2 },
     // implicit TLS is a "should" (RFC 8314): a warning; the STARTTLS it has is right
     'STARTTLS only': { verdicts: { 'STD-04': 'warning', 'VVM-03': 'pass', 'EVVM-AUTH-01': 'pass' }, exit: 0, reasons: { 'STD-04': /offers no implicit TLS port/ } },
     'no TLS': { verdicts: { 'VVM-03': 'fail' }, exit: 1, reasons: { 'VVM-03': /VvmTlsUp: STARTTLS answered (BAD|NO)/ } },
     'DIGEST-MD5': { verdicts: { 'VVM-02': 'pass' }, exit: 0, scenarios: { 'VVM-02': { [DIGEST_SCENARIO]: { outcome: 'pass' } } }, evidence: { 'VVM-02': { [DIGEST_SCENARIO]: LEGACY } } },
+    // its legacy scenarios do not run, and the declaration check says why: offered, not declared
+    'DIGEST-MD5 on, undeclared': { verdicts: { 'VVM-02': 'pass' }, exit: 0, findings: ['offered-not-declared SASL DIGEST-MD5: VVM-02'], scenarios: { 'VVM-02': { [DIGEST_SCENARIO]: { outcome: 'not-applicable', reason: LEGACY } } } },
     'DIGEST-MD5 off, declared': { verdicts: { 'VVM-02': 'fail' }, exit: 1, reasons: { 'VVM-02': /no proven DIGEST-MD5 session/ } },
   },
 };
@@ -202,6 +209,7 @@ async function closedPort(): Promise<number> {
 /** What a certification's report says, with its scenarios' outcomes and the text of its evidence. */
 interface Certified extends Verdicts {
   scenarios: Record<string, Array<{ name: string; outcome: string; reason?: string; evidence: string }>>;
+  findings: string[];
 }
 
 async function certify(role: Role, config: Config): Promise<Certified> {
@@ -247,9 +255,13 @@ async function certify(role: Role, config: Config): Promise<Certified> {
     const out = path.join(dir, `${name}-report`);
     const ids = Object.keys(expected.verdicts);
     const r = await runCli(['run', '--profile', file, '--tags', ids.map((id) => `@${id}`).join(' or '), '--out', out], env, 240_000);
-    const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string; scenarios: Certified['scenarios'][string] }> };
+    const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as {
+      run: { declaration?: { findings: Array<{ kind: string; capability: string; requirements: string[] }> } };
+      requirements: Array<{ id: string; scenarios: Certified['scenarios'][string] }>;
+    };
     const scenarios = Object.fromEntries(report.requirements.filter((q) => ids.includes(q.id)).map((q) => [q.id, q.scenarios]));
-    return { ...(await readVerdicts(out, r, ids)), summary: r.stdout + r.stderr, scenarios };
+    const findings = (report.run.declaration?.findings ?? []).map((f) => `${f.kind} ${f.capability}: ${f.requirements.join(' ')}`);
+    return { ...(await readVerdicts(out, r, ids)), summary: r.stdout + r.stderr, scenarios, findings };
   } finally {
     await dovecot?.stop();
   }
@@ -315,6 +327,7 @@ for (const { role, config, expected } of planned) {
     for (const [id, byName] of Object.entries(expected.evidence ?? {})) {
       for (const [name, text] of Object.entries(byName)) assert.match(await readFile(path.join(dir, `${role}-${slug(config)}-report`, scenario(id, name).evidence), 'utf8'), text);
     }
+    if (expected.findings) assert.deepEqual(v.findings, expected.findings);
     assert.equal(v.exit, expected.exit, v.summary);
   });
 }
