@@ -14,22 +14,32 @@ export const TRIGGER_PLACEHOLDERS = [
   'account', 'username', 'password', 'usernameUrl', 'passwordUrl', 'msisdn',
 ] as const;
 export type TriggerPlaceholder = (typeof TRIGGER_PLACEHOLDERS)[number];
+/**
+ * The placeholders of trigger.offered, the command for the scenarios where the client picks a transport
+ * itself (STD-04): both ports, and no {port}, {transport} or {scheme}, which would pick for it.
+ */
+export const OFFERED_PLACEHOLDERS = [
+  'host', 'implicitTlsPort', 'starttlsPort', 'servername', 'trustAnchor', 'clientCert', 'clientKey',
+  'account', 'username', 'password', 'usernameUrl', 'passwordUrl', 'msisdn',
+] as const;
+export type OfferedPlaceholder = (typeof OFFERED_PLACEHOLDERS)[number];
 
-const KNOWN = new Set<string>(TRIGGER_PLACEHOLDERS);
-const unknownPlaceholders = (args: readonly string[]): string[] =>
-  [...new Set(args.flatMap((a) => [...a.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)))].filter((p) => !KNOWN.has(p));
+/** An argv whose placeholders are all among `known`. */
+const argv = (known: readonly string[]) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .superRefine((args, ctx) => {
+      const bad = [...new Set(args.flatMap((a) => [...a.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!)))].filter((p) => !known.includes(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${bad.map((b) => `{${b}}`).join(', ')} (known: ${known.map((p) => `{${p}}`).join(' ')})` });
+    });
 
 const Trigger = z
   .object({
     /** argv of a command run per scenario (no shell), placeholders replaced: e.g. curl, or a script that drives a handset over adb */
-    command: z
-      .array(z.string().min(1))
-      .min(1)
-      .superRefine((args, ctx) => {
-        const bad = unknownPlaceholders(args);
-        if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${bad.map((b) => `{${b}}`).join(', ')} (known: ${TRIGGER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
-      })
-      .optional(),
+    command: argv(TRIGGER_PLACEHOLDERS).optional(),
+    /** argv of the command for the scenarios where the client is offered implicit TLS and STARTTLS and picks one ({implicitTlsPort}, {starttlsPort}) */
+    offered: argv(OFFERED_PLACEHOLDERS).optional(),
     /** what the operator must do; the harness prints it with the endpoint, then counts down on stderr */
     manual: z.object({ instructions: z.string().min(1) }).strict().optional(),
   })
@@ -69,12 +79,13 @@ export type EvvmClientIutSection = z.infer<typeof EvvmClientIutSchema>;
 
 /** The client section as the harness uses it (it names no file and no secret: the run's PKI and accounts are handed to the client). */
 export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> & {
-  trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string };
+  trigger: ({ kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string }) & { offered?: string[] };
   accounts: Array<{ name: string; msisdn?: string; password: string }>;
 };
 
 export function resolveEvvmClient(s: EvvmClientIutSection, read: IutReader): EvvmClientIut {
-  const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions };
+  const offered = s.trigger.offered ? { offered: s.trigger.offered } : {};
+  const trigger = s.trigger.command ? { kind: 'command' as const, argv: s.trigger.command, ...offered } : { kind: 'manual' as const, instructions: s.trigger.manual!.instructions, ...offered };
   const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: read.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
   return { ...s, trigger, accounts };
 }
