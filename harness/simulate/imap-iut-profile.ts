@@ -19,7 +19,7 @@ export class ImapIutProfile {
   }
 
   /** A certificate and key of the run's PKI, by leaf name (bad/… for the flawed twins). */
-  pair(name: string): { cert: string; key: string } {
+  private pair(name: string): { cert: string; key: string } {
     return { cert: path.join(this.ctx.pkiDir, `${name}.crt`), key: path.join(this.ctx.pkiDir, `${name}.key`) };
   }
 
