@@ -14,6 +14,7 @@ export class ClientListener {
   private readonly sockets = new Set<net.Socket>();
   private seen = 0;
   private lastActivity = 0;
+  private first?: number;
 
   constructor(
     private readonly upstream: { host: string; port: number; actor: string },
@@ -37,6 +38,11 @@ export class ClientListener {
     return this.seen;
   }
 
+  /** When the client first connected (ms since the epoch), if it did: tells which of several endpoints it tried first. */
+  get firstConnectedAt(): number | undefined {
+    return this.first;
+  }
+
   /** The client came, and has been quiet for `ms` with no connection open. */
   quietFor(ms: number): boolean {
     return this.seen > 0 && this.sockets.size === 0 && Date.now() - this.lastActivity >= ms;
@@ -45,6 +51,7 @@ export class ClientListener {
   private relay(client: net.Socket): void {
     this.seen += 1;
     this.lastActivity = Date.now();
+    this.first ??= this.lastActivity;
     const conn = `client-${this.seen}`;
     this.transcript.record({ actor: 'EVVM Client (IUT)', peer: this.upstream.actor, channel: 'tcp', dir: 'event', conn, text: `the client under test connected, relayed to ${this.upstream.actor}` });
     const server = net.connect({ host: this.upstream.host, port: this.upstream.port });

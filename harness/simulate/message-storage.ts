@@ -3,9 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MessageStorageServer } from '../../simulators/message-storage/message-storage-server';
 import { isKnownFault } from '../../simulators/faults';
-import { EVVM_SERVER_PSK_IDENTITY, messageStorageConfig, mssCredentials, subscribeUser, type MssAccount } from '../roles/message-storage';
+import { EVVM_SERVER_PSK_IDENTITY, MESSAGE_STORAGE_NAME, messageStorageConfig, mssCredentials, subscribeUser, type MssAccount } from '../roles/message-storage';
 import { ControlError } from '../control/control-server';
 import { parseBody } from './body';
+import { ImapIutProfile } from './imap-iut-profile';
 import { registerSimulatedRole } from './registry';
 
 const FaultBody = z.object({ fault: z.string(), on: z.boolean().default(true) });
@@ -34,7 +35,7 @@ registerSimulatedRole('message-storage', async (ctx) => {
     // alice's device certificate: accepted for TLS, and mapped to alice for SASL EXTERNAL
     clientCert: path.join(ctx.pkiDir, 'evvm-client.crt'),
     clientKey: path.join(ctx.pkiDir, 'evvm-client.key'),
-    servername: 'message-storage.op.example',
+    servername: MESSAGE_STORAGE_NAME,
   };
   if (ctx.profile.capabilities.messageStorage.pskTls.length > 0) {
     const file = path.join(ctx.pkiDir, 'message-storage.psk');
@@ -57,6 +58,30 @@ registerSimulatedRole('message-storage', async (ctx) => {
       },
       // the CPM system's subscription: the answer is the client configuration, handed over out of band
       'POST /subscribe': (b) => shown(subscribeUser(server, parseBody(SubscribeBody, b).name), true),
+    },
+    // this simulator as the Message Storage Server under test: what it declares, and the accounts it serves
+    iutProfile: () => {
+      const p = new ImapIutProfile(ctx);
+      const pskTls = ctx.profile.capabilities.messageStorage.pskTls.length > 0;
+      const accounts = [...creds.accounts.map((a) => ({ a, preconfigured: false })), ...subscribed.map((a) => ({ a, preconfigured: true }))].map(({ a, preconfigured }) => ({
+        name: a.name,
+        username: a.username,
+        passwordEnv: p.secret(a.name, 'PASSWORD', a.password),
+        ...(a.tuiPin !== undefined ? { tuiPinEnv: p.secret(a.name, 'TUI_PIN', a.tuiPin) } : {}),
+        ...(a.sip ? { sipUri: a.sip.uri, sipPasswordEnv: p.secret(a.name, 'SIP_PASSWORD', a.sip.password) } : {}),
+        preconfigured,
+        ...(a.marker ? { messageId: a.marker } : {}),
+      }));
+      return {
+        policy: { messageStorage: ctx.profile.policy.messageStorage },
+        capabilities: { messageStorage: p.declares(ctx.profile.capabilities.messageStorage, ports) },
+        iut: {
+          ...p.endpoint('message-storage', MESSAGE_STORAGE_NAME, ports),
+          ...(pskTls ? { psk: { identity: EVVM_SERVER_PSK_IDENTITY, keyEnv: p.secret('psk', 'KEY', creds.psk.toString('hex')) } } : {}),
+          accounts,
+        },
+        env: p.env,
+      };
     },
     stop: () => server.stop(),
   };

@@ -37,6 +37,8 @@ export interface SimulatedRole {
 export interface IutProfile {
   /** the profile's policy section, as far as the role needs it */
   policy?: Record<string, unknown>;
+  /** the profile's capabilities section: what the simulator declares, as a vendor would */
+  capabilities?: Record<string, unknown>;
   /** the iut: section; secrets are named by environment variable (…Env) */
   iut: Record<string, unknown>;
   /** those variables' values */

@@ -54,7 +54,7 @@ after(async () => {
 });
 
 /** The profile a vendor writes for dovecot in `role`; secrets go to the environment. */
-async function profile(role: Role, name: string, ports: { imaps: number; imap: number }): Promise<{ file: string; env: Record<string, string> }> {
+async function profile(role: Role, name: string, ports: { imaps?: number | undefined; imap: number }): Promise<{ file: string; env: Record<string, string> }> {
   const file = path.join(dir, `${name}.yaml`);
   const clientCertificate = { cert: path.join(pkiDir, 'evvm-client.crt'), key: path.join(pkiDir, 'evvm-client.key') };
   if (role === 'message-storage') {

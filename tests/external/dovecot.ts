@@ -56,7 +56,7 @@ export interface DovecotOptions {
   clientCaPem: string;
   users: DovecotUser[];
   /** conformant: TLS required and client certificates required */
-  ssl: 'required' | 'yes';
+  ssl: 'required' | 'yes' | 'no';
   disablePlaintextAuth: boolean;
   requireClientCert: boolean;
   /** a client certificate is asked for and verified when presented, but a client without one gets in */
@@ -72,11 +72,16 @@ export interface DovecotOptions {
    * without that, Debian's OpenSSL 3 still refuses TLS 1.0 and 1.1 whatever ssl_min_protocol says.
    */
   sslMinProtocol?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2';
+  /** the implicit TLS listener (imaps); default on. Off, only the STARTTLS port listens */
+  implicitTls?: boolean;
+  /** SASL mechanisms beside plain, login, cram-md5 and scram-sha-256, e.g. digest-md5 */
+  extraMechanisms?: string[];
 }
 
 export interface RunningDovecot {
   /** the PROXY-protocol fronts: what the harness connects to */
-  imaps: number;
+  /** undefined when the implicit TLS listener is off */
+  imaps: number | undefined;
   imap: number;
   log: string;
   stop(): Promise<void>;
@@ -190,7 +195,8 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
   writeFileSync(d('passwd'), o.users.map((u) => `${u.username.replaceAll(':', '_')}:{PLAIN}${u.password}::::::${extra(u)}\n`).join(''), { mode: 0o640 });
   chownSync(d('passwd'), 0, gid);
   seedMessages(d('mail'), o.messages ?? {}, uid, gid);
-  const ports = { imap: await freePort(), imaps: await freePort() };
+  const implicitTls = o.implicitTls ?? true;
+  const ports = { imap: await freePort(), imaps: implicitTls ? await freePort() : 0 };
   const conf = [
     'protocols = imap',
     'listen = 127.0.0.1',
@@ -207,7 +213,7 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
     `ssl_min_protocol = ${o.sslMinProtocol ?? 'TLSv1.2'}`,
     ...(o.sslMinProtocol && o.sslMinProtocol !== 'TLSv1.2' ? ['ssl_cipher_list = DEFAULT:@SECLEVEL=0'] : []),
     `disable_plaintext_auth = ${o.disablePlaintextAuth ? 'yes' : 'no'}`,
-    `auth_mechanisms = plain login cram-md5 scram-sha-256${o.anonymousUser ? ' anonymous' : ''}`,
+    `auth_mechanisms = ${['plain', 'login', 'cram-md5', 'scram-sha-256', ...(o.extraMechanisms ?? []), ...(o.anonymousUser ? ['anonymous'] : [])].join(' ')}`,
     ...(o.anonymousUser ? [`auth_anonymous_username = ${o.anonymousUser}`] : []),
     // tel: and sip: identifiers: '+' and ':' allowed, and ':' looked up as '_' (passwd-file separates by ':')
     'auth_username_chars = abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890.-_@+:',
@@ -247,15 +253,16 @@ export async function startDovecot(o: DovecotOptions): Promise<RunningDovecot> {
   };
   try {
     await waitForPort(ports.imap, child, () => output);
-    await waitForPort(ports.imaps, child, () => output);
+    if (implicitTls) await waitForPort(ports.imaps, child, () => output);
   } catch (err) {
     await stopChild();
     throw err;
   }
-  const fronts = await Promise.all([proxyFront(ports.imap), proxyFront(ports.imaps)]);
+  // port 0 switches a listener off in Dovecot: it gets no front
+  const fronts = await Promise.all([proxyFront(ports.imap), ...(implicitTls ? [proxyFront(ports.imaps)] : [])]);
   const instance: RunningDovecot = {
-    imap: fronts[0].port,
-    imaps: fronts[1].port,
+    imap: fronts[0]!.port,
+    imaps: fronts[1]?.port,
     log: d('dovecot.log'),
     stop: async () => {
       running.delete(instance);

@@ -4,7 +4,8 @@
  * Debian's curl is the client under test both ways (verification on: EVVM-AUTH-03 passes; --insecure: it
  * fails, naming the rogue server that got the credential); `simulate evvm-client --profile-out` is our own
  * client standing in for a vendor's, with the embedded verdicts; a client that never connects is
- * inconclusive (exit 2); no password the trigger was handed appears in any output.
+ * inconclusive (exit 2); no password the trigger was handed appears in any output. Offered implicit TLS and
+ * STARTTLS (trigger.offered), curl picking STARTTLS gets a warning on STD-04, picking implicit TLS a pass.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { simulate } from '../cli/cli';
 import { missing } from '../real-clients/tools';
+import { EvvmClientIutSchema } from '../../harness/profile/sections/iut/evvm-client';
 import { readVerdicts, runCli, type CliResult } from './helpers';
 
 const CLIENT_REQUIREMENTS = ['EVVM-AUTH-03', 'STD-02'];
@@ -92,6 +94,36 @@ test("a device's own credentials (iut.accounts, from the environment): the harne
   assert.ok(!(await everything(out, r)).includes(provisioned), 'the profile\'s secret appears in the output');
 });
 
+/** curl offered both transports (trigger.offered): the URL it is given is its pick, `imaps` or `imap` with STARTTLS required. */
+const curlPicking = (scheme: 'imaps' | 'imap'): string[] => [
+  'curl', '-sS', '--max-time', '10', '--ssl-reqd',
+  '--cacert', '{trustAnchor}', '--cert', '{clientCert}', '--key', '{clientKey}',
+  '--connect-to', `{servername}:{${scheme === 'imaps' ? 'implicitTlsPort' : 'starttlsPort'}}:{host}:{${scheme === 'imaps' ? 'implicitTlsPort' : 'starttlsPort'}}`,
+  `${scheme}://{usernameUrl}:{passwordUrl}@{servername}:{${scheme === 'imaps' ? 'implicitTlsPort' : 'starttlsPort'}}/INBOX;UID=1`,
+];
+
+test('STD-04 on curl offered implicit TLS and STARTTLS: picking imaps passes, picking STARTTLS is a warning; without trigger.offered it is inconclusive', { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const outcome = async (name: string, trigger: Record<string, unknown>) => {
+    const out = path.join(dir, name);
+    const r = await runCli(['run', '--profile', await clientProfile(name, trigger), '--tags', '@STD-04', '--out', out], {}, 200_000);
+    return { ...(await readVerdicts(out, r, ['STD-04'])), output: r.stdout + r.stderr };
+  };
+  const [implicit, starttls, single] = await Promise.all([
+    outcome('curl-picks-imaps', { command: curl([]), offered: curlPicking('imaps') }),
+    outcome('curl-picks-starttls', { command: curl([]), offered: curlPicking('imap') }),
+    outcome('curl-one-endpoint', { command: curl([]) }),
+  ]);
+  assert.equal(implicit.verdicts['STD-04'], 'pass', `${implicit.reasons['STD-04']}\n${implicit.output}`);
+  assert.equal(implicit.exit, 0);
+  assert.equal(starttls.verdicts['STD-04'], 'warning', `${starttls.reasons['STD-04']}\n${starttls.output}`);
+  assert.match(starttls.reasons['STD-04']!, /used starttls although implicit TLS was offered/);
+  assert.equal(single.verdicts['STD-04'], 'inconclusive', single.reasons['STD-04']);
+  assert.match(single.reasons['STD-04']!, /trigger\.offered/);
+  assert.equal(single.exit, 2);
+});
+
 test('a client that never connects is inconclusive, exit 2, whether a command or the operator triggers it', { timeout: 120_000 }, async () => {
   for (const [name, trigger] of [
     ['silent-command', { command: ['true', '{port}'] }],
@@ -134,4 +166,13 @@ test('simulate evvm-client --profile-out: our own client as the IUT gives the em
   assert.deepEqual(clean.verdicts, { 'EVVM-AUTH-03': 'pass', 'STD-02': 'pass' });
   const faulty = await run('ours-faulty', ['evvm-client:skip-server-cert-check']);
   assert.equal(faulty.verdicts['EVVM-AUTH-03'], 'fail');
+});
+
+test('trigger.offered takes both ports, and not {port}, {transport} or {scheme}, which would pick for the client', () => {
+  const section = (offered: string[]) => EvvmClientIutSchema.safeParse({ role: 'evvm-client', implementation: 'x', trigger: { command: ['true'], offered } });
+  assert.ok(section(curlPicking('imaps')).success);
+  for (const p of ['port', 'transport', 'scheme']) {
+    const r = section(['curl', `{${p}}`]);
+    assert.ok(!r.success && r.error.issues.some((i) => i.message.includes(`unknown placeholder {${p}}`)), p);
+  }
 });

@@ -1,5 +1,5 @@
 /**
- * `simulate ROLE --profile-out FILE` for the SMTP roles under test: the simulator stands in for a vendor's
+ * `simulate ROLE --profile-out FILE` for the roles under test (SMTP and IMAP): the simulator stands in for a vendor's
  * implementation, and `run --profile FILE` (with FILE.env's variables) gives the embedded verdicts for that
  * role; with one of its faults on, the requirement it breaks does not pass. No secret of the profile, its
  * env file or the keys it names appears in any output.
@@ -99,10 +99,10 @@ async function assertNoSecretPrinted(x: Rehearsal): Promise<void> {
 async function sameAsEmbedded(role: string, ids: readonly string[], name: string): Promise<void> {
   const tags = ids.map((id) => `@${id}`).join(' or ');
   const embeddedOut = path.join(dir, `${name}-embedded`);
-  const [embedded, x] = await Promise.all([runCli(['run', '--tags', tags, '--out', embeddedOut]), rehearse(role, tags, ids, name)]);
+  const [embedded, x] = await Promise.all([runCli(['run', '--tags', tags, '--out', embeddedOut], {}, 240_000), rehearse(role, tags, ids, name)]);
   const e = await readVerdicts(embeddedOut, embedded, ids);
-  for (const id of ids) assert.equal(e.verdicts[id], 'pass', embedded.stdout);
-  assert.deepEqual(x.verdicts.verdicts, e.verdicts, x.printed);
+  for (const id of ids) assert.equal(e.verdicts[id], 'pass', `embedded ${id}\n${embedded.stdout}`);
+  assert.deepEqual(x.verdicts.verdicts, e.verdicts, `${JSON.stringify(x.verdicts.reasons, null, 1)}\n${x.printed}`);
   assert.equal(x.verdicts.exit, 0, x.printed);
   await assertNoSecretPrinted(x);
 }
@@ -148,3 +148,28 @@ test('a Non-OMA VM Service under test that is down is inconclusive (exit 2)', ()
 test('simulate evvm-server-peer --profile-out: run --profile gives the embedded verdicts, and no secret is printed', () => sameAsEmbedded('evvm-server-peer', PEER, 'peer'));
 
 test('a peer EVVM Server under test that is down is inconclusive (exit 2)', () => downIsInconclusive('evvm-server-peer', PEER, 'peer-down'));
+
+const MSS = ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03', 'STD-06', 'STD-07'];
+const EVVM_SERVER = ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-04', 'STD-07', 'VVM-01', 'VVM-02', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06'];
+
+test('simulate message-storage --profile-out: run --profile gives the embedded verdicts (PSK-TLS and STD-06 included), and no secret is printed', async () => {
+  await sameAsEmbedded('message-storage', MSS, 'message-storage');
+});
+
+test('simulate message-storage with accept-unknown-psk on: STD-06 and CPM-MS-AUTH-06 fail', async () => {
+  const ids = ['STD-06', 'CPM-MS-AUTH-06'];
+  const x = await rehearse('message-storage', ids.map((id) => `@${id}`).join(' or '), ids, 'mss-fault', { faults: ['message-storage:accept-unknown-psk'] });
+  assert.deepEqual(x.verdicts.verdicts, { 'STD-06': 'fail', 'CPM-MS-AUTH-06': 'fail' }, x.printed);
+  assert.equal(x.verdicts.exit, 1, x.printed);
+});
+
+test('simulate evvm-server --profile-out: run --profile gives the embedded verdicts (VVM-01..06 and STD-04 included), and no secret is printed', async () => {
+  await sameAsEmbedded('evvm-server', EVVM_SERVER, 'evvm-server');
+});
+
+test('simulate evvm-server with generic-refusal-text and no-implicit-tls on: VVM-01 and STD-04 warn, EVVM-AUTH-01 still passes', async () => {
+  const ids = ['VVM-01', 'STD-04', 'EVVM-AUTH-01'];
+  const x = await rehearse('evvm-server', ids.map((id) => `@${id}`).join(' or '), ids, 'evvm-server-fault', { faults: ['evvm-server:generic-refusal-text', 'evvm-server:no-implicit-tls'] });
+  assert.deepEqual(x.verdicts.verdicts, { 'VVM-01': 'warning', 'STD-04': 'warning', 'EVVM-AUTH-01': 'pass' }, JSON.stringify(x.verdicts.reasons, null, 1));
+  assert.match(x.verdicts.reasons['STD-04'] ?? '', /offers no implicit TLS port/);
+});

@@ -94,7 +94,7 @@ async function drive(role: string, host: string): Promise<() => Promise<void>> {
 async function writeIutProfile(role: string, file: string, made: import('../../simulate/registry').IutProfile): Promise<{ profile: string; env: string }> {
   const { stringify } = require('yaml') as typeof import('yaml');
   const env = `${file}.env`;
-  await writeFile(file, stringify({ name: `rehearsal-${role}`, description: `simulate ${role} standing in for a vendor's implementation`, ...(made.policy ? { policy: made.policy } : {}), iut: made.iut }));
+  await writeFile(file, stringify({ name: `rehearsal-${role}`, description: `simulate ${role} standing in for a vendor's implementation`, ...(made.policy ? { policy: made.policy } : {}), ...(made.capabilities ? { capabilities: made.capabilities } : {}), iut: made.iut }));
   // the values only, never in the profile or the ready line; `set -a; . FILE.env; set +a` before `run`
   await writeFile(env, Object.entries(made.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   await chmod(env, 0o600); // an existing file keeps its mode through writeFile

@@ -20,4 +20,5 @@ function offered(name: string, requirements: readonly string[]): Condition<[Adve
 
 export const declaredSaslMechanismOffered = offered('DeclaredSaslMechanismOffered', ['CPM-MS-AUTH-01', 'EVVM-AUTH-01', 'EVVM-AUTH-04']);
 export const declaredLoginCommandOffered = offered('DeclaredLoginCommandOffered', ['CPM-MS-AUTH-02', 'CPM-MS-AUTH-03']);
-export const declaredPskTlsOffered = offered('DeclaredPskTlsOffered', ['CPM-MS-AUTH-06', 'STD-07']);
+// STD-06's scenarios check it too: a PSK-TLS declared and never offered fails STD-06, it is no harness error
+export const declaredPskTlsOffered = offered('DeclaredPskTlsOffered', ['CPM-MS-AUTH-06', 'STD-06', 'STD-07']);

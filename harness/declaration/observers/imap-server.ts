@@ -16,14 +16,16 @@ import { registerDeclarationObserver, type ObserverContext, type WireObservation
 
 const ACTOR = 'Declaration check';
 const MECHANISMS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256', 'EXTERNAL'] as const;
+/** historic (RFC 6331): compared too, so a server that offers it undeclared is told its legacy scenarios did not run */
+const LEGACY_MECHANISMS = ['DIGEST-MD5'] as const;
 const VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
 /** groups a TLS 1.3 server commonly offers (RFC 8446 §4.2.7): each probed alone */
 const GROUPS = ['X25519', 'P-256', 'P-384', 'X448', 'P-521'] as const;
 
 /** The requirements whose scenarios exercise each declaration, per role. */
 const REQUIREMENTS = {
-  'message-storage': { sasl: ['CPM-MS-AUTH-01'], loginCommand: ['CPM-MS-AUTH-02', 'CPM-MS-AUTH-03'], transport: ['CPM-MS-AUTH-05'], requireTls: ['STD-02', 'STD-03', 'CPM-MS-AUTH-01'], pskTls: ['CPM-MS-AUTH-06', 'STD-07'] },
-  'evvm-server': { sasl: ['EVVM-AUTH-01', 'EVVM-AUTH-04'], loginCommand: ['EVVM-AUTH-01'], transport: ['EVVM-AUTH-03'], requireTls: ['STD-02', 'STD-03'], pskTls: [] },
+  'message-storage': { sasl: ['CPM-MS-AUTH-01'], legacySasl: ['CPM-MS-AUTH-01'], loginCommand: ['CPM-MS-AUTH-02', 'CPM-MS-AUTH-03'], transport: ['CPM-MS-AUTH-05'], requireTls: ['STD-02', 'STD-03', 'CPM-MS-AUTH-01'], pskTls: ['CPM-MS-AUTH-06', 'STD-07'] },
+  'evvm-server': { sasl: ['EVVM-AUTH-01', 'EVVM-AUTH-04'], legacySasl: ['VVM-02'], loginCommand: ['EVVM-AUTH-01'], transport: ['EVVM-AUTH-03'], requireTls: ['STD-02', 'STD-03'], pskTls: [] },
 } as const;
 
 const SERVER = { 'message-storage': 'Message Storage Server', 'evvm-server': 'EVVM Server' } as const;
@@ -145,8 +147,9 @@ async function observeImapServer(ctx: ObserverContext<ImapServerIut>): Promise<W
   const afterTls = implicit?.after ?? starttls?.after;
   const where = implicit?.after ? 'CAPABILITY on the implicit TLS port' : 'CAPABILITY after STARTTLS';
   if (afterTls) {
-    for (const m of MECHANISMS) {
-      advertised.push({ capability: capabilityName.sasl(m), field: `capabilities.${section}.sasl`, declared: declared.sasl.includes(m), offered: afterTls.includes(`AUTH=${m}`), seen: `${where}: ${shown(afterTls)}`, requirements: [...ids.sasl] });
+    const mechanisms = [...MECHANISMS.map((m) => ({ m, requirements: ids.sasl })), ...LEGACY_MECHANISMS.map((m) => ({ m, requirements: ids.legacySasl }))];
+    for (const { m, requirements } of mechanisms) {
+      advertised.push({ capability: capabilityName.sasl(m), field: `capabilities.${section}.sasl`, declared: declared.sasl.includes(m), offered: afterTls.includes(`AUTH=${m}`), seen: `${where}: ${shown(afterTls)}`, requirements: [...requirements] });
     }
     advertised.push({ capability: capabilityName.loginCommand, field: `capabilities.${section}.loginCommand`, declared: declared.loginCommand, offered: !afterTls.includes('LOGINDISABLED'), seen: `${where}: ${shown(afterTls)}`, requirements: [...ids.loginCommand] });
   } else {

@@ -9,11 +9,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClientAccount, Retrieval, ServerTarget } from '../../../simulators/evvm-client/evvm-client';
+import type { ClientAccount, OfferedTargets, Retrieval, ServerTarget } from '../../../simulators/evvm-client/evvm-client';
 import { ClientListener } from '../../equipment/client-listener';
 import { findCredentials } from '../../evidence/credentials';
 import { HarnessError, InconclusiveError } from '../../engine/outcomes';
-import type { EvvmClientIut, SmsTrigger, TriggerPlaceholder } from '../../profile/sections/iut/evvm-client';
+import type { EvvmClientIut, OfferedPlaceholder, SmsTrigger, TriggerPlaceholder } from '../../profile/sections/iut/evvm-client';
 import { SmsNotifier } from '../../equipment/sms-notifier';
 import type { CapturingServer, EvvmClientRole, EvvmServerRole, ImapAdversaries } from '../../roles/authentication';
 import type { TestAccount } from '../accounts';
@@ -42,14 +42,10 @@ class ExternalEvvmClient implements EvvmClientRole {
   ) {}
 
   async retrieveVoicemail(target: ServerTarget, credentials: ClientAccount): Promise<Retrieval> {
-    const account = this.ctx.accounts.find((a) => Object.values(a.identifiers).includes(credentials.username));
-    if (!account) throw new HarnessError(`no test account has the identifier ${credentials.username}`);
+    const account = this.accountOf(credentials);
     const server = await this.serverAt(target.port);
     const before = server.kind === 'evvm-server' ? (await server.records()).connections.length : 0;
-    const listener = new ClientListener({ host: target.host, port: target.port, actor: server.actor }, this.ctx.transcript, this.iut.timeoutMs);
-    this.ctx.onStop(() => listener.stop());
-    const listen = target.transport === 'implicit-tls' ? this.iut.listen.imaps : this.iut.listen.imap;
-    const port = await listener.start(listen ?? 0);
+    const { listener, port } = await this.listen(target, server.actor);
     const values = await this.placeholders(target, port, account, credentials);
     const trigger = this.iut.trigger;
     const why =
@@ -59,9 +55,46 @@ class ExternalEvvmClient implements EvvmClientRole {
     return server.kind === 'evvm-server' ? this.judgeOwnServer(server, before, account) : this.judgeCapturing(server.capturing);
   }
 
-  async retrieveFromOffered(): Promise<Retrieval> {
-    // a trigger points the client at one endpoint: which transport a client picks by itself is not observable this way
-    throw new InconclusiveError('the EVVM Client under test is pointed at one endpoint by its trigger, so its own choice among the transports offered cannot be observed');
+  /**
+   * Both transports offered, each behind a listener of its own: trigger.offered is handed both ports, and the
+   * transport is the one the client connected to first. Without trigger.offered the trigger points the
+   * client at one endpoint, so its own choice cannot be observed.
+   */
+  async retrieveFromOffered(offered: OfferedTargets, credentials: ClientAccount): Promise<Retrieval> {
+    const argv = this.iut.trigger.offered;
+    if (!argv) throw new InconclusiveError('the EVVM Client under test is pointed at one endpoint by its trigger, so its own choice among the transports offered cannot be observed (trigger.offered, handed both ports, would let it choose)');
+    const implicit = offered['implicit-tls'];
+    const starttls = offered.starttls;
+    if (!implicit || !starttls) throw new HarnessError('the EVVM Server offers no choice: both implicit TLS and STARTTLS are needed');
+    const account = this.accountOf(credentials);
+    const server = await this.serverAt(implicit.port);
+    if (server.kind !== 'evvm-server') throw new HarnessError('the transports offered are not the EVVM Server\'s');
+    const before = (await server.records()).connections.length;
+    const listeners = { 'implicit-tls': await this.listen({ ...implicit, transport: 'implicit-tls' }, server.actor), starttls: await this.listen({ ...starttls, transport: 'starttls' }, server.actor) };
+    const { port: _port, transport: _transport, scheme: _scheme, ...common } = await this.placeholders({ ...implicit, transport: 'implicit-tls' }, listeners['implicit-tls'].port, account, credentials);
+    const values: Record<OfferedPlaceholder, string> = { ...common, implicitTlsPort: String(listeners['implicit-tls'].port), starttlsPort: String(listeners.starttls.port) };
+    const both = [listeners['implicit-tls'].listener, listeners.starttls.listener];
+    const either = { get connections() { return both.reduce((n, l) => n + l.connections, 0); }, quietFor: (ms: number) => both.every((l) => l.connections === 0 || l.quietFor(ms)) && both.some((l) => l.connections > 0) };
+    const why = await this.runCommand(argv, values, either);
+    const came = (['implicit-tls', 'starttls'] as const).filter((t) => listeners[t].listener.connections > 0).sort((a, b) => listeners[a].listener.firstConnectedAt! - listeners[b].listener.firstConnectedAt!);
+    if (came.length === 0) throw new InconclusiveError(`the EVVM Client under test never connected to the ${server.actor} on either transport offered (${why}): nothing can be judged`);
+    this.ctx.involve();
+    this.ctx.transcript.record({ actor: 'harness', channel: 'note', dir: 'event', text: `offered implicit TLS and STARTTLS: the client connected first over ${came[0]}${came.length > 1 ? ', then also over the other' : ''}` });
+    return { ...(await this.judgeOwnServer(server, before, account)), transport: came[0]! };
+  }
+
+  private accountOf(credentials: ClientAccount): TestAccount {
+    const account = this.ctx.accounts.find((a) => Object.values(a.identifiers).includes(credentials.username));
+    if (!account) throw new HarnessError(`no test account has the identifier ${credentials.username}`);
+    return account;
+  }
+
+  /** A listener in front of `target` where the client under test connects (the profile's fixed port for its transport, or a free one), stopped with the scenario. */
+  private async listen(target: ServerTarget, actor: string): Promise<{ listener: ClientListener; port: number }> {
+    const listener = new ClientListener({ host: target.host, port: target.port, actor }, this.ctx.transcript, this.iut.timeoutMs);
+    this.ctx.onStop(() => listener.stop());
+    const fixed = target.transport === 'implicit-tls' ? this.iut.listen.imaps : this.iut.listen.imap;
+    return { listener, port: await listener.start(fixed ?? 0) };
   }
 
   /** Who listens at `port` in this scenario: the harness's EVVM Server, or an adversary it started. */
@@ -151,7 +184,7 @@ class ExternalEvvmClient implements EvvmClientRole {
   }
 
   /** Runs the trigger command (no shell) until it exits and the client is quiet, or the timeout; answers how it ended. */
-  private runCommand(argv: readonly string[], values: Record<TriggerPlaceholder, string>, listener: ClientListener): Promise<string> {
+  private runCommand(argv: readonly string[], values: Readonly<Record<string, string>>, listener: Pick<ClientListener, 'connections' | 'quietFor'>): Promise<string> {
     // the command may return before the client is done (a handset driven over adb): wait for the client to go quiet too
     return runTrigger({ argv, values, timeoutMs: this.iut.timeoutMs, what: 'trigger command', transcript: this.ctx.transcript, settled: () => listener.connections === 0 || listener.quietFor(QUIET_MS) });
   }

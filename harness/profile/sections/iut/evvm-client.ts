@@ -14,6 +14,15 @@ export const TRIGGER_PLACEHOLDERS = [
   'account', 'username', 'password', 'usernameUrl', 'passwordUrl', 'msisdn',
 ] as const;
 export type TriggerPlaceholder = (typeof TRIGGER_PLACEHOLDERS)[number];
+/**
+ * The placeholders of trigger.offered, the command for the scenarios where the client picks a transport
+ * itself (STD-04): both ports, and no {port}, {transport} or {scheme}, which would pick for it.
+ */
+export const OFFERED_PLACEHOLDERS = [
+  'host', 'implicitTlsPort', 'starttlsPort', 'servername', 'trustAnchor', 'clientCert', 'clientKey',
+  'account', 'username', 'password', 'usernameUrl', 'passwordUrl', 'msisdn',
+] as const;
+export type OfferedPlaceholder = (typeof OFFERED_PLACEHOLDERS)[number];
 
 /** The argv of a trigger command (no shell), every `{placeholder}` one of `known`; also the SMTP roles' send trigger (iut/smtp-peer.ts). */
 export function commandArgv(known: readonly string[]) {
@@ -31,6 +40,8 @@ const Trigger = z
   .object({
     /** argv of a command run per scenario (no shell), placeholders replaced: e.g. curl, or a script that drives a handset over adb */
     command: commandArgv(TRIGGER_PLACEHOLDERS).optional(),
+    /** argv of the command for the scenarios where the client is offered implicit TLS and STARTTLS and picks one ({implicitTlsPort}, {starttlsPort}) */
+    offered: commandArgv(OFFERED_PLACEHOLDERS).optional(),
     /** what the operator must do; the harness prints it with the endpoint, then counts down on stderr */
     manual: z.object({ instructions: z.string().min(1) }).strict().optional(),
     /** the harness sends the VVM STATUS through its SMSC to the client's MSISDN, as a network does; the client's device binds to that SMSC */
@@ -96,13 +107,13 @@ export interface SmsTrigger {
 }
 
 export type EvvmClientIut = Omit<EvvmClientIutSection, 'trigger' | 'accounts'> & {
-  trigger: { kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string } | SmsTrigger;
+  trigger: ({ kind: 'command'; argv: string[] } | { kind: 'manual'; instructions: string } | SmsTrigger) & { offered?: string[] };
   accounts: Array<{ name: string; msisdn?: string; password: string }>;
 };
 
 export function resolveEvvmClient(s: EvvmClientIutSection, read: IutReader): EvvmClientIut {
-  const { command, manual, sms } = s.trigger;
-  const trigger: EvvmClientIut['trigger'] = command
+  const { command, manual, sms, offered } = s.trigger;
+  const how: EvvmClientIut['trigger'] = command
     ? { kind: 'command', argv: command }
     : manual
       ? { kind: 'manual', instructions: manual.instructions }
@@ -113,6 +124,7 @@ export function resolveEvvmClient(s: EvvmClientIutSection, read: IutReader): Evv
           listen: sms!.listen,
           ...(sms!.trustAnchorFile ? { trustAnchorFile: read.path(sms!.trustAnchorFile) } : {}),
         };
+  const trigger: EvvmClientIut['trigger'] = offered ? { ...how, offered } : how;
   const accounts = s.accounts.map((a, i) => ({ name: a.name, ...(a.msisdn ? { msisdn: a.msisdn } : {}), password: read.secret(`accounts[${i}].password`, a.password, a.passwordEnv)! }));
   return { ...s, trigger, accounts };
 }
