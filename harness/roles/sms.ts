@@ -16,7 +16,7 @@ import { EvvmClient, type EvvmClientOptions } from '../../simulators/evvm-client
 import { Handset, type OverTheAirSms, type ReceivedSms } from '../../simulators/evvm-client/sms/handset';
 import { VvmSmsClient, type ClientVvmState, type NotificationRecord, type SyncRecord } from '../../simulators/evvm-client/sms/vvm-sms-client';
 import type { EvvmServer } from '../../simulators/evvm-server/evvm-server';
-import type { EvvmServerSmsObservations, EvvmServerSmsOptions } from '../../simulators/evvm-server/notifications/sms-interface';
+import type { EvvmServerSms, EvvmServerSmsObservations, EvvmServerSmsOptions } from '../../simulators/evvm-server/notifications/sms-interface';
 import type { SubscriberView } from '../../simulators/evvm-server/notifications/subscribers';
 import type { SmsSpoofer, SpoofedSms } from '../../simulators/adversaries/sms-spoofer';
 import type { Activity } from '../../simulators/protocol/smpp/activity';
@@ -362,6 +362,21 @@ export function voicemailDepositor(server: EvvmServer): (account: TestAccount) =
   return (account) => {
     const vm = voicemailFor(`${account.name}-${++deposits}`, account.identifiers.MSISDN, runId);
     return { uid: server.deposit(account.identifiers.MSISDN, { raw: vm.raw }), messageId: vm.messageId };
+  };
+}
+
+/** Our EVVM Server's SMS interface, started, as the scenarios see it: the same whichever SMSC it is bound to. */
+export function evvmServerSmsRole(sms: EvvmServerSms, server: EvvmServer, shortCode: string): EvvmServerSmsRole {
+  const deposit = voicemailDepositor(server);
+  return {
+    actor: sms.actor,
+    shortCode,
+    depositVoicemail: async (account) => deposit(account),
+    mailboxUpdated: (msisdn) => sms.mailboxUpdated(msisdn),
+    greetingsUpdated: (msisdn) => sms.greetingsUpdated(msisdn),
+    subscriber: async (msisdn) => sms.subscriber(msisdn),
+    observations: async () => sms.observations(),
+    mailbox: async (identifier) => mailboxOf(server, identifier),
   };
 }
 

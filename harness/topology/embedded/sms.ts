@@ -65,17 +65,7 @@ registerEmbeddedRole('evvm-server-sms', async (ctx) => {
   );
   await sms.start();
   ctx.onStop(() => sms.stop());
-  const deposit = contract.voicemailDepositor(server);
-  return {
-    actor: sms.actor,
-    shortCode: ctx.profile.policy.sms.shortCode,
-    depositVoicemail: async (account) => deposit(account),
-    mailboxUpdated: (msisdn) => sms.mailboxUpdated(msisdn),
-    greetingsUpdated: (msisdn) => sms.greetingsUpdated(msisdn),
-    subscriber: async (msisdn) => sms.subscriber(msisdn),
-    observations: async () => sms.observations(),
-    mailbox: async (identifier) => contract.mailboxOf(server, identifier),
-  };
+  return contract.evvmServerSmsRole(sms, server, ctx.profile.policy.sms.shortCode);
 });
 
 registerEmbeddedRole('evvm-client-sms', async (ctx) => {

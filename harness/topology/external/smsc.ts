@@ -107,17 +107,7 @@ registerExternalRole('smsc', 'evvm-server-sms', async (ctx) => {
   servers.set(ctx, sms);
   await sms.start();
   ctx.onStop(() => sms.stop());
-  const deposit = contract.voicemailDepositor(server);
-  return {
-    actor: sms.actor,
-    shortCode: ctx.profile.policy.sms.shortCode,
-    depositVoicemail: async (account) => deposit(account),
-    mailboxUpdated: (msisdn) => sms.mailboxUpdated(msisdn),
-    greetingsUpdated: (msisdn) => sms.greetingsUpdated(msisdn),
-    subscriber: async (msisdn) => sms.subscriber(msisdn),
-    observations: async () => sms.observations(),
-    mailbox: async (identifier) => contract.mailboxOf(server, identifier),
-  };
+  return contract.evvmServerSmsRole(sms, server, ctx.profile.policy.sms.shortCode);
 });
 
 // The subscribers' handsets, each bound with the account the SMSC routes its MSISDN to.
