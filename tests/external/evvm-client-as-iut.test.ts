@@ -9,15 +9,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { simulate } from '../cli/cli';
 import { missing } from '../real-clients/tools';
 import { EvvmClientIutSchema } from '../../harness/profile/sections/iut/evvm-client';
-import { readVerdicts, runCli, type CliResult } from './helpers';
+import { everything, profileOut, readVerdicts, runCli } from './helpers';
 
 const CLIENT_REQUIREMENTS = ['EVVM-AUTH-03', 'STD-02'];
 const TAGS = '@EVVM-AUTH-03 or @STD-02';
@@ -45,12 +43,6 @@ async function clientProfile(name: string, trigger: Record<string, unknown>, tim
 }
 
 /** Every file a run wrote, as text, with its stdout and stderr. */
-async function everything(out: string, r: CliResult): Promise<string> {
-  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
-  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
-  return [r.stdout, r.stderr, ...texts].join('\n');
-}
-
 test('curl verifying the server: EVVM-AUTH-03 passes, and no password it was handed appears in any output', { timeout: 240_000 }, async (t) => {
   const why = await missing('curl');
   if (why) return t.skip(why);
@@ -146,21 +138,15 @@ test('simulate evvm-client --profile-out: our own client as the IUT gives the em
   const embeddedOut = path.join(dir, 'embedded');
   const embedded = await readVerdicts(embeddedOut, await runCli(['run', '--tags', TAGS, '--out', embeddedOut], {}, 200_000), CLIENT_REQUIREMENTS);
   const run = async (name: string, faults: string[]): Promise<Awaited<ReturnType<typeof readVerdicts>>> => {
-    const config = path.join(dir, `${name}.config.yaml`);
-    await writeFile(config, stringify({ faults }));
-    const file = path.join(dir, `${name}.yaml`);
-    let child: ChildProcess | undefined;
+    const { child, file, env } = await profileOut('evvm-client', dir, name, faults);
     try {
-      const started = await simulate('evvm-client', {}, ['--config', config, '--profile-out', file]);
-      child = started.child;
-      assert.deepEqual(started.ready.profile, { profile: file, env: `${file}.env` });
-      assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600);
       const out = path.join(dir, `${name}-out`);
-      return await readVerdicts(out, await runCli(['run', '--profile', file, '--tags', TAGS, '--out', out], {}, 200_000), CLIENT_REQUIREMENTS);
+      return await readVerdicts(out, await runCli(['run', '--profile', file, '--tags', TAGS, '--out', out], env, 200_000), CLIENT_REQUIREMENTS);
     } finally {
-      child?.kill('SIGTERM');
+      child.kill('SIGTERM');
     }
   };
+
   const clean = await run('ours', []);
   assert.deepEqual(clean.verdicts, embedded.verdicts);
   assert.deepEqual(clean.verdicts, { 'EVVM-AUTH-03': 'pass', 'STD-02': 'pass' });

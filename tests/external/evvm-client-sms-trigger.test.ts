@@ -8,13 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { missing } from '../real-clients/tools';
 import { startSmsDevice } from './sms-device-peer';
-import { readVerdicts, runCli, type CliResult } from './helpers';
+import { everything, readVerdicts, runCli } from './helpers';
 
 const BIND_PASSWORD = 'Dev1ce-p';
 
@@ -52,12 +52,6 @@ async function profile(name: string, smppPort: number, caFile: string, timeoutMs
     }),
   );
   return file;
-}
-
-async function everything(out: string, r: CliResult): Promise<string> {
-  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
-  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
-  return [r.stdout, r.stderr, ...texts].join('\n');
 }
 
 async function runDevice(name: string, insecure: boolean) {

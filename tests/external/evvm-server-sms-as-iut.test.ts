@@ -9,15 +9,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { ChildProcess } from 'node:child_process';
-import { simulate } from '../cli/cli';
 import { missing } from '../real-clients/tools';
 import { startThirdPartyEsme } from './esme-peer';
-import { readVerdicts, runCli, type CliResult } from './helpers';
+import { everything, profileOut, readVerdicts, runCli } from './helpers';
 
 const REQUIREMENTS = ['EVVM-SMS-C05', 'EVVM-SMS-C07', 'EVVM-SMS-C08', 'EVVM-SMS-C09', 'VVM-07', 'VVM-08'];
 const TAGS = '@EVVM-SMS-C05 or @EVVM-SMS-C09';
@@ -68,12 +66,6 @@ const curlTrigger = (control: string): string[] => [
   control,
 ];
 
-async function everything(out: string, r: CliResult): Promise<string> {
-  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
-  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
-  return [r.stdout, r.stderr, ...texts].join('\n');
-}
-
 async function runEsme(name: string, misconfigured: { plainBind?: boolean; leakyStatus?: boolean }) {
   const peer = await startThirdPartyEsme({ subscribers: SUBSCRIBERS, port: 5499, ...misconfigured });
   try {
@@ -119,20 +111,13 @@ test('an ESME that never binds is inconclusive, exit 2', { timeout: 120_000 }, a
 
 /** `simulate evvm-server-sms --profile-out`, then `run --profile` of what it wrote, with its env file's values. */
 async function rehearse(name: string, faults: string[]) {
-  const config = path.join(dir, `${name}.config.yaml`);
-  await writeFile(config, stringify({ faults }));
-  const file = path.join(dir, `${name}.yaml`);
-  let child: ChildProcess | undefined;
+  const { child, file, env } = await profileOut('evvm-server-sms', dir, name, faults);
   try {
-    const started = await simulate('evvm-server-sms', {}, ['--config', config, '--profile-out', file]);
-    child = started.child;
-    assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600, 'the env file is private');
-    const env = Object.fromEntries((await readFile(`${file}.env`, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const out = path.join(dir, `${name}-out`);
     const r = await runCli(['run', '--profile', file, '--tags', ALL_TAGS, '--out', out], env, 300_000);
     return { v: await readVerdicts(out, r, REQUIREMENTS), output: await everything(out, r), env };
   } finally {
-    child?.kill('SIGTERM');
+    child.kill('SIGTERM');
   }
 }
 

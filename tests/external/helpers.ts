@@ -3,7 +3,8 @@
  * read a report. The profile is exactly what a vendor writes (docs/certifying.md).
  */
 import type { ChildProcess } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { cli, simulate, type CliResult } from '../cli/cli';
@@ -15,6 +16,29 @@ export type { CliResult };
 /** The compiled CLI with extra environment variables (the profile's passwordEnv values). */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliResult> {
   return cli(args, timeoutMs, env);
+}
+
+/** Everything a run printed and wrote (stdout, stderr, every file of its report): where no secret may appear. */
+export async function everything(out: string, r: CliResult): Promise<string> {
+  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
+  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
+  return [r.stdout, r.stderr, ...texts].join('\n');
+}
+
+/**
+ * `simulate ROLE --profile-out DIR/NAME.yaml` with `faults` switched on: the simulator standing in for a
+ * vendor's implementation, the profile it wrote and its env file's values (checked private, mode 0600).
+ * The caller stops `child`.
+ */
+export async function profileOut(role: string, dir: string, name: string, faults: readonly string[] = []): Promise<{ child: ChildProcess; file: string; env: Record<string, string> }> {
+  const config = path.join(dir, `${name}.config.yaml`);
+  await writeFile(config, stringify({ faults }));
+  const file = path.join(dir, `${name}.yaml`);
+  const { child, ready } = await simulate(role, {}, ['--config', config, '--profile-out', file]);
+  assert.deepEqual(ready.profile, { profile: file, env: `${file}.env` });
+  assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600, 'the env file is private');
+  const env = Object.fromEntries((await readFile(`${file}.env`, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { child, file, env };
 }
 
 export interface IutAccountSpec {

@@ -8,15 +8,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { simulate } from '../cli/cli';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { startThirdPartySmsc, type PeerAccount } from './smpp-peer';
-import { readVerdicts, runCli, type CliResult } from './helpers';
+import { everything, profileOut, readVerdicts, runCli } from './helpers';
 
 const SMSC_REQUIREMENTS = ['EVVM-SMS-C01', 'EVVM-SMS-C09', 'PRAC-04', 'STD-07'];
 const TAGS = SMSC_REQUIREMENTS.map((id) => `@${id}`).join(' or ');
@@ -78,12 +76,6 @@ async function peerProfile(name: string, ports: { smpp: number; smpps: number })
 }
 
 /** Every file a run wrote, as text, with its stdout and stderr. */
-async function everything(out: string, r: CliResult): Promise<string> {
-  const files = (await readdir(out, { recursive: true })).map((f) => path.join(out, f));
-  const texts = await Promise.all(files.map(async (f) => ((await stat(f)).isFile() ? readFile(f, 'latin1') : '')));
-  return [r.stdout, r.stderr, ...texts].join('\n');
-}
-
 async function runPeer(name: string, misconfigured: { anyPassword?: boolean; trustSourceAddr?: boolean }): Promise<{ v: Awaited<ReturnType<typeof readVerdicts>>; output: string; env: Record<string, string> }> {
   const leaf = (await sharedTestPki()).leaf('smsc');
   const peer = await startThirdPartySmsc({ accounts: ACCOUNTS, tls: { key: leaf.keyPem, cert: leaf.chainPem }, ...misconfigured });
@@ -129,21 +121,13 @@ test('an SMSC that is down is inconclusive, exit 2', { timeout: 120_000 }, async
 
 /** `simulate smsc --profile-out`, then `run --profile` of what it wrote, with its env file's values. */
 async function rehearse(name: string, faults: string[]): Promise<{ v: Awaited<ReturnType<typeof readVerdicts>>; output: string; env: Record<string, string> }> {
-  const config = path.join(dir, `${name}.config.yaml`);
-  await writeFile(config, stringify({ faults }));
-  const file = path.join(dir, `${name}.yaml`);
-  let child: ChildProcess | undefined;
+  const { child, file, env } = await profileOut('smsc', dir, name, faults);
   try {
-    const started = await simulate('smsc', {}, ['--config', config, '--profile-out', file]);
-    child = started.child;
-    assert.deepEqual(started.ready.profile, { profile: file, env: `${file}.env` });
-    assert.equal((await stat(`${file}.env`)).mode & 0o777, 0o600, 'the env file is private');
-    const env = Object.fromEntries((await readFile(`${file}.env`, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const out = path.join(dir, `${name}-out`);
     const r = await runCli(['run', '--profile', file, '--tags', TAGS, '--out', out], env, 200_000);
     return { v: await readVerdicts(out, r, SMSC_REQUIREMENTS), output: await everything(out, r), env };
   } finally {
-    child?.kill('SIGTERM');
+    child.kill('SIGTERM');
   }
 }
 
