@@ -34,6 +34,9 @@ export const IUT_UNJUDGED: Readonly<Partial<Record<IutRole, Readonly<Record<stri
     ...Object.fromEntries(['EVVM-CONT-01', 'EVVM-CONT-02', 'EVVM-CONT-03', 'EVVM-CONT-04'].map((id) => [id, `${CLIENT_STATE}: whether it decrypted the voicemail and checked its signature`])),
     ...Object.fromEntries(['EVVM-SMS-C01', 'EVVM-SMS-C02', 'EVVM-SMS-C03', 'EVVM-SMS-C04', 'EVVM-SMS-C06'].map((id) => [id, `${CLIENT_STATE}: what it made of a notification it received (the harness's own device plays the handset)`])),
     'STD-07': 'the harness does not point a client under test at its single-version TLS servers: only its own clients face them',
+    'PRAC-01': `${CLIENT_STATE}: which notifications its allow-list let through (the harness's own device plays the handset)`,
+    'PRAC-02': `${CLIENT_STATE}: whether it crashed or kept partial state after a hostile server (only the harness's own client faces the hostile corpus)`,
+    'PRAC-03': `${CLIENT_STATE}: which capabilities its configuration blacklists`,
   },
   'evvm-server-peer': { 'EVVM-IW-C03': "needs the copy the peer EVVM Server stored (is its signature intact, did it flag it), which its SMTP interface does not show" },
 };
