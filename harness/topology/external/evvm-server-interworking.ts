@@ -74,15 +74,18 @@ function credentialFor(ctx: Ctx, link: Link, kind: contract.PeerCertificate): Tl
   }
 }
 
-/** Stages at which the IUT has not yet judged the sender's certificate (or the sender stopped first, refusing the IUT's). */
-const BEFORE_CLIENT_JUDGED = new Set(['connect', 'greeting', 'ehlo', 'starttls', 'server-authentication']);
+/** Whether the IUT had the sender's certificate to judge: a TLS handshake began, and the sender did not stop for the IUT's own certificate. */
+function certificateJudged(h: Handed): boolean {
+  const began = h.transport === 'implicit-tls' ? h.result.stage !== 'connect' : h.result.stage === 'tls' || h.result.replies.some((r) => r.command === 'STARTTLS' && r.code === 220);
+  return began && h.result.stage !== 'server-authentication';
+}
 
 /** A party of the harness hands the IUT a message on its link; the IUT's answer is the evidence. */
 async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
   const target = iutEndpoint(ctx.iut, link, transport);
   const credential = credentialFor(ctx, link, certificate);
   await ctx.reach(`the ${ACTOR}`, [target.port]);
-  const sender = new SmtpSender({ trustAnchorPem: ctx.iut.trustAnchorPem, transcript: ctx.transcript, onStop: ctx.onStop, peer: ACTOR });
+  const sender = new SmtpSender({ trustAnchorPem: ctx.iut.trustAnchorPem, transcript: ctx.transcript, onStop: ctx.onStop, peer: 'EVVM Server' });
   const as = certificate === 'valid' ? PARTY[link] : `${PARTY[link]} with a certificate that is ${certificate}`;
   const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
   // the harness's party refused the IUT's own certificate: the IUT never judged the flawed one, so its refusal cannot be inferred
@@ -95,7 +98,7 @@ async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertifi
 /** The IUT's verdict on each sender, as far as the wire shows it: it took the mail, over TLS in which the sender offered a certificate, or refused. */
 function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Link }> {
   return handed(ctx)
-    .filter((h) => !BEFORE_CLIENT_JUDGED.has(h.result.stage))
+    .filter(certificateJudged)
     .map((h, i) => {
       const presented = h.result.tls?.clientCertificateSent === true;
       const authenticated = presented && h.result.delivered;
