@@ -134,19 +134,21 @@ function takenFor(ctx: Ctx, identifier: string): contract.Mailbox {
     .map((h, i) => ({ uid: i + 1, flags: [], raw: h.message.raw }));
 }
 
-const noRelay = (): never => {
+/** A relay the IUT would have to make: a down IUT says so first, as every other scenario does. */
+async function noRelay(ctx: Ctx): Promise<never> {
+  await ctx.reach(`the ${ACTOR}`, [ctx.iut.ports.smtp, ctx.iut.ports.smtps]);
   throw new InconclusiveError(NO_RELAY);
-};
+}
 
 registerExternalRole('evvm-server-interworking', 'evvm-server-smtp', async (ctx) => ({
   actor: ACTOR,
   domain: contract.HOME.domain,
   endpoint: (iface, transport) => (iface === 'deposit' ? missing("SMTP deposit interface (this role judges the EVVM Server's interworking interfaces)") : iutEndpoint(ctx.iut, iface, transport)),
-  setForwarding: async () => noRelay(),
-  leaveVoicemail: async () => noRelay(),
+  setForwarding: () => noRelay(ctx),
+  leaveVoicemail: () => noRelay(ctx),
   // where the IUT relays is its own configuration: an impostor placed for it is never reached
   route: async () => undefined,
-  outbound: async (): Promise<OutboundDelivery[]> => noRelay(),
+  outbound: (): Promise<OutboundDelivery[]> => noRelay(ctx),
   observations: async () => ({
     sessions: sessionsAtIut(ctx),
     inbound: handed(ctx)
