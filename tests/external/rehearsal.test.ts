@@ -174,7 +174,7 @@ test('simulate evvm-server with generic-refusal-text and no-implicit-tls on: VVM
   assert.match(x.verdicts.reasons['STD-04'] ?? '', /offers no implicit TLS port/);
 });
 
-const IW = ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01'];
+const IW = ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'];
 const IW_TAGS = IW.map((id) => `@${id}`).join(' or ');
 
 /** Each scenario's outcome and reason, by requirement, from a run's report. */
@@ -187,19 +187,19 @@ test("simulate evvm-server-interworking --profile-out: what it takes from the ha
   const x = await rehearse('evvm-server-interworking', IW_TAGS, IW, 'iw');
   const scenarios = await scenarioOutcomes(x.out);
   const judged = scenarios.filter((s) => s.outcome === 'pass');
-  // per requirement: the positive delivery and the five flawed certificates on the EVVM Server's side (IW-C01: implicit TLS, no TLS, no certificate)
-  assert.deepEqual(IW.map((id) => judged.filter((s) => s.id === id).length), [6, 6, 6, 3], JSON.stringify(scenarios, null, 1));
-  for (const s of scenarios.filter((s) => s.outcome === 'inconclusive')) assert.match(s.reason, /cannot make the EVVM Server under test relay/, s.name);
+  // per requirement: the positive delivery and the five flawed certificates on the EVVM Server's side (IW-C01: implicit TLS, no TLS, no certificate; IW-C04: all but the deposit)
+  assert.deepEqual(IW.map((id) => judged.filter((s) => s.id === id).length), [6, 6, 6, 3, 5], JSON.stringify(scenarios, null, 1));
+  for (const s of scenarios.filter((s) => s.outcome === 'inconclusive')) assert.match(s.reason, /cannot make the EVVM Server under test relay|names no SMTP deposit interface/, s.name);
   assert.deepEqual(new Set(scenarios.map((s) => s.outcome)), new Set(['pass', 'inconclusive', 'not-applicable']), x.printed);
   for (const id of IW) assert.equal(x.verdicts.verdicts[id], 'inconclusive', x.printed);
   assert.equal(x.verdicts.exit, 2, x.printed);
   await assertNoSecretPrinted(x);
 });
 
-test('simulate evvm-server-interworking with peer-accept-any-client and nonoma-accept-any-peer on: EVVM-AUTH-08 fails, EVVM-AUTH-07 warns', async () => {
-  const ids = ['EVVM-AUTH-07', 'EVVM-AUTH-08'];
-  const x = await rehearse('evvm-server-interworking', '@EVVM-AUTH-07 or @EVVM-AUTH-08', ids, 'iw-fault', { faults: ['evvm-server:peer-accept-any-client', 'evvm-server:nonoma-accept-any-peer'] });
-  assert.deepEqual(x.verdicts.verdicts, { 'EVVM-AUTH-07': 'warning', 'EVVM-AUTH-08': 'fail' }, x.printed);
+test('simulate evvm-server-interworking with peer-accept-any-client, nonoma-accept-any-peer and open-relay on: EVVM-AUTH-08 and EVVM-IW-C04 fail, EVVM-AUTH-07 warns', async () => {
+  const ids = ['EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C04'];
+  const x = await rehearse('evvm-server-interworking', ids.map((id) => `@${id}`).join(' or '), ids, 'iw-fault', { faults: ['evvm-server:peer-accept-any-client', 'evvm-server:nonoma-accept-any-peer', 'evvm-server:open-relay'] });
+  assert.deepEqual(x.verdicts.verdicts, { 'EVVM-AUTH-07': 'warning', 'EVVM-AUTH-08': 'fail', 'EVVM-IW-C04': 'fail' }, x.printed);
   assert.match(x.verdicts.reasons['EVVM-AUTH-08'] ?? '', /without a client certificate/, x.printed);
   assert.equal(x.verdicts.exit, 1, x.printed);
 });
