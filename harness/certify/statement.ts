@@ -43,7 +43,7 @@ export interface CertificationStatement {
 }
 
 /** The actor name under which the harness's clients record the IUT (the role's name in the spec's words). */
-const ROLE_ACTOR = { 'message-storage': 'Message Storage Server', 'evvm-server': 'EVVM Server', 'forwarding-gateway': 'Forwarding Gateway', 'non-oma-vm': 'Non-OMA VM Service', 'evvm-server-peer': 'Peer EVVM Server' } as const;
+const ROLE_ACTOR = { 'message-storage': 'Message Storage Server', 'evvm-server': 'EVVM Server', 'forwarding-gateway': 'Forwarding Gateway', 'non-oma-vm': 'Non-OMA VM Service', 'evvm-server-peer': 'Peer EVVM Server', 'evvm-server-interworking': 'EVVM Server' } as const;
 
 /** Every file under a folder, as forward-slash paths relative to the project root, sorted. */
 function filesUnder(root: string, dir: string, suffix: string): string[] {

@@ -18,6 +18,8 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not
   'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02'],
   'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01'],
+  // what its interworking interfaces take from the harness's Forwarding Gateway, Non-OMA VM Service and peer EVVM Server, with valid and flawed certificates
+  'evvm-server-interworking': ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'],
   // what its bind and submit answers, and the handsets it delivers to, show: authenticated binds, the originator it sets, bind field limits, its TLS versions
   smsc: ['EVVM-SMS-C01', 'EVVM-SMS-C09', 'PRAC-04', 'STD-07'],
   // what its ESME bound with and submitted, as the harness's SMSC and the handsets received it
@@ -38,6 +40,7 @@ export const IUT_UNJUDGED: Readonly<Partial<Record<IutRole, Readonly<Record<stri
     'PRAC-02': `${CLIENT_STATE}: whether it crashed or kept partial state after a hostile server (only the harness's own client faces the hostile corpus)`,
     'PRAC-03': `${CLIENT_STATE}: which capabilities its configuration blacklists`,
   },
+  'evvm-server-interworking': { 'EVVM-IW-C03': 'needs the copy the EVVM Server under test stored (did it flag a broken signature), which its SMTP interfaces do not show' },
   'evvm-server-peer': { 'EVVM-IW-C03': "needs the copy the peer EVVM Server stored (is its signature intact, did it flag it), which its SMTP interface does not show" },
 };
 

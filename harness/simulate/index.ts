@@ -5,6 +5,7 @@ import './message-storage';
 import './forwarding-gateway';
 import './non-oma-vm';
 import './evvm-server-peer';
+import './evvm-server-interworking';
 import './smsc';
 import './evvm-server-sms';
 

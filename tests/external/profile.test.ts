@@ -165,3 +165,37 @@ describe('iut section of a Non-OMA VM Service or a peer EVVM Server', () => {
     });
   }
 });
+
+describe("iut section of an EVVM Server's interworking interfaces", () => {
+  const IW = `  role: evvm-server-interworking
+  host: 127.0.0.1
+  servername: evvm-server.op.example
+  ports: { smtp: 2525 }
+  trustAnchor: ca.pem
+  clientCertificate: { cert: client.pem, key: client.key }
+  links:
+    nonOmaVm:
+      clientCertificate: { cert: client.pem, key: client.key }
+`;
+
+  it('a good section resolves: a link without ports uses iut.ports, every key it names is a secret', () => {
+    const iut = playing(load(base(IW)), 'evvm-server-interworking');
+    assert.deepEqual(iut.links.nonOmaVm!.ports, { smtp: 2525 });
+    assert.equal(iut.links.forwardingGateway, undefined);
+    assert.ok(runSecrets().includes(iut.links.nonOmaVm!.clientCertificate.keyPem));
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['a link with empty ports', IW.replace('    nonOmaVm:\n', '    nonOmaVm:\n      ports: {}\n'), /iut\.links\.nonOmaVm\.ports: needs smtp/],
+    ['a link without the certificate it presents', IW.replace(/      clientCertificate: .*\n/, '      ports: { smtp: 2526 }\n'), /iut\.links\.nonOmaVm\.clientCertificate/],
+    ['a link the role has no party for', IW.replace('    nonOmaVm:', '    deposit:'), /Unrecognized key/i],
+  ];
+  for (const [what, yaml, expected] of bad) {
+    it(`refuses ${what} with one line naming the field`, () => {
+      assert.throws(
+        () => load(base(yaml)),
+        (e: Error) => e instanceof ProfileError && expected.test(e.message) && !e.message.includes('\n'),
+      );
+    });
+  }
+});

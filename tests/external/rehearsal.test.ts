@@ -173,3 +173,35 @@ test('simulate evvm-server with generic-refusal-text and no-implicit-tls on: VVM
   assert.deepEqual(x.verdicts.verdicts, { 'VVM-01': 'warning', 'STD-04': 'warning', 'EVVM-AUTH-01': 'pass' }, JSON.stringify(x.verdicts.reasons, null, 1));
   assert.match(x.verdicts.reasons['STD-04'] ?? '', /offers no implicit TLS port/);
 });
+
+const IW = ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'];
+const IW_TAGS = IW.map((id) => `@${id}`).join(' or ');
+
+/** Each scenario's outcome and reason, by requirement, from a run's report. */
+async function scenarioOutcomes(out: string): Promise<Array<{ id: string; name: string; outcome: string; reason: string }>> {
+  const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string; scenarios: Array<{ name: string; outcome: string; reason?: string }> }> };
+  return report.requirements.filter((q) => IW.includes(q.id)).flatMap((q) => q.scenarios.map((s) => ({ id: q.id, name: s.name, outcome: s.outcome, reason: s.reason ?? '' })));
+}
+
+test("simulate evvm-server-interworking --profile-out: what it takes from the harness's parties passes as embedded, what it must relay is inconclusive (never a pass), exit 2, no secret printed", async () => {
+  const x = await rehearse('evvm-server-interworking', IW_TAGS, IW, 'iw');
+  const scenarios = await scenarioOutcomes(x.out);
+  const judged = scenarios.filter((s) => s.outcome === 'pass');
+  // per requirement: the positive delivery and the five flawed certificates on the EVVM Server's side (IW-C01: implicit TLS, no TLS, no certificate; IW-C04: all but the deposit)
+  assert.deepEqual(IW.map((id) => judged.filter((s) => s.id === id).length), [6, 6, 6, 3, 5], JSON.stringify(scenarios, null, 1));
+  for (const s of scenarios.filter((s) => s.outcome === 'inconclusive')) assert.match(s.reason, /cannot make the EVVM Server under test relay|names no SMTP deposit interface/, s.name);
+  assert.deepEqual(new Set(scenarios.map((s) => s.outcome)), new Set(['pass', 'inconclusive', 'not-applicable']), x.printed);
+  for (const id of IW) assert.equal(x.verdicts.verdicts[id], 'inconclusive', x.printed);
+  assert.equal(x.verdicts.exit, 2, x.printed);
+  await assertNoSecretPrinted(x);
+});
+
+test('simulate evvm-server-interworking with peer-accept-any-client, nonoma-accept-any-peer and open-relay on: EVVM-AUTH-08 and EVVM-IW-C04 fail, EVVM-AUTH-07 warns', async () => {
+  const ids = ['EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C04'];
+  const x = await rehearse('evvm-server-interworking', ids.map((id) => `@${id}`).join(' or '), ids, 'iw-fault', { faults: ['evvm-server:peer-accept-any-client', 'evvm-server:nonoma-accept-any-peer', 'evvm-server:open-relay'] });
+  assert.deepEqual(x.verdicts.verdicts, { 'EVVM-AUTH-07': 'warning', 'EVVM-AUTH-08': 'fail', 'EVVM-IW-C04': 'fail' }, x.printed);
+  assert.match(x.verdicts.reasons['EVVM-AUTH-08'] ?? '', /without a client certificate/, x.printed);
+  assert.equal(x.verdicts.exit, 1, x.printed);
+});
+
+test("an EVVM Server's interworking interfaces under test that are down are inconclusive (exit 2)", () => downIsInconclusive('evvm-server-interworking', IW, 'iw-down'));

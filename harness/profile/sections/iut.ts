@@ -13,6 +13,7 @@ import { IutProblem, IutReader } from './iut/common';
 import { EvvmClientIutSchema, resolveEvvmClient, type EvvmClientIut } from './iut/evvm-client';
 import { ForwardingGatewayIutSchema, resolveForwardingGateway, type ForwardingGatewayIut } from './iut/forwarding-gateway';
 import { EvvmServerPeerIutSchema, resolveEvvmServerPeer, type EvvmServerPeerIut } from './iut/evvm-server-peer';
+import { EvvmServerInterworkingIutSchema, resolveEvvmServerInterworking, type EvvmServerInterworkingIut } from './iut/evvm-server-interworking';
 import { NonOmaVmIutSchema, resolveNonOmaVm, type NonOmaVmIut } from './iut/non-oma-vm';
 import { ImapServerIutSchema, imapServerSecrets, resolveImapServer, type ImapServerIut } from './iut/imap-server';
 import { SmscIutSchema, resolveSmsc, smscSecrets, type SmscIut } from './iut/smsc';
@@ -24,14 +25,15 @@ export type { EvvmClientIut } from './iut/evvm-client';
 export type { ForwardingGatewayIut } from './iut/forwarding-gateway';
 export type { NonOmaVmIut } from './iut/non-oma-vm';
 export type { EvvmServerPeerIut } from './iut/evvm-server-peer';
+export type { EvvmServerInterworkingIut } from './iut/evvm-server-interworking';
 export type { SmscIut } from './iut/smsc';
 export type { EvvmServerSmsIut } from './iut/evvm-server-sms';
 
-export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, NonOmaVmIutSchema, EvvmServerPeerIutSchema, SmscIutSchema, EvvmServerSmsIutSchema]);
+export const IutSchema = z.discriminatedUnion('role', [ImapServerIutSchema, EvvmClientIutSchema, ForwardingGatewayIutSchema, NonOmaVmIutSchema, EvvmServerPeerIutSchema, EvvmServerInterworkingIutSchema, SmscIutSchema, EvvmServerSmsIutSchema]);
 export type IutSection = z.infer<typeof IutSchema>;
 
 /** The IUT section with every file read and every secret resolved: one variant per kind of role. */
-export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut | SmscIut | EvvmServerSmsIut;
+export type Iut = ImapServerIut | EvvmClientIut | ForwardingGatewayIut | NonOmaVmIut | EvvmServerPeerIut | EvvmServerInterworkingIut | SmscIut | EvvmServerSmsIut;
 /** The role a vendor's implementation plays (the profile's iut.role). */
 export type IutRole = Iut['role'];
 /** The resolved section of an IUT in a given role. */
@@ -72,6 +74,8 @@ function resolve(profile: Profile, s: IutSection, read: IutReader): Iut {
       return resolveNonOmaVm(s, read);
     case 'evvm-server-peer':
       return resolveEvvmServerPeer(s, read);
+    case 'evvm-server-interworking':
+      return resolveEvvmServerInterworking(s, read);
     case 'smsc':
       return resolveSmsc(s, read);
     case 'evvm-server-sms':
@@ -90,6 +94,8 @@ export function iutSecrets(iut: Iut): Array<string | Buffer | undefined> {
     case 'non-oma-vm':
     case 'evvm-server-peer':
       return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem)];
+    case 'evvm-server-interworking':
+      return [iut.clientCertificate?.keyPem, ...Object.values(iut.badClientCertificates).map((c) => c.keyPem), ...Object.values(iut.links).flatMap((l) => [l.clientCertificate.keyPem, ...Object.values(l.badClientCertificates).map((c) => c.keyPem)])];
     case 'smsc':
       return smscSecrets(iut);
     case 'evvm-server-sms':

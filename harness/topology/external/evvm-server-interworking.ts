@@ -1,0 +1,211 @@
+/**
+ * The interworking roles (harness/roles/interworking.ts) when a vendor's EVVM Server is under test on its
+ * SMTP interworking side (iut.role evvm-server-interworking). The harness's Forwarding Gateway, Non-OMA VM
+ * Service and peer EVVM Server hand it mail on their links, presenting the client certificate the profile
+ * says it accepts from each, none, or a flawed one, and checking its server certificate against the
+ * profile's anchor and name. What it took is what it accepted on the wire (250 after DATA), judged per link;
+ * the copy it stored is not shown. Nothing makes it relay a caller's voicemail yet (that needs a trigger on
+ * the vendor's side): those scenarios are inconclusive.
+ */
+import { randomBytes } from 'node:crypto';
+import type { OutboundDelivery } from '../../../simulators/evvm-server/interworking';
+import type { DeliveryResult } from '../../../simulators/protocol/smtp/client';
+import type { InboundSession } from '../../../simulators/protocol/smtp/server';
+import type { SmtpEndpoint, SmtpTransport, TlsCredential } from '../../../simulators/protocol/smtp/types';
+import { vpimMessage } from '../../../simulators/protocol/smtp/vpim';
+import { messageId } from '../../../simulators/crypto/cms/voicemail';
+import { InconclusiveError } from '../../engine/outcomes';
+import { SmtpSender, type SmtpMessage } from '../../equipment/smtp-sender';
+import type { EvvmServerInterworkingIut } from '../../profile/sections/iut';
+import * as contract from '../../roles/interworking';
+import { missing } from '../external';
+import { registerExternalRole, type ExternalContext } from '../registry';
+
+type Ctx = ExternalContext<EvvmServerInterworkingIut>;
+type Link = contract.LinkName;
+const ACTOR = 'EVVM Server (IUT)';
+const PARTY: Record<Link, string> = { forwardingGateway: 'Forwarding Gateway', nonOmaVm: 'Non-OMA VM Service', interServer: 'Peer EVVM Server' };
+const NO_RELAY = 'the harness cannot make the EVVM Server under test relay a caller\'s voicemail (its forwarding rules and deposits are its own): nothing can be judged';
+
+/** What a party of the harness handed the IUT in this scenario, and how the IUT answered. */
+interface Handed {
+  link: Link;
+  certificate: contract.PeerCertificate;
+  kind: 'voicemail' | 'forwarding-result';
+  message: SmtpMessage;
+  transport: SmtpTransport;
+  result: DeliveryResult;
+}
+const handedIn = new WeakMap<object, Handed[]>();
+const handed = (ctx: Ctx): Handed[] => handedIn.get(ctx) ?? (handedIn.set(ctx, []), handedIn.get(ctx)!);
+
+/** A link as the profile names it: the peer interface is iut.ports with iut.clientCertificate; the others are in iut.links. */
+function linkOf(iut: EvvmServerInterworkingIut, link: Link) {
+  if (link === 'interServer') return { ports: iut.ports, clientCertificate: iut.clientCertificate, badClientCertificates: iut.badClientCertificates };
+  return iut.links[link] ?? missing(`interface for the ${PARTY[link]} and the certificate it accepts from it (iut.links.${link})`);
+}
+
+function iutEndpoint(iut: EvvmServerInterworkingIut, link: Link, transport: SmtpTransport): SmtpEndpoint {
+  const { ports } = linkOf(iut, link);
+  const port = transport === 'starttls' ? ports.smtp : ports.smtps;
+  if (port === undefined || (link === 'interServer' && !iut.declares.transports.includes(transport))) missing(`${transport} port of the EVVM Server's interface for the ${PARTY[link]}`);
+  return { host: iut.host, port, servername: iut.servername, transport };
+}
+
+const atIut = (iut: EvvmServerInterworkingIut, e: { host: string; port: number }): boolean =>
+  e.host === iut.host && [iut.ports, ...Object.values(iut.links).map((l) => l.ports)].some((p) => e.port === p.smtp || e.port === p.smtps);
+
+/** What the party presents: the certificate the IUT accepts from it, none, ours from a rogue CA, or a flawed twin from the IUT's CA. */
+function credentialFor(ctx: Ctx, link: Link, kind: contract.PeerCertificate): TlsCredential | undefined {
+  const l = linkOf(ctx.iut, link);
+  const where = link === 'interServer' ? 'iut' : `iut.links.${link}`;
+  switch (kind) {
+    case 'missing':
+      return undefined;
+    case 'valid':
+      return l.clientCertificate ?? missing(`client certificate the EVVM Server accepts from the ${PARTY[link]} (${where}.clientCertificate)`);
+    case 'untrusted-ca':
+      // issued by the harness's rogue root, which no IUT trusts
+      return contract.clientCredential(ctx.pki, link, 'untrusted-ca');
+    case 'wrong-host':
+      return l.badClientCertificates.wrongHost ?? missing(`client certificate from the EVVM Server's CA issued for another host (${where}.badClientCertificates.wrongHost)`);
+    default:
+      return l.badClientCertificates[kind] ?? missing(`${kind} client certificate from the EVVM Server's CA (${where}.badClientCertificates.${kind})`);
+  }
+}
+
+/** Whether the IUT had the sender's certificate to judge: a TLS handshake began, and the sender did not stop for the IUT's own certificate. */
+function certificateJudged(h: Handed): boolean {
+  const began = h.transport === 'implicit-tls' ? h.result.stage !== 'connect' : h.result.stage === 'tls' || h.result.replies.some((r) => r.command === 'STARTTLS' && r.code === 220);
+  return began && h.result.stage !== 'server-authentication';
+}
+
+/** A party of the harness hands the IUT a message on its link; the IUT's answer is the evidence. */
+async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
+  const target = iutEndpoint(ctx.iut, link, transport);
+  const credential = credentialFor(ctx, link, certificate);
+  await ctx.reach(`the ${ACTOR}`, [target.port]);
+  const sender = new SmtpSender({ trustAnchorPem: ctx.iut.trustAnchorPem, transcript: ctx.transcript, onStop: ctx.onStop, peer: 'EVVM Server' });
+  const as = certificate === 'valid' ? PARTY[link] : `${PARTY[link]} with a certificate that is ${certificate}`;
+  const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
+  // the harness's party refused the IUT's own certificate: the IUT never judged the flawed one, so its refusal cannot be inferred
+  if (certificate !== 'valid' && result.stage === 'server-authentication') throw new InconclusiveError(`the harness's ${PARTY[link]} refused the EVVM Server's certificate (${result.reason}; iut.trustAnchor, iut.servername): whether it refuses a sender whose certificate is ${certificate} cannot be judged`);
+  handed(ctx).push({ link, certificate, kind, message, transport, result });
+  // the name the IUT proved is the one the profile gives it; the conditions know the EVVM Server as HOME.identity
+  return result.server?.authenticated ? { ...result, server: { ...result.server, identity: contract.HOME.identity } } : result;
+}
+
+/** The IUT's verdict on each sender, as far as the wire shows it: it took the mail, over TLS in which the sender offered a certificate, or refused. */
+function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Link }> {
+  return handed(ctx)
+    .filter(certificateJudged)
+    .map((h, i) => {
+      const presented = h.result.tls?.clientCertificateSent === true;
+      const authenticated = presented && h.result.delivered;
+      return {
+        iface: h.link,
+        conn: `${h.link}-${i + 1}`,
+        transport: h.transport,
+        secure: h.result.secure,
+        viaStartTls: h.transport === 'starttls',
+        peer: {
+          presented,
+          chainValid: authenticated,
+          dnsNames: [],
+          authenticated,
+          accepted: h.result.delivered,
+          reason: h.result.delivered
+            ? `took the ${PARTY[h.link]}'s mail (250 after DATA) ${presented ? `over TLS in which it offered a certificate that is ${h.certificate}` : 'without a client certificate'} (how it verified it is not observable)`
+            : `refused the ${PARTY[h.link]} presenting a certificate that is ${h.certificate}: ${h.result.stage}: ${h.result.reason}`,
+        },
+        auth: [],
+        refusals: [],
+        messages: h.result.delivered ? 1 : 0,
+      };
+    });
+}
+
+/** The copies the IUT took for a mailbox: the voicemail it accepted addressed to one of the mailbox's identifiers. */
+function takenFor(ctx: Ctx, identifier: string): contract.Mailbox {
+  const account = ctx.accounts.find((a) => Object.values(a.identifiers).includes(identifier));
+  const ids = new Set(account ? Object.values(account.identifiers) : [identifier]);
+  return handed(ctx)
+    .filter((h) => h.kind === 'voicemail' && h.result.delivered && ids.has(h.message.to))
+    .map((h, i) => ({ uid: i + 1, flags: [], raw: h.message.raw }));
+}
+
+/** A relay the IUT would have to make: a down IUT says so first, as every other scenario does. */
+async function noRelay(ctx: Ctx): Promise<never> {
+  await ctx.reach(`the ${ACTOR}`, [ctx.iut.ports.smtp, ctx.iut.ports.smtps]);
+  throw new InconclusiveError(NO_RELAY);
+}
+
+registerExternalRole('evvm-server-interworking', 'evvm-server-smtp', async (ctx) => ({
+  actor: ACTOR,
+  domain: contract.HOME.domain,
+  endpoint: (iface, transport) => (iface === 'deposit' ? missing("SMTP deposit interface (this role judges the EVVM Server's interworking interfaces)") : iutEndpoint(ctx.iut, iface, transport)),
+  setForwarding: () => noRelay(ctx),
+  leaveVoicemail: () => noRelay(ctx),
+  // where the IUT relays is its own configuration: an impostor placed for it is never reached
+  route: async () => undefined,
+  outbound: (): Promise<OutboundDelivery[]> => noRelay(ctx),
+  observations: async () => ({
+    sessions: sessionsAtIut(ctx),
+    inbound: handed(ctx)
+      .filter((h) => h.result.delivered)
+      .map((h, i) => ({ iface: h.link, conn: `${h.link}-${i + 1}`, from: h.message.from, to: [h.message.to], ...(messageId(h.message.raw) ? { messageId: messageId(h.message.raw)! } : {}), outcome: h.kind === 'forwarding-result' ? ('forwarding-result' as const) : ('stored' as const), uids: [] })),
+    outbound: [],
+  }),
+  mailbox: async (identifier) => takenFor(ctx, identifier),
+}));
+
+// The harness's parties: toward the IUT they hand it mail with the profile's certificates; anything else is the harness's own (embedded).
+
+registerExternalRole('evvm-server-interworking', 'evvm-server-peer', async (ctx) => {
+  const own = await ctx.inner('evvm-server-peer');
+  return {
+    ...own,
+    sendVoicemail: (message, certificate, transport = 'starttls', target) =>
+      target && !atIut(ctx.iut, target) ? own.sendVoicemail(message, certificate, transport, target) : handToIut(ctx, 'interServer', certificate, 'voicemail', message, transport),
+  };
+});
+
+registerExternalRole('evvm-server-interworking', 'non-oma-vm', async (ctx) => {
+  const own = await ctx.inner('non-oma-vm');
+  return {
+    ...own,
+    sendVoicemail: async (message, certificate, target) => {
+      if (target && !atIut(ctx.iut, target)) return own.sendVoicemail(message, certificate, target);
+      const from = message.from.includes('@') ? message.from : `${message.from}@${contract.NON_OMA.domain}`;
+      const id = message.messageId ?? `<vpim-${randomBytes(6).toString('hex')}@${contract.NON_OMA.domain}>`;
+      const raw = vpimMessage({ from, to: message.to, messageId: id, audio: randomBytes(480), subject: `Voice message from ${from}` });
+      return handToIut(ctx, 'nonOmaVm', certificate, 'voicemail', { from, to: message.to, raw });
+    },
+  };
+});
+
+registerExternalRole('evvm-server-interworking', 'forwarding-gateway', async (ctx) => {
+  const own = await ctx.inner('forwarding-gateway');
+  return {
+    ...own,
+    reportResult: (to, certificate) => {
+      // a delivery status notification (RFC 3464), as the harness's gateway reports one
+      const id = `<dsn-${randomBytes(6).toString('hex')}@${contract.FGW.identity}>`;
+      const raw = Buffer.from(
+        [`From: Mail Delivery System <postmaster@${contract.FGW.identity}>`, `To: <${to}>`, 'Subject: Forwarding result: delivered', `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"', '', '--dsn', 'Content-Type: message/delivery-status', '', `Reporting-MTA: dns; ${contract.FGW.identity}`, '', `Final-Recipient: rfc822; ${to}`, 'Action: delivered', 'Status: 2.0.0', '--dsn--', ''].join('\r\n'),
+        'latin1',
+      );
+      return handToIut(ctx, 'forwardingGateway', certificate, 'forwarding-result', { from: '', to, raw });
+    },
+  };
+});
+
+registerExternalRole('evvm-server-interworking', 'interworking-equipment', async (ctx) => {
+  const own = await ctx.inner('interworking-equipment');
+  return {
+    ...own,
+    // a test sender posing as a party, toward the IUT
+    send: (target, as, certificate, message, options) =>
+      as !== 'evvmServer' && atIut(ctx.iut, target) ? handToIut(ctx, as, certificate, 'voicemail', message, target.transport, options) : own.send(target, as, certificate, message, options),
+  };
+});
