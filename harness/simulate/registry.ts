@@ -23,7 +23,7 @@ export interface SimulatedRole {
   routes: Record<string, Handler>;
   /** files a peer needs to talk to it; defaults to the CA and the EVVM Client's certificate and key */
   trust?: Record<string, string>;
-  /** demo credentials, printed for standalone use (SMPP and SMTP roles name system_id/user the same way) */
+  /** demo accounts for standalone use (SMPP and SMTP roles name system_id/user the same way); `simulate` prints their secrets by variable name only */
   accounts?: unknown[];
   /**
    * The profile that names this simulator as the implementation under test (`simulate ROLE --profile-out

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFile, stat } from 'node:fs/promises';
 import { simulate } from './cli';
 import { curl as curlFetch, type Ready as ServerReady } from '../real-clients/tools';
 
@@ -64,5 +65,24 @@ test('openssl s_client logs in over STARTTLS with the printed CA and client cert
     assert.match(out, /^b OK/m, out);
   } finally {
     child.kill('SIGTERM');
+  }
+});
+
+test('the ready line names each demo secret by variable; the values are only in its 0600 secrets file', async () => {
+  for (const role of ['evvm-server', 'message-storage', 'smsc', 'evvm-server-peer', 'evvm-server-sms']) {
+    const { ready, child, line } = await simulate(role);
+    try {
+      const printed = JSON.parse(line) as { secrets?: string; accounts: Array<Record<string, unknown>> };
+      assert.ok(printed.secrets, `${role}: the ready line names its secrets file`);
+      assert.equal((await stat(printed.secrets).then((s) => s.mode)) & 0o777, 0o600, `${role}: the secrets file is mode 0600`);
+      const values = (await readFile(printed.secrets, 'utf8')).split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('=') + 1));
+      assert.ok(values.length > 0, `${role}: it holds the accounts' secrets`);
+      for (const v of values) assert.ok(!line.includes(v), `${role}: a secret's value is printed in the ready line`);
+      assert.ok(printed.accounts.every((a) => a.password === undefined), `${role}: no account shows a password`);
+      // what the line names resolves to what the role serves (the helper reads the file as a user sourcing it would)
+      assert.ok((ready.accounts as Array<Record<string, unknown>>).some((a) => typeof a.password === 'string' && values.includes(a.password)), role);
+    } finally {
+      child.kill('SIGTERM');
+    }
   }
 });

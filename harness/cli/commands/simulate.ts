@@ -47,7 +47,7 @@ function loadConfig(file: string | undefined): Config {
 
 /**
  * `simulate ROLE`: one simulator on its own, serving its protocols and its control API. The first line on
- * stdout is the ready line of design.md; demo credentials are printed for standalone use only.
+ * stdout is the ready line of design.md; demo credentials go by environment variable, their values in a 0600 file.
  */
 export function registerSimulateCommand(program: Command, setStatus: (s: number) => void): void {
   program
@@ -101,6 +101,35 @@ async function writeIutProfile(role: string, file: string, made: import('../../s
   return { profile: path.resolve(file), env: path.resolve(env) };
 }
 
+/** The account fields that are secrets: the ready line names an environment variable for each instead (`…Env`). */
+const SECRET_FIELDS: Readonly<Record<string, string>> = { password: 'PASSWORD', sipPassword: 'SIP_PASSWORD', tuiPin: 'TUI_PIN' };
+
+/**
+ * The accounts as the ready line shows them: each secret replaced by the name of the variable that holds it,
+ * as a profile names it, and the values in `secrets` (mode 0600, beside the PKI's keys, gone when the
+ * simulator stops): stdout is often a log, and a password there is a password in a log.
+ */
+async function withheld(accounts: readonly unknown[], pkiDir: string): Promise<{ accounts: unknown[]; secrets?: string }> {
+  const env = new Map<string, string>();
+  const shown = accounts.map((account, i) => {
+    const a = account as Record<string, unknown>;
+    const who = String(a.name ?? a.systemId ?? a.role ?? i).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+    return Object.fromEntries(
+      Object.entries(a).map(([k, v]) => {
+        if (SECRET_FIELDS[k] === undefined || typeof v !== 'string') return [k, v];
+        let name = `EVVM_SIM_${who}_${SECRET_FIELDS[k]}`;
+        while (env.has(name)) name += '_';
+        env.set(name, v);
+        return [`${k}Env`, name];
+      }),
+    );
+  });
+  if (env.size === 0) return { accounts: shown };
+  const secrets = path.join(pkiDir, 'accounts.env');
+  await writeFile(secrets, [...env].map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  return { accounts: shown, secrets };
+}
+
 async function simulate(role: string, config: Config, profileOut?: string): Promise<() => Promise<void>> {
   const { sharedTestPki, writePki } = require('../../../simulators/crypto/pki') as typeof import('../../../simulators/crypto/pki');
   const { loadProfile } = require('../../profile/profile') as typeof import('../../profile/profile');
@@ -126,7 +155,7 @@ async function simulate(role: string, config: Config, profileOut?: string): Prom
     ready: true,
     endpoints: { ...served.endpoints, control: controlUrl },
     trust: served.trust ?? { ca: path.join(pkiDir, 'ca.pem'), clientCert: path.join(pkiDir, 'evvm-client.crt'), clientKey: path.join(pkiDir, 'evvm-client.key') },
-    accounts: served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })),
+    ...(await withheld(served.accounts ?? accounts.map((a) => ({ name: a.name, identifiers: Object.values(a.identifiers), password: a.password, blocked: a.blocked })), pkiDir)),
     ...(written ? { profile: written } : {}),
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
