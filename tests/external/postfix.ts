@@ -25,8 +25,12 @@ export interface PostfixOptions {
   /** the EVVM Server's client certificate, the one the gateway relays for */
   evvmServerCertPem: string;
   relayDomain: string;
-  /** where it relays the relay domain: the harness's receiver */
-  forwardTo: number;
+  /** where it relays the relay domain: the harness's receiver; without it, the domain is final here (taken, then discarded) */
+  forwardTo?: number;
+  /** its host name (default: the Forwarding Gateway's) */
+  hostname?: string;
+  /** the client certificate it presents when it sends (leaf then intermediate, and its key) */
+  outbound?: { chainPem: string; keyPem: string };
 }
 
 export interface RunningPostfix {
@@ -59,12 +63,13 @@ function mainCf(o: PostfixOptions, dir: string): string {
     `maillog_file_prefixes = ${dir}`,
     'inet_interfaces = 127.0.0.1',
     'inet_protocols = ipv4',
-    'myhostname = forwarding-gateway.op.example',
+    `myhostname = ${o.hostname ?? 'forwarding-gateway.op.example'}`,
     'mydestination =',
     'mynetworks = 127.0.0.0/8',
     `relay_domains = ${o.relayDomain}`,
-    `transport_maps = inline:{ ${o.relayDomain}=smtp:[127.0.0.1]:${o.forwardTo} }`,
+    `transport_maps = inline:{ ${o.relayDomain}=${o.forwardTo === undefined ? 'discard:' : `smtp:[127.0.0.1]:${o.forwardTo}`} }`,
     'smtp_tls_security_level = may',
+    ...(o.outbound ? [`smtp_tls_cert_file = ${dir}/client.pem`, `smtp_tls_key_file = ${dir}/client.key`] : []),
     `smtpd_tls_cert_file = ${dir}/server.pem`,
     `smtpd_tls_key_file = ${dir}/server.key`,
     `smtpd_tls_CAfile = ${dir}/client-ca.pem`,
@@ -126,6 +131,10 @@ export async function startPostfix(o: PostfixOptions): Promise<RunningPostfix> {
   writeFileSync(path.join(dir, 'server.pem'), o.serverChainPem);
   writeFileSync(path.join(dir, 'server.key'), o.serverKeyPem, { mode: 0o600 });
   writeFileSync(path.join(dir, 'client-ca.pem'), o.clientCaPem);
+  if (o.outbound) {
+    writeFileSync(path.join(dir, 'client.pem'), o.outbound.chainPem);
+    writeFileSync(path.join(dir, 'client.key'), o.outbound.keyPem, { mode: 0o600 });
+  }
   const port = await freePort();
   writeFileSync(path.join(dir, 'main.cf'), mainCf(o, dir));
   writeFileSync(path.join(dir, 'master.cf'), masterCf(port));
