@@ -6,7 +6,7 @@ import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumb
 import { loadCatalogue } from '../catalogue';
 import type { DeclarationCheck, RequirementResult, RunReport } from '../report/model';
 import { describeTested } from '../report/format';
-import { loadProfile } from '../profile/profile';
+import { runProfile } from './run-context';
 import { projectRoot } from '../paths';
 import { ScenarioCollector, type SuiteListener } from './collect';
 import { FEATURE_PATHS } from './select';
@@ -131,7 +131,8 @@ export function assembleReport(options: Pick<SuiteOptions, 'topology' | 'faults'
       profile: options.profilePath ?? 'profiles/default.yaml',
       faults: [...options.faults],
       ...(options.tags ? { tags: options.tags } : {}),
-      tested: describeTested(loadProfile(options.profilePath)),
+      // parsed once per process, as the scenarios read it (selftest assembles a report per fault run)
+      tested: describeTested(runProfile(options.profilePath)),
       ...(options.declaration ? { declaration: options.declaration } : {}),
     },
     summary: summarise(requirements),

@@ -9,7 +9,8 @@ import { hostileCase, HOSTILE_FAMILIES, HUGE_LITERAL_OCTETS } from '../../simula
 import { HostileImapServer, type HostileCase } from '../../simulators/adversaries/hostile-imap-server';
 import { sharedTestPki } from '../../simulators/crypto/pki';
 import { EvvmClient, type Retrieval } from '../../simulators/evvm-client/evvm-client';
-import { runHostileCorpus } from '../../harness/equipment/hostile-imap-corpus';
+import { CASE_DEADLINE_MS, runHostileCorpus, runShare } from '../../harness/equipment/hostile-imap-corpus';
+import { caseFault } from '../../harness/conditions/practice/hostile-server';
 import { corpusCoversHostility, hostileServerFailedClosed } from '../../harness/conditions/practice/hostile-server';
 import { nullSink } from '../../evidence/transcript';
 
@@ -86,5 +87,20 @@ describe('hostile IMAP corpus', () => {
     const clean = await runHostileCorpus({ pki, faults: [], transcript: nullSink, seed: 20261207, count });
     assert.equal(clean.outcomes.length, count);
     assert.throws(() => hostileServerFailedClosed.judge({ ...clean, outcomes: clean.outcomes.slice(1) }), /ran 119 of its 120 cases/, 'a pass needs every case');
+  });
+
+  it('a share stops when another share stopped the corpus: no new case, the cases in flight cut and left unrecorded', async () => {
+    const pki = await sharedTestPki();
+    const client = pki.leaf('evvm-client');
+    const server = pki.leaf('evvm-server');
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const share = { trustAnchorPem: pki.trustAnchorPem, server: { keyPem: server.keyPem, chainPem: server.chainPem }, client: { keyPem: client.keyPem, chainPem: client.chainPem }, faults: [], password: 'p', seed: 20261207, count: 400, first: 0, step: 1, stop };
+    // another share's failing case, as it stops the corpus: while this one's sessions are in flight
+    setTimeout(() => Atomics.store(stop, 0, 1), 700);
+    const t0 = Date.now();
+    const outcomes = await runShare(share);
+    assert.ok(outcomes.length < 400, `ran ${outcomes.length} of 400 cases`);
+    assert.ok(Date.now() - t0 < CASE_DEADLINE_MS, 'the cases in flight are cut, not waited for');
+    assert.deepEqual(outcomes.flatMap((o) => caseFault(o, CASE_DEADLINE_MS) ?? []), [], 'a cut case is not recorded, least of all as a connection the client left open');
   });
 });
