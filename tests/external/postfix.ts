@@ -27,6 +27,12 @@ export interface PostfixOptions {
   relayDomain: string;
   /** where it relays the relay domain: the harness's receiver */
   forwardTo: number;
+  /**
+   * smtpd_tls_protocols (and the mandatory ones), when set: `>=TLSv1.2` conformant, `>=TLSv1` not (STD-07).
+   * Below TLS 1.2 the cipher lists also lower OpenSSL's security level to 0: without that, Debian's OpenSSL 3
+   * still refuses TLS 1.0 and 1.1 whatever the protocols say.
+   */
+  minTlsVersion?: 'TLSv1' | 'TLSv1.2';
 }
 
 export interface RunningPostfix {
@@ -69,6 +75,8 @@ function mainCf(o: PostfixOptions, dir: string): string {
     `smtpd_tls_key_file = ${dir}/server.key`,
     `smtpd_tls_CAfile = ${dir}/client-ca.pem`,
     ...tls,
+    ...(o.minTlsVersion ? [`smtpd_tls_protocols = >=${o.minTlsVersion}`, `smtpd_tls_mandatory_protocols = >=${o.minTlsVersion}`] : []),
+    ...(o.minTlsVersion === 'TLSv1' ? ['tls_medium_cipherlist = DEFAULT:@SECLEVEL=0', 'tls_high_cipherlist = DEFAULT:@SECLEVEL=0'] : []),
     // a refused recipient is final: a retry would only slow the test
     'smtpd_delay_reject = yes',
     'queue_run_delay = 1s',

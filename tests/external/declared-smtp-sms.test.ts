@@ -1,9 +1,10 @@
 /**
- * The declaration of an SMTP or SMSC implementation under test checked against the wire (harness/declaration),
- * on real third-party peers: Debian's Postfix as a Forwarding Gateway, and an SMSC built only on the pinned
- * smpp library (tests/external/smpp-peer.ts). Declared as it is, each gets no finding and every declared
- * capability is compared; declared falsely (a transport it does not offer, client certificates it does not
- * require; TLS-only binds it does not enforce), each falsehood is a finding naming
+ * The declaration of an SMTP, SMSC or ESME implementation under test checked against the wire
+ * (harness/declaration), on real third-party peers: Debian's Postfix as a Forwarding Gateway, an SMSC and an
+ * EVVM Server ESME built only on the pinned smpp library (tests/external/smpp-peer.ts, esme-peer.ts). Declared
+ * as it is, each gets no finding and every declared capability is compared; declared falsely (a transport it
+ * does not offer, client certificates it does not require; TLS-only binds it does not enforce; an ESME
+ * binding in plaintext where the policy says TLS), each falsehood is a finding naming
  * the requirement it concerns. Postfix needs root (its master drops to the postfix user): skipped otherwise.
  */
 import { test, before, after } from 'node:test';
@@ -19,6 +20,7 @@ import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
 import { freePort, POSTFIX, startPostfix, type RunningPostfix } from './postfix';
+import { startThirdPartyEsme } from './esme-peer';
 import { startThirdPartySmsc, type PeerAccount } from './smpp-peer';
 
 const POSTFIX_SKIP = !POSTFIX ? 'postfix is not installed (apt-get install postfix)' : process.getuid?.() === 0 ? false : 'postfix must be started as root for this test';
@@ -56,9 +58,9 @@ after(async () => {
 });
 
 /** Writes the profile, resolves its iut section as `run --profile` does, and checks the declaration. */
-async function check(name: string, iut: Record<string, unknown>): Promise<DeclarationCheck> {
+async function check(name: string, iut: Record<string, unknown>, policy: Record<string, unknown> = {}): Promise<DeclarationCheck> {
   const file = path.join(dir, `${name}.yaml`);
-  await writeFile(file, stringify({ name, iut }));
+  await writeFile(file, stringify({ name, policy, iut }));
   const profile = loadProfile(file);
   return checkDeclaration(profile, loadIut(profile, file));
 }
@@ -137,4 +139,29 @@ test('an SMSC (smpp 0.5.1) binding the EVVM Server over TLS and in plaintext: de
   } finally {
     await peer.stop();
   }
+});
+
+/** The third-party ESME made to bind by curl to its control endpoint; the policy says whether SMPP must run over TLS. */
+async function esmeCheck(name: string, plainBind: boolean, smppTls: boolean): Promise<DeclarationCheck> {
+  const peer = await startThirdPartyEsme({ subscribers: {}, port: 5499, plainBind });
+  try {
+    const body = JSON.stringify({ event: '{event}', smppPort: '{smppPort}', smppsPort: '{smppsPort}', servername: '{servername}', trustAnchor: '{trustAnchor}', systemId: '{systemId}', password: '{password}' });
+    const command = ['curl', '-sS', '--fail', '--max-time', '10', '-H', 'content-type: application/json', '--data-binary', body, peer.control];
+    return await check(name, { role: 'evvm-server-sms', implementation: 'smpp 0.5.1 as a VVM platform', bind: { systemId: 'acme-vvm', password: 'Esm3-pw!' }, trigger: { command }, timeoutMs: 10_000 }, { sms: { smppTls } });
+  } finally {
+    await peer.stop();
+  }
+}
+
+test('an ESME (smpp 0.5.1) binding over TLS: no finding; binding in plaintext where the policy says TLS, a finding on EVVM-SMS-C09; in plaintext where it does not, none', { timeout: 120_000 }, async () => {
+  const overTls = await esmeCheck('esme-tls', false, true);
+  assert.deepEqual(findings(overTls), [], JSON.stringify(overTls));
+  assert.deepEqual(compared(overTls), ['SMPP over TLS']);
+  assert.match(overTls.observed[0]!.value, /bound as acme-vvm over TLS/);
+  const plain = await esmeCheck('esme-plain', true, true);
+  assert.deepEqual(findings(plain), ['declared-not-offered SMPP over TLS EVVM-SMS-C09'], JSON.stringify(plain.findings));
+  assert.match(plain.findings[0]!.message, /policy\.sms\.smppTls.*in plaintext/);
+  const plainAllowed = await esmeCheck('esme-plain-allowed', true, false);
+  assert.deepEqual(findings(plainAllowed), [], JSON.stringify(plainAllowed.findings));
+  assert.doesNotMatch(JSON.stringify([overTls, plain, plainAllowed]), /Esm3-pw!/);
 });
