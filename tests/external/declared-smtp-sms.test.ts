@@ -16,10 +16,9 @@ import { checkDeclaration } from '../../harness/declaration/observer';
 import { loadProfile } from '../../harness/profile/profile';
 import { loadIut } from '../../harness/profile/sections/iut';
 import type { DeclarationCheck } from '../../harness/report/model';
-import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
-import { freePort, POSTFIX, startPostfix, type RunningPostfix } from './postfix';
+import { freePort, POSTFIX, startGatewayPostfix, type RunningPostfix } from './postfix';
 import { startThirdPartyEsme } from './esme-peer';
 import { startThirdPartySmsc, type PeerAccount } from './smpp-peer';
 
@@ -36,19 +35,7 @@ before(async () => {
   if (POSTFIX_SKIP) return;
   for (const config of ['required', 'not required'] as const) {
     await mkdir(path.join(dir, config.replace(' ', '-')), { recursive: true });
-    postfixes.set(
-      config,
-      await startPostfix({
-        dir: path.join(dir, config.replace(' ', '-')),
-        serverChainPem: pki.leaf('forwarding-gateway').chainPem,
-        serverKeyPem: pki.leaf('forwarding-gateway').keyPem,
-        clientCaPem: clientCaPem(pki),
-        requireClientCert: config === 'required',
-        evvmServerCertPem: pki.leaf('evvm-server-client').chainPem,
-        relayDomain: 'mail.example',
-        forwardTo: await freePort(),
-      }),
-    );
+    postfixes.set(config, await startGatewayPostfix(pki, { dir: path.join(dir, config.replace(' ', '-')), requireClientCert: config === 'required', forwardTo: await freePort() }));
   }
 });
 

@@ -12,11 +12,10 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
 import { readVerdicts, runCli, type Verdicts } from './helpers';
-import { freePort, POSTFIX, startPostfix } from './postfix';
+import { freePort, POSTFIX, startGatewayPostfix } from './postfix';
 
 const SKIP = !POSTFIX ? 'postfix is not installed (apt-get install postfix)' : process.getuid?.() === 0 ? false : 'postfix must be started as root for this test (its master drops to the postfix user)';
 
@@ -52,17 +51,7 @@ function takesTls10(port: number): Promise<boolean> {
 
 async function certify(name: string, minTlsVersion: 'TLSv1' | 'TLSv1.2'): Promise<Run> {
   const forwardTo = await freePort();
-  const gateway = await startPostfix({
-    dir: path.join(dir, name),
-    serverChainPem: pki.leaf('forwarding-gateway').chainPem,
-    serverKeyPem: pki.leaf('forwarding-gateway').keyPem,
-    clientCaPem: clientCaPem(pki),
-    requireClientCert: true,
-    evvmServerCertPem: pki.leaf('evvm-server-client').chainPem,
-    relayDomain: 'mail.example',
-    forwardTo,
-    minTlsVersion,
-  });
+  const gateway = await startGatewayPostfix(pki, { dir: path.join(dir, name), requireClientCert: true, forwardTo, minTlsVersion });
   try {
     const p = (f: string): string => path.join(pkiDir, f);
     const file = path.join(dir, `${name}.yaml`);

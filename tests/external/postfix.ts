@@ -10,6 +10,8 @@ import { X509Certificate } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { clientCaPem } from '../../simulators/crypto/pki/trust';
+import type { TestPki } from '../../simulators/crypto/pki/types';
 
 export const POSTFIX = ['/usr/sbin/postfix'].find((p) => existsSync(p));
 
@@ -123,6 +125,21 @@ async function listening(port: number, child: ChildProcess, deadline: number): P
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`postfix did not listen on ${port}`);
+}
+
+/**
+ * Postfix as the Forwarding Gateway of a test PKI of its own (dovecot.ts dovecotWorkspace): its server
+ * certificate, the EVVM Server's client certificate it relays for, relaying mail.example to `forwardTo`.
+ */
+export function startGatewayPostfix(pki: TestPki, o: Pick<PostfixOptions, 'dir' | 'requireClientCert' | 'forwardTo' | 'minTlsVersion'>): Promise<RunningPostfix> {
+  return startPostfix({
+    ...o,
+    serverChainPem: pki.leaf('forwarding-gateway').chainPem,
+    serverKeyPem: pki.leaf('forwarding-gateway').keyPem,
+    clientCaPem: clientCaPem(pki),
+    evvmServerCertPem: pki.leaf('evvm-server-client').chainPem,
+    relayDomain: 'mail.example',
+  });
 }
 
 export async function startPostfix(o: PostfixOptions): Promise<RunningPostfix> {

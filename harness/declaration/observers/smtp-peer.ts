@@ -104,15 +104,12 @@ async function observeSmtpPeer(ctx: ObserverContext<SmtpIut>): Promise<WireObser
   const plain = iut.ports.smtp !== undefined ? await session(iut, transcript, 'starttls', iut.ports.smtp, credential) : undefined;
   const implicit = iut.ports.smtps !== undefined ? await session(iut, transcript, 'implicit-tls', iut.ports.smtps, credential) : undefined;
   if (plain) {
-    observed.push({ what: `greeting on the STARTTLS port ${iut.ports.smtp}`, value: plain.greeting ?? 'none' });
-    observed.push({ what: 'EHLO before TLS (STARTTLS port)', value: shown(plain.before) });
-    observed.push({ what: 'AUTH before TLS', value: auth(plain.before) });
-    observed.push({ what: 'EHLO after STARTTLS', value: shown(plain.after) });
+    const seen: Array<[string, string]> = [[`greeting on the STARTTLS port ${iut.ports.smtp}`, plain.greeting ?? 'none'], ['EHLO before TLS (STARTTLS port)', shown(plain.before)], ['AUTH before TLS', auth(plain.before)], ['EHLO after STARTTLS', shown(plain.after)]];
+    observed.push(...seen.map(([what, value]) => ({ what, value })));
     if (plain.failed) notes.push(`STARTTLS port: ${plain.failed}`);
   }
   if (implicit) {
-    observed.push({ what: `greeting on the implicit TLS port ${iut.ports.smtps}`, value: implicit.greeting ?? 'none' });
-    observed.push({ what: 'EHLO on the implicit TLS port', value: shown(implicit.after) });
+    observed.push({ what: `greeting on the implicit TLS port ${iut.ports.smtps}`, value: implicit.greeting ?? 'none' }, { what: 'EHLO on the implicit TLS port', value: shown(implicit.after) });
     if (implicit.failed) notes.push(`implicit TLS port: ${implicit.failed}`);
   }
   const afterTls = implicit?.after ? implicit : plain?.after ? plain : undefined;
