@@ -7,4 +7,8 @@ export const capabilityName = {
   loginCommand: 'the LOGIN command',
   pskTls: (version: string): string => `PSK-TLS on ${version}`,
   transport: (transport: 'implicit-tls' | 'starttls'): string => (transport === 'starttls' ? 'STARTTLS' : 'implicit TLS'),
+  clientCertificateRequired: 'a client certificate required',
+  relayDomain: (domain: string): string => `relaying for ${domain}`,
+  smppTls: 'SMPP over TLS',
+  plainBindRefused: 'no plaintext bind for the EVVM Server',
 } as const;

@@ -13,11 +13,11 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'evvm-server': ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-04', 'STD-07', 'VVM-01', 'VVM-02', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06'],
   // judged on the wire: what reached the harness's EVVM Server, its rogue servers and its STARTTLS stripper
   'evvm-client': ['EVVM-AUTH-03', 'STD-02', 'STD-04'],
-  // its SMTP service: the link with the EVVM Server and the senders it takes mail from
-  'forwarding-gateway': ['EVVM-AUTH-06'],
-  // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not
-  'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02'],
-  'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01'],
+  // its SMTP service (and the TLS versions it completes a handshake with): the link with the EVVM Server and the senders it takes mail from
+  'forwarding-gateway': ['EVVM-AUTH-06', 'STD-07'],
+  // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not, a stand-in speaking one TLS version
+  'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02', 'STD-07'],
+  'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01', 'STD-07'],
   // what its interworking interfaces take from the harness's Forwarding Gateway, Non-OMA VM Service and peer EVVM Server, with valid and flawed certificates
   'evvm-server-interworking': ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'],
   // what its bind and submit answers, and the handsets it delivers to, show: authenticated binds, the originator it sets, bind field limits, its TLS versions

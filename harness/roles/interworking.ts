@@ -100,7 +100,16 @@ export interface EvvmSmtpRole {
   mailbox(identifier: string): Promise<Mailbox>;
 }
 
-export interface ForwardingGatewayRole {
+/**
+ * Where test equipment reaches an SMTP server's TLS interface (STD-07's version probe), and the client
+ * certificate it accepts there; undefined: it serves no such transport. A server under test answers it (its
+ * declared transports, iut.clientCertificate); the harness's own servers serve both and need none.
+ */
+export interface SmtpTlsInterface {
+  tlsInterface?(transport: SmtpTransport): Promise<{ endpoint: SmtpEndpoint; certificate?: { chainPem: string; keyPem: string } } | undefined>;
+}
+
+export interface ForwardingGatewayRole extends SmtpTlsInterface {
   readonly actor: string;
   endpoint(transport: SmtpTransport): SmtpEndpoint;
   received(): Promise<GatewayReceipt[]>;
@@ -110,7 +119,7 @@ export interface ForwardingGatewayRole {
   reportResult(to: string, certificate: PeerCertificate): Promise<DeliveryResult | NotApplicable>;
 }
 
-export interface NonOmaVmRole {
+export interface NonOmaVmRole extends SmtpTlsInterface {
   readonly actor: string;
   readonly domain: string;
   endpoint(transport: SmtpTransport): SmtpEndpoint;
@@ -120,7 +129,7 @@ export interface NonOmaVmRole {
   sendVoicemail(message: { from: string; to: string; messageId?: string }, certificate: PeerCertificate, target?: SmtpEndpoint): Promise<DeliveryResult>;
 }
 
-export interface PeerEvvmServerRole {
+export interface PeerEvvmServerRole extends SmtpTlsInterface {
   readonly actor: string;
   readonly domain: string;
   /** the e-mail identifier of the peer's mailbox */

@@ -89,7 +89,14 @@ export async function versionOffer(topology: Topology, server: TlsServer, transp
     if (!target) return { notApplicable: `the Message Storage Server declares no ${transport} endpoint` };
     return { what: store.actor, target, application: 'imap', upgrade, ...withCertificate(store.clientCredential('valid')) };
   }
-  const target = 'iface' in server ? (await topology.role('evvm-server-smtp')).endpoint(server.iface, transport) : (await topology.role(server.who)).endpoint(transport);
-  if (!target) return { notApplicable: `the ${server.who} offers no SMTP ${transport} endpoint` };
-  return { what: server.who, target, application: 'smtp', upgrade };
+  if ('iface' in server) {
+    const target = (await topology.role('evvm-server-smtp')).endpoint(server.iface, transport);
+    if (!target) return { notApplicable: `the ${server.who} offers no SMTP ${transport} endpoint` };
+    return { what: server.who, target, application: 'smtp', upgrade };
+  }
+  const role = await topology.role(server.who);
+  // a server under test names its declared transports and the client certificate it accepts
+  const served = role.tlsInterface ? await role.tlsInterface(transport) : { endpoint: role.endpoint(transport) };
+  if (!served) return { notApplicable: `the ${server.who} declares no SMTP ${transport} endpoint` };
+  return { what: server.who, target: served.endpoint, application: 'smtp', upgrade, ...withCertificate(served.certificate) };
 }

@@ -10,11 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
 import { readVerdicts, runCli, type Verdicts } from './helpers';
-import { freePort, POSTFIX, startPostfix } from './postfix';
+import { freePort, POSTFIX, startGatewayPostfix } from './postfix';
 
 const root = process.getuid?.() === 0;
 const SKIP = !POSTFIX ? 'postfix is not installed (apt-get install postfix); the Forwarding Gateway interop test needs it' : root ? false : 'postfix must be started as root for this test (its master drops to the postfix user)';
@@ -64,16 +63,7 @@ async function certify(config: Config): Promise<Run> {
   const gateway =
     config === 'down'
       ? undefined
-      : await startPostfix({
-          dir: path.join(dir, name),
-          serverChainPem: pki.leaf('forwarding-gateway').chainPem,
-          serverKeyPem: pki.leaf('forwarding-gateway').keyPem,
-          clientCaPem: clientCaPem(pki),
-          requireClientCert: config === 'client certificates required',
-          evvmServerCertPem: pki.leaf('evvm-server-client').chainPem,
-          relayDomain: 'mail.example',
-          forwardTo,
-        });
+      : await startGatewayPostfix(pki, { dir: path.join(dir, name), requireClientCert: config === 'client certificates required', forwardTo });
   try {
     const file = await profileFor(name, gateway?.port ?? (await freePort()), forwardTo);
     const out = path.join(dir, `${name}-report`);

@@ -10,6 +10,8 @@ import { X509Certificate } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { clientCaPem } from '../../simulators/crypto/pki/trust';
+import type { TestPki } from '../../simulators/crypto/pki/types';
 
 export const POSTFIX = ['/usr/sbin/postfix'].find((p) => existsSync(p));
 
@@ -31,6 +33,12 @@ export interface PostfixOptions {
   hostname?: string;
   /** the client certificate it presents when it sends (leaf then intermediate, and its key) */
   outbound?: { chainPem: string; keyPem: string };
+  /**
+   * smtpd_tls_protocols (and the mandatory ones), when set: `>=TLSv1.2` conformant, `>=TLSv1` not (STD-07).
+   * Below TLS 1.2 the cipher lists also lower OpenSSL's security level to 0: without that, Debian's OpenSSL 3
+   * still refuses TLS 1.0 and 1.1 whatever the protocols say.
+   */
+  minTlsVersion?: 'TLSv1' | 'TLSv1.2';
 }
 
 export interface RunningPostfix {
@@ -74,6 +82,8 @@ function mainCf(o: PostfixOptions, dir: string): string {
     `smtpd_tls_key_file = ${dir}/server.key`,
     `smtpd_tls_CAfile = ${dir}/client-ca.pem`,
     ...tls,
+    ...(o.minTlsVersion ? [`smtpd_tls_protocols = >=${o.minTlsVersion}`, `smtpd_tls_mandatory_protocols = >=${o.minTlsVersion}`] : []),
+    ...(o.minTlsVersion === 'TLSv1' ? ['tls_medium_cipherlist = DEFAULT:@SECLEVEL=0', 'tls_high_cipherlist = DEFAULT:@SECLEVEL=0'] : []),
     // a refused recipient is final: a retry would only slow the test
     'smtpd_delay_reject = yes',
     'queue_run_delay = 1s',
@@ -120,6 +130,21 @@ async function listening(port: number, child: ChildProcess, deadline: number): P
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`postfix did not listen on ${port}`);
+}
+
+/**
+ * Postfix as the Forwarding Gateway of a test PKI of its own (dovecot.ts dovecotWorkspace): its server
+ * certificate, the EVVM Server's client certificate it relays for, relaying mail.example to `forwardTo`.
+ */
+export function startGatewayPostfix(pki: TestPki, o: Pick<PostfixOptions, 'dir' | 'requireClientCert' | 'forwardTo' | 'minTlsVersion'>): Promise<RunningPostfix> {
+  return startPostfix({
+    ...o,
+    serverChainPem: pki.leaf('forwarding-gateway').chainPem,
+    serverKeyPem: pki.leaf('forwarding-gateway').keyPem,
+    clientCaPem: clientCaPem(pki),
+    evvmServerCertPem: pki.leaf('evvm-server-client').chainPem,
+    relayDomain: 'mail.example',
+  });
 }
 
 export async function startPostfix(o: PostfixOptions): Promise<RunningPostfix> {

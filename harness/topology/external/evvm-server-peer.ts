@@ -14,7 +14,7 @@ import type { SmtpMessage } from '../../equipment/smtp-sender';
 import type { EvvmServerPeerIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
 import type { ExternalContext } from '../registry';
-import { declaredEndpoint, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
+import { declaredEndpoint, iutTlsInterface, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
 
 type Ctx = ExternalContext<EvvmServerPeerIut>;
 const ACTOR = 'Peer EVVM Server';
@@ -30,6 +30,10 @@ class PeerUnderTest implements contract.PeerEvvmServerRole {
 
   endpoint(transport: SmtpTransport): SmtpEndpoint {
     return declaredEndpoint(this.ctx.iut, ACTOR, transport);
+  }
+
+  tlsInterface(transport: SmtpTransport) {
+    return iutTlsInterface(this.ctx, ACTOR, transport);
   }
 
   took(result: DeliveryResult, message: SmtpMessage): void {

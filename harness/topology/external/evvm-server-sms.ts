@@ -70,8 +70,8 @@ registerExternalRole('evvm-server-sms', 'smsc', async (ctx) => {
   });
 });
 
-/** Runs the trigger (or asks the operator) until `done` holds or the time is up; answers how it ended. A command still running then is stopped with the scenario (an ESME it started). */
-async function trigger(ctx: Ctx, values: Record<SmsTriggerPlaceholder, string>, done: () => boolean, doing: string): Promise<{ done: boolean; how: string }> {
+/** Runs the trigger (or asks the operator) until `done` holds or the time is up; answers how it ended. A command still running then is stopped with the scenario (an ESME it started), or by whoever passed `onStop` (the declaration check). */
+export async function trigger(ctx: Pick<Ctx, 'iut' | 'transcript' | 'onStop'>, values: Record<SmsTriggerPlaceholder, string>, done: () => boolean, doing: string): Promise<{ done: boolean; how: string }> {
   const { iut } = ctx;
   const ends = Date.now() + iut.timeoutMs;
   let child: ChildProcess | undefined;
@@ -110,6 +110,23 @@ async function trigger(ctx: Ctx, values: Record<SmsTriggerPlaceholder, string>, 
   return { done: done(), how };
 }
 
+/** The placeholders of the trigger command: where the harness's SMSC listens, whom it trusts, the ESME's account, the event. */
+export function triggerValues(iut: EvvmServerSmsIut, smsc: { ports: contract.SmscPorts; trustAnchor: string; shortCode: string }, event: 'bind' | 'deposit', account?: TestAccount): Record<SmsTriggerPlaceholder, string> {
+  return {
+    event,
+    host: HOST,
+    smppPort: smsc.ports.smpp !== undefined ? String(smsc.ports.smpp) : '',
+    smppsPort: smsc.ports.smpps !== undefined ? String(smsc.ports.smpps) : '',
+    servername: contract.SMSC_NAME,
+    trustAnchor: smsc.trustAnchor,
+    systemId: iut.bind.systemId,
+    password: iut.bind.password,
+    shortCode: smsc.shortCode,
+    mailbox: account?.name ?? '',
+    msisdn: account ? account.identifiers.MSISDN.replace(/^tel:/, '') : '',
+  };
+}
+
 class EsmeUnderTest implements contract.EvvmServerSmsRole {
   readonly actor = ACTOR;
   readonly shortCode: string;
@@ -142,20 +159,7 @@ class EsmeUnderTest implements contract.EvvmServerSmsRole {
   }
 
   private async values(event: 'bind' | 'deposit', account?: TestAccount): Promise<Record<SmsTriggerPlaceholder, string>> {
-    const { ports } = this.net;
-    return {
-      event,
-      host: HOST,
-      smppPort: ports.smpp !== undefined ? String(ports.smpp) : '',
-      smppsPort: ports.smpps !== undefined ? String(ports.smpps) : '',
-      servername: contract.SMSC_NAME,
-      trustAnchor: await this.trustAnchor(),
-      systemId: this.ctx.iut.bind.systemId,
-      password: this.ctx.iut.bind.password,
-      shortCode: this.shortCode,
-      mailbox: account?.name ?? '',
-      msisdn: account ? account.identifiers.MSISDN.replace(/^tel:/, '') : '',
-    };
+    return triggerValues(this.ctx.iut, { ports: this.net.ports, trustAnchor: await this.trustAnchor(), shortCode: this.shortCode }, event, account);
   }
 
   /** The ESME binds (by its trigger, or by itself to fixed ports); one that never does leaves nothing to judge. */

@@ -17,7 +17,7 @@ import type { ForwardingGatewayIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
 import type { ExternalContext } from '../registry';
 import { registerExternalRole } from '../registry';
-import { declaredEndpoint, equipmentFacingIut, homeFacingIut, relaysToIut, sessionsFromHome } from './smtp-peer';
+import { declaredEndpoint, iutTlsInterface, equipmentFacingIut, homeFacingIut, relaysToIut, sessionsFromHome } from './smtp-peer';
 
 type Ctx = ExternalContext<ForwardingGatewayIut>;
 const ACTOR = 'Forwarding Gateway';
@@ -35,6 +35,10 @@ class GatewayUnderTest implements contract.ForwardingGatewayRole {
 
   endpoint(transport: SmtpTransport): SmtpEndpoint {
     return declaredEndpoint(this.ctx.iut, ACTOR, transport);
+  }
+
+  tlsInterface(transport: SmtpTransport) {
+    return iutTlsInterface(this.ctx, ACTOR, transport);
   }
 
   async received(): Promise<never> {

@@ -16,7 +16,7 @@ import type { SmtpMessage } from '../../equipment/smtp-sender';
 import type { NonOmaVmIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
 import type { ExternalContext } from '../registry';
-import { declaredEndpoint, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
+import { declaredEndpoint, iutTlsInterface, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
 
 type Ctx = ExternalContext<NonOmaVmIut>;
 const ACTOR = 'Non-OMA VM Service';
@@ -31,6 +31,10 @@ class NonOmaVmUnderTest implements contract.NonOmaVmRole {
 
   endpoint(transport: SmtpTransport): SmtpEndpoint {
     return declaredEndpoint(this.ctx.iut, ACTOR, transport);
+  }
+
+  tlsInterface(transport: SmtpTransport) {
+    return iutTlsInterface(this.ctx, ACTOR, transport);
   }
 
   took(result: DeliveryResult, message: SmtpMessage): void {

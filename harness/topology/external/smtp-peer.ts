@@ -37,6 +37,14 @@ export function declaredEndpoint(iut: SmtpIut, actor: string, transport: SmtpTra
   return iutEndpoint(iut, transport) ?? missing(`${transport} port the ${actor} declares (iut.ports, iut.declares.transports)`);
 }
 
+/** The IUT's TLS interface on a transport it declares, with the client certificate it accepts: reached first, so a server that is down is inconclusive. */
+export async function iutTlsInterface(ctx: Ctx, actor: string, transport: SmtpTransport): Promise<{ endpoint: SmtpEndpoint; certificate?: TlsCredential } | undefined> {
+  const endpoint = iutEndpoint(ctx.iut, transport);
+  if (!endpoint) return undefined;
+  await ctx.reach(`the ${actor} (IUT)`, [endpoint.port]);
+  return { endpoint, ...(ctx.iut.clientCertificate ? { certificate: ctx.iut.clientCertificate } : {}) };
+}
+
 /** A recipient the IUT declares it takes mail for; otherwise its refusal would prove nothing. */
 export function relayed(iut: SmtpIut, actor: string, address: string): void {
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
