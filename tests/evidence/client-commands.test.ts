@@ -22,6 +22,8 @@ test('a restricted flag fails, naming the command; a keyword in an APPEND too', 
   const stored = onlyAllowedFlagsSet.judge(await seen('a1 SELECT INBOX', 'a2 STORE 1 +FLAGS (\\Seen \\Flagged)'));
   assert.equal(stored.ok, false);
   assert.match(stored.message, /set \\Flagged, which VVM does not allow: STORE 1 \+FLAGS \(\\Seen \\Flagged\)/);
+  const conditional = onlyAllowedFlagsSet.judge(await seen('a1 UID STORE 4 (UNCHANGEDSINCE 12) +FLAGS \\Answered'));
+  assert.match(conditional.message, /set \\Answered, which VVM does not allow: UID STORE 4 \(UNCHANGEDSINCE 12\) \+FLAGS \\Answered/);
   const appended = onlyAllowedFlagsSet.judge(await seen('a1 APPEND Greetings ($Junk) {3}', 'AMR'));
   assert.match(appended.message, /set \$Junk, which VVM does not allow: APPEND Greetings \(\$Junk\) \{3 bytes\}/);
 });

@@ -43,10 +43,13 @@ function classify(cmd: ParsedCommand, into: ClientCommands): void {
   const byUid = cmd.name === 'UID' && cmd.args[0]?.type === 'atom' && cmd.args[0].value.toUpperCase() === 'STORE';
   into.names.push(byUid ? 'UID STORE' : cmd.name);
   if (cmd.name === 'STORE' || byUid) {
-    const [set, item, ...flags] = byUid ? cmd.args.slice(1) : cmd.args;
+    const args = byUid ? cmd.args.slice(1) : cmd.args;
+    const [set, ...rest] = args;
+    // a modifier list before the item (RFC 7162's UNCHANGEDSINCE) is passed over
+    const [item, ...flags] = rest[0]?.type === 'list' ? rest.slice(1) : rest;
     // -FLAGS takes flags away: nothing is set
     if (!set || !item || item.type !== 'atom' || !/^\+?FLAGS(\.SILENT)?$/i.test(item.value)) return;
-    into.flagSetting.push({ shown: line([byUid ? 'UID STORE' : 'STORE', shown(set), item.value, ...flags.map(shown)]), flags: atoms(flags) });
+    into.flagSetting.push({ shown: line([byUid ? 'UID STORE' : 'STORE', ...args.map(shown)]), flags: atoms(flags) });
   } else if (cmd.name === 'APPEND') {
     const list = cmd.args.slice(1, -1).find((v) => v.type === 'list');
     if (list) into.flagSetting.push({ shown: line(['APPEND', ...cmd.args.map(shown)]), flags: atoms([list]) });
