@@ -34,6 +34,8 @@ export const FAULTS = {
   'evvm-client:prefer-starttls': 'the EVVM Client picks STARTTLS where the EVVM Server also offers implicit TLS',
   'evvm-server:unproven-rspauth': 'DIGEST-MD5 ends with an rspauth that does not prove the EVVM Server knows the password',
   'evvm-client:skip-rspauth-check': "the EVVM Client goes on after DIGEST-MD5 without checking the server's rspauth",
+  'evvm-client:set-restricted-flag': 'the EVVM Client marks the voicemails it read \\Flagged as well as \\Seen when it syncs its voicemail box',
+  'evvm-client:status-on-greetings': 'the EVVM Client counts its greetings with STATUS on the Greetings folder instead of opening it',
   // SMTP interworking (IF-2, IF-6, IF-7, IF-8): the EVVM Server's SMTP interfaces, Forwarding Gateway, Non-OMA VM Service
   'evvm-server:fgw-accept-any-peer': 'the EVVM Server accepts a Forwarding Gateway whatever certificate it presents (none, untrusted, expired, another host), in both directions',
   'evvm-server:nonoma-accept-any-peer': 'the EVVM Server accepts a Non-OMA Standard VM Service whatever certificate it presents, in both directions',

@@ -8,7 +8,8 @@ import * as imap from '../harness/conditions/vvm/imap';
 import * as sms from '../harness/conditions/vvm/sms';
 import { evvmClientNotUnderTest, starttlsNotDeclared, xchangeTuiPwdNotDeclared } from '../harness/conditions/vvm/declared';
 import * as starttls from '../harness/conditions/vvm/starttls';
-import { mailboxCredentials, serverRecords } from '../harness/roles/authentication';
+import { mailboxCredentials, serverRecords, syncWithEvvmServer } from '../harness/roles/authentication';
+import { clientCommands, noStatusOnGreetings, onlyAllowedFlagsSet, type ClientCommands } from '../harness/conditions/vvm/client-commands';
 import * as digest from '../harness/conditions/vvm/digest';
 import { tlsTransport } from '../harness/conditions/authentication/declared';
 import type { ClientAccount } from '../simulators/evvm-client/evvm-client';
@@ -27,6 +28,8 @@ interface VvmState {
   capabilities?: { before: string[]; inside: string[] };
   /** the TUI PIN a scenario set, to change it back */
   newPin?: string;
+  /** what the EVVM Server received from the EVVM Client while it synced its box (VVM-05, VVM-06) */
+  sent?: ClientCommands;
 }
 
 const vvm = (w: EvvmWorld): VvmState =>
@@ -184,6 +187,18 @@ When('it asks for the STATUS of the folder {string}', async function (this: Evvm
 });
 Then('the STATUS is answered', function (this: EvvmWorld) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'OK', vvm(this).answer!.text); });
 Then('the STATUS is refused with {string}', function (this: EvvmWorld, text: string) { this.verify(imap.vvmAnswer, vvm(this).answer!, 'NO', text); });
+
+// --- VVM-05/06 on the EVVM Client: what its normal use of the box sent the EVVM Server ---
+When('the EVVM Client syncs the voicemail box of {string} with the EVVM Server', async function (this: EvvmWorld, mailbox: string) {
+  vvm(this).sent = await clientCommands(await syncWithEvvmServer(this.topology, tlsTransport(this.profile), mailboxCredentials(this.account(mailbox))));
+});
+// the conformant use (only allowed flags, STATUS only elsewhere) and the violation's absence are one judgement of the same commands
+Then(/^(?:every flag the EVVM Client set is one a VVM client may set|the EVVM Client set no flag but \\Seen, \\Deleted and \$CNS-Greeting-On)$/, function (this: EvvmWorld) {
+  this.verify(onlyAllowedFlagsSet, vvm(this).sent!);
+});
+Then(/^(?:every STATUS the EVVM Client asked for named a folder other than Greetings|the EVVM Client asked for no STATUS of the Greetings folder)$/, function (this: EvvmWorld) {
+  this.verify(noStatusOnGreetings, vvm(this).sent!);
+});
 
 // --- VVM-07: the case-sensitive MO STATUS ---
 Then(/^the handset of "([^"]*)" received (a|no) STATUS in reply$/, async function (this: EvvmWorld, name: string, which: string) {

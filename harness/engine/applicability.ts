@@ -12,7 +12,7 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   'message-storage': ['CPM-MS-AUTH-01', 'CPM-MS-AUTH-02', 'CPM-MS-AUTH-03', 'CPM-MS-AUTH-04', 'CPM-MS-AUTH-05', 'CPM-MS-AUTH-06', 'EVVM-AUTH-05', 'STD-02', 'STD-03', 'STD-06', 'STD-07'],
   'evvm-server': ['EVVM-AUTH-01', 'EVVM-AUTH-02', 'EVVM-AUTH-03', 'EVVM-AUTH-04', 'STD-02', 'STD-03', 'STD-04', 'STD-07', 'VVM-01', 'VVM-02', 'VVM-03', 'VVM-04', 'VVM-05', 'VVM-06'],
   // judged on the wire: what reached the harness's EVVM Server, its rogue servers and its STARTTLS stripper
-  'evvm-client': ['EVVM-AUTH-03', 'STD-02', 'STD-04'],
+  'evvm-client': ['EVVM-AUTH-03', 'STD-02', 'STD-04', 'VVM-05', 'VVM-06'],
   // its SMTP service (and the TLS versions it completes a handshake with): the link with the EVVM Server and the senders it takes mail from
   'forwarding-gateway': ['EVVM-AUTH-06', 'STD-07'],
   // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not, a stand-in speaking one TLS version

@@ -15,7 +15,7 @@ import type { CertificateFlaw, TestPki } from '../../simulators/crypto/pki/types
 import { EvvmClient, type ClientAccount, type OfferedTargets, type Retrieval, type ServerTarget } from '../../simulators/evvm-client/evvm-client';
 import type { AuthenticationObservation } from '../../simulators/evvm-server/backend';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
-import { InconclusiveError } from '../engine/outcomes';
+import { HarnessError, InconclusiveError } from '../engine/outcomes';
 import type { Pem } from '../profile/sections/iut';
 import type { TestAccount } from '../topology/accounts';
 import type { Endpoint, Topology, Transport } from '../topology/roles';
@@ -71,6 +71,8 @@ export interface EvvmServerRole {
 export interface EvvmClientRole {
   readonly actor: string;
   retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval>;
+  /** its normal use of the voicemail box (reads, marks heard, manages its greeting): what it sent is judged on the server's record (VVM-05, VVM-06) */
+  syncVoicemailBox(target: ServerTarget, account: ClientAccount): Promise<Retrieval>;
   /** retrieves over the transport the client picks among those the server offers (STD-04); Retrieval.transport says which */
   retrieveFromOffered(offered: OfferedTargets, account: ClientAccount): Promise<Retrieval>;
 }
@@ -209,11 +211,37 @@ export async function retrieveFromEvvmServer(topology: Topology, transport: Tran
   return (await topology.role('evvm-client')).retrieveVoicemail({ ...endpoint, transport }, account);
 }
 
+/**
+ * The EVVM Client syncs its voicemail box as `account` with the EVVM Server; what that server received from
+ * it meanwhile (the connections it opened) is what VVM-05/06 judge. A client that opened no session there
+ * is inconclusive: nothing it would set or ask was seen.
+ */
+export async function syncWithEvvmServer(topology: Topology, transport: Transport, account: ClientAccount): Promise<ConnectionObservation[]> {
+  const server = await topology.role('evvm-server');
+  const records = async (): Promise<ServerObservations> => {
+    const seen = await serverRecords(server);
+    if (!seen) throw new HarnessError(`the ${server.actor}'s records are needed: the EVVM Client's commands are judged on them`);
+    return seen;
+  };
+  const endpoint = server.endpoint(transport);
+  if (!endpoint) throw new InconclusiveError(`the EVVM Server offers no ${transport} endpoint`);
+  const before = (await records()).connections.length;
+  const retrieval = await (await topology.role('evvm-client')).syncVoicemailBox({ ...endpoint, transport }, account);
+  const seen = await records();
+  const connections = seen.connections.slice(before);
+  const ids = new Set(connections.map((c) => c.conn));
+  if (!seen.authentications.some((a) => ids.has(a.conn) && a.outcome === 'success')) {
+    throw new InconclusiveError(`the EVVM Client opened no session on the ${server.actor} (${retrieval.error ?? 'it did not log in'}): what it would set or ask there cannot be judged`);
+  }
+  return connections;
+}
+
 // --- the routes by which the container topology drives these roles ---
 
 const Endpoint = z.object({ host: z.string(), port: z.number().int().positive(), servername: z.string() });
 const ImapPorts = z.object({ imaps: z.number().int().optional(), imap: z.number().int().optional() });
 const Captured = z.object({ id: z.string(), actor: z.string() });
+const ClientTarget = Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) });
 const ClientAccountSchema = z.object({ username: z.string(), password: z.string(), saslMechanism: z.literal('DIGEST-MD5').optional() });
 const nothing = z.object({});
 /** A simulator's own record, passed on whole: it is checked for the fields that say what it is. */
@@ -228,9 +256,11 @@ export const AUTHENTICATION_ROUTES = {
   retrieve: route(
     'evvm-client',
     'POST /evvm-client/retrieve',
-    z.object({ target: Endpoint.extend({ transport: z.enum(['implicit-tls', 'starttls']) }), account: ClientAccountSchema }),
+    z.object({ target: ClientTarget, account: ClientAccountSchema }),
     record<Retrieval>('loggedIn', 'voicemails'),
   ),
+  /** the EVVM Client syncs its voicemail box (VVM-05, VVM-06); its own record of the retrieval */
+  sync: route('evvm-client', 'POST /evvm-client/sync', z.object({ target: ClientTarget, account: ClientAccountSchema }), record<Retrieval>('loggedIn', 'voicemails')),
   /** the EVVM Client retrieves voicemail over the transport it picks among the offered ones (STD-04) */
   retrieveOffered: route(
     'evvm-client',

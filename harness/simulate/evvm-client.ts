@@ -4,7 +4,7 @@ import { EvvmClient } from '../../simulators/evvm-client/evvm-client';
 import { parseBody } from './body';
 import { registerSimulatedRole } from './registry';
 
-const RetrieveBody = z.object({
+const SyncBody = z.object({
   host: z.string(),
   port: z.number().int().positive(),
   servername: z.string(),
@@ -17,7 +17,7 @@ const RetrieveBody = z.object({
   clientKey: z.string().optional(),
 });
 
-/** The JSON body of POST /retrieve, in a profile's trigger command: the harness fills the placeholders per scenario. */
+/** The JSON body of POST /sync, in a profile's trigger command: the harness fills the placeholders per scenario. */
 const TRIGGER_BODY = JSON.stringify({
   host: '{host}', port: '{port}', servername: '{servername}', transport: '{transport}', username: '{username}', password: '{password}',
   trustAnchor: '{trustAnchor}', clientCert: '{clientCert}', clientKey: '{clientKey}',
@@ -30,14 +30,15 @@ registerSimulatedRole('evvm-client', async (ctx) => {
   return {
     endpoints: {},
     routes: {
-      'POST /retrieve': async (b) => {
-        const r = parseBody(RetrieveBody, b);
+      // what a vendor's client does when triggered, ours does too: its normal use of the box (retrieval, voicemails marked heard, greeting kept on)
+      'POST /sync': async (b) => {
+        const r = parseBody(SyncBody, b);
         // a harness that has this client under test hands it its trust anchor and certificate as files
         const given = r.trustAnchor !== undefined && r.clientCert !== undefined && r.clientKey !== undefined
           ? { trustAnchorPem: await readFile(r.trustAnchor, 'utf8'), certificate: { chainPem: await readFile(r.clientCert, 'utf8'), keyPem: await readFile(r.clientKey, 'utf8') } }
           : own;
         const client = new EvvmClient({ ...given, faults });
-        const result = await client.retrieveVoicemail({ host: r.host, port: r.port, servername: r.servername, transport: r.transport }, { username: r.username, password: r.password });
+        const result = await client.syncVoicemailBox({ host: r.host, port: r.port, servername: r.servername, transport: r.transport }, { username: r.username, password: r.password });
         return { ...result, voicemails: result.voicemails.map((v) => ({ uid: v.uid, raw: v.raw.toString('base64') })) };
       },
     },
@@ -46,7 +47,7 @@ registerSimulatedRole('evvm-client', async (ctx) => {
       iut: {
         role: 'evvm-client',
         implementation: `evvm-conformance simulate evvm-client${faults.length ? ` with ${faults.join(', ')}` : ''}`,
-        trigger: { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', TRIGGER_BODY, `${control}/retrieve`] },
+        trigger: { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', TRIGGER_BODY, `${control}/sync`] },
       },
       env: {},
     }),

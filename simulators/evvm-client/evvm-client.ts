@@ -65,6 +65,14 @@ export interface RetrievedVoicemail {
   raw: Buffer;
 }
 
+/** The VVM folder of greetings, and the flag that makes one the active greeting (VVM 1.2 chapter 7). */
+const GREETINGS = 'Greetings';
+const GREETING_ON = '$CNS-Greeting-On';
+/** The personal greeting the client keeps on the server: a few bytes of AMR stand in for the recording. */
+const PERSONAL_GREETING = Buffer.from(
+  ['From: <evvm-client@op.example>', 'Subject: personal greeting', 'X-CNS-Greeting-Type: normal-greeting', 'Content-Type: audio/amr', 'Content-Transfer-Encoding: base64', '', 'IyFBTVIK', ''].join('\r\n'),
+);
+
 /** What the EVVM Client observed of one retrieval: the harness judges it, the client does not throw. */
 export interface Retrieval {
   /** a TCP connection was made */
@@ -100,26 +108,40 @@ export class EvvmClient {
     this.transcript = options.transcript ?? nullSink;
   }
 
-  async retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+  retrieveVoicemail(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    return this.retrieval(target, account, false);
+  }
+
+  /**
+   * Its normal use of the voicemail box: the retrieval, then, in the same session, the voicemails marked
+   * heard, the INBOX counted and the personal greeting kept on. VVM 1.2 p.17 restricts both: only \Seen,
+   * \Deleted and $CNS-Greeting-On are set (VVM-05), and the Greetings folder is opened, never asked for
+   * its STATUS (VVM-06).
+   */
+  syncVoicemailBox(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+    return this.retrieval(target, account, true);
+  }
+
+  private async retrieval(target: ServerTarget, account: ClientAccount, sync: boolean): Promise<Retrieval> {
     // FAULT evvm-client:ignore-logindisabled (STD-02): LOGIN goes out although the server advertises LOGINDISABLED.
     if (this.faults.has('evvm-client:ignore-logindisabled')) return this.retrieveIgnoringLoginDisabled(target, account);
     const downgrades = this.downgrades();
-    if (downgrades.length === 0) return this.retrieveAs(target, account);
+    if (downgrades.length === 0) return this.retrieveAs(target, account, sync);
     for (const d of downgrades) this.note(`downgrade: ${d}`);
     // a STARTTLS port without STARTTLS is a plaintext session: fail closed rather than send anything there
     if (target.transport === 'starttls' && this.disabled('STARTTLS')) {
       this.note(`refused: no session without TLS to ${target.host}:${target.port}`);
       return { connected: false, serverAuthenticated: false, loggedIn: false, voicemails: [], error: 'STARTTLS is disabled by configuration: no session without TLS', downgrades };
     }
-    return { ...(await this.retrieveAs(target, account)), downgrades };
+    return { ...(await this.retrieveAs(target, account, sync)), downgrades };
   }
 
-  /** The retrieval with the authentication the operator configured, unless its blacklist disables it. */
-  private retrieveAs(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+  /** The retrieval with the authentication the operator configured, unless its blacklist disables it; `sync`: the box managed too (imapflow's path only). */
+  private retrieveAs(target: ServerTarget, account: ClientAccount, sync: boolean): Promise<Retrieval> {
     if (account.saslMechanism === 'DIGEST-MD5' && !this.disabled('DIGEST-MD5')) return this.retrieveWithDigestMd5(target, account);
     // FAULT evvm-client:keep-pre-tls-capabilities (VVM-03): after STARTTLS it goes on with the capability list it read in the clear.
     if (this.faults.has('evvm-client:keep-pre-tls-capabilities') && target.transport === 'starttls') return this.retrieveWithPreTlsCapabilities(target, account);
-    return this.retrieveWithImapFlow(target, account);
+    return this.retrieveWithImapFlow(target, account, sync);
   }
 
   private disabled(capability: string): boolean {
@@ -174,7 +196,7 @@ export class EvvmClient {
     this.transcript.record({ actor: this.actor, peer, channel: 'imap', dir: 'event', text });
   }
 
-  private async retrieveWithImapFlow(target: ServerTarget, account: ClientAccount): Promise<Retrieval> {
+  private async retrieveWithImapFlow(target: ServerTarget, account: ClientAccount, sync: boolean): Promise<Retrieval> {
     const peer = `${target.host}:${target.port}`;
     const timeout = this.options.timeoutMs ?? 5000;
     const implicit = target.transport === 'implicit-tls';
@@ -204,7 +226,7 @@ export class EvvmClient {
     const deadline = this.faults.has('evvm-client:no-session-deadline') ? undefined : this.sessionDeadline(client, timeout);
     const recordHandshake = (text: string, tls: TlsHandshakeEvidence): void => this.transcript.record({ actor: this.actor, peer, channel: 'tls', dir: 'event', text, tls });
     let handshake: ReturnType<typeof watchTlsHandshake> | undefined;
-    const session = this.session(client, result, peer, () => handshake && recordHandshake('TLS handshake (implicit) completed', handshake()));
+    const session = this.session(client, result, peer, () => handshake && recordHandshake('TLS handshake (implicit) completed', handshake()), sync);
     // imapflow makes its implicit-TLS socket before its first await (session() calls connect() at once): watched
     // from there, the certificate a server presented is evidence also when the client refused it (EVVM-AUTH-03)
     // (evidence nobody records is not gathered: reading the certificates is most of a session's cost in the PRAC-02 corpus)
@@ -245,7 +267,7 @@ export class EvvmClient {
     return { expired, clear: () => clearTimeout(timer) };
   }
 
-  private async session(client: ImapFlow, result: Retrieval, peer: string, connected: () => void): Promise<void> {
+  private async session(client: ImapFlow, result: Retrieval, peer: string, connected: () => void, sync: boolean): Promise<void> {
     await client.connect();
     result.connected = true;
     result.loggedIn = client.authenticated === true;
@@ -266,11 +288,41 @@ export class EvvmClient {
       if (exists === undefined || result.voicemails.length !== exists) {
         throw new Error(`the FETCH returned ${result.voicemails.length} message(s); the mailbox holds ${exists ?? 'an unknown number'}`);
       }
+      this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+      if (sync) await this.markHeard(client, result.voicemails, peer);
     } finally {
       lock.release();
     }
-    this.note(`retrieved ${result.voicemails.length} voicemail(s)`, peer);
+    if (sync) await this.keepGreeting(client, peer);
     await client.logout();
+  }
+
+  /** The voicemails it read marked heard, and the INBOX counted (STATUS is allowed there). A refusal is noted: the voicemails are read all the same. */
+  private async markHeard(client: ImapFlow, voicemails: readonly RetrievedVoicemail[], peer: string): Promise<void> {
+    // FAULT evvm-client:set-restricted-flag (VVM-05): \Flagged, which VVM does not allow, goes with \Seen.
+    const flags = this.faults.has('evvm-client:set-restricted-flag') ? ['\\Seen', '\\Flagged'] : ['\\Seen'];
+    if (voicemails.length > 0) {
+      const stored = await client.messageFlagsAdd(voicemails.map((v) => v.uid).join(','), flags, { uid: true });
+      this.note(`${stored ? 'marked' : 'the server refused to mark'} ${voicemails.length} voicemail(s) ${flags.join(' ')}`, peer);
+    }
+    const counted = await client.status('INBOX', { messages: true, unseen: true });
+    this.note(counted ? `INBOX: ${counted.messages ?? '?'} voicemail(s), ${counted.unseen ?? '?'} unheard` : 'the server refused STATUS on the INBOX', peer);
+  }
+
+  /** The personal greeting kept on: the Greetings folder opened (not asked for its STATUS, VVM-06) and, when it holds none, the greeting uploaded switched on. */
+  private async keepGreeting(client: ImapFlow, peer: string): Promise<void> {
+    let greetings: number | undefined;
+    try {
+      // FAULT evvm-client:status-on-greetings (VVM-06): the greetings are counted with STATUS on the Greetings folder.
+      greetings = this.faults.has('evvm-client:status-on-greetings') ? ((await client.status(GREETINGS, { messages: true })) || undefined)?.messages : (await client.mailboxOpen(GREETINGS)).exists;
+    } catch (err) {
+      // a server without the folder is no broken session: the voicemails read stand
+      this.note(`the Greetings folder could not be opened: ${describe(err)}`, peer);
+    }
+    if (greetings === undefined) return this.note('the greetings could not be counted: the personal greeting is left as it is', peer);
+    if (greetings > 0) return this.note(`${greetings} greeting(s) on the server`, peer);
+    const uploaded = await client.append(GREETINGS, PERSONAL_GREETING, [GREETING_ON]);
+    this.note(uploaded ? `uploaded the personal greeting, ${GREETING_ON}` : 'the server refused the personal greeting', peer);
   }
 
   private tlsEvidence(client: ImapFlow): Retrieval['tls'] {

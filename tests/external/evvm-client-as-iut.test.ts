@@ -28,12 +28,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** curl fetching alice's voicemail over IMAP, trusting the {trustAnchor} the harness hands it and presenting its client certificate. */
-const curl = (extra: string[]): string[] => [
+/** curl fetching alice's voicemail over IMAP (or what `url` names), trusting the {trustAnchor} the harness hands it and presenting its client certificate. */
+const curl = (extra: string[], url = 'INBOX;UID=1'): string[] => [
   'curl', '-sS', '--max-time', '10', '--ssl-reqd', ...extra,
   '--cacert', '{trustAnchor}', '--cert', '{clientCert}', '--key', '{clientKey}',
   '--connect-to', '{servername}:{port}:{host}:{port}',
-  '{scheme}://{usernameUrl}:{passwordUrl}@{servername}:{port}/INBOX;UID=1',
+  `{scheme}://{usernameUrl}:{passwordUrl}@{servername}:{port}/${url}`,
 ];
 
 async function clientProfile(name: string, trigger: Record<string, unknown>, timeoutMs = 15_000, extra: Record<string, unknown> = {}): Promise<string> {
@@ -116,6 +116,38 @@ test('STD-04 on curl offered implicit TLS and STARTTLS: picking imaps passes, pi
   assert.equal(single.exit, 2);
 });
 
+test('VVM-05/06 on curl: fetching passes both; a custom STORE of \\Flagged or a STATUS on Greetings does not pass, naming the command the EVVM Server received; never connecting is inconclusive', { timeout: 240_000 }, async (t) => {
+  const why = await missing('curl');
+  if (why) return t.skip(why);
+  const ids = ['VVM-05', 'VVM-06'];
+  const outcome = async (name: string, trigger: Record<string, unknown>, timeoutMs?: number) => {
+    const out = path.join(dir, name);
+    const r = await runCli(['run', '--profile', await clientProfile(name, trigger, timeoutMs), '--tags', '@VVM-05 or @VVM-06', '--out', out], {}, 200_000);
+    return { ...(await readVerdicts(out, r, ids)), output: r.stdout + r.stderr };
+  };
+  const [fetching, flagging, statusing, silent] = await Promise.all([
+    outcome('curl-fetches', { command: curl([]) }),
+    // with a folder in the URL curl selects it first, then sends the custom request
+    outcome('curl-flags', { command: curl(['-X', 'STORE 1 +FLAGS (\\Flagged)'], 'INBOX') }),
+    outcome('curl-status-greetings', { command: curl(['-X', 'STATUS Greetings (MESSAGES)'], '') }),
+    outcome('silent-client', { command: ['true', '{port}'] }, 1000),
+  ]);
+  assert.deepEqual(fetching.verdicts, { 'VVM-05': 'pass', 'VVM-06': 'pass' }, `${JSON.stringify(fetching.reasons)}\n${fetching.output}`);
+  assert.equal(fetching.exit, 0);
+  // VVM-05/06 are recommended (lower-case VVM 1.2 text): a client that breaks them gets a warning, never a pass
+  assert.equal(flagging.verdicts['VVM-05'], 'warning', `${flagging.reasons['VVM-05']}\n${flagging.output}`);
+  assert.match(flagging.reasons['VVM-05']!, /set \\Flagged, which VVM does not allow: STORE 1 \+FLAGS \(\\Flagged\)/);
+  assert.equal(flagging.verdicts['VVM-06'], 'pass', flagging.reasons['VVM-06']);
+  assert.equal(statusing.verdicts['VVM-06'], 'warning', `${statusing.reasons['VVM-06']}\n${statusing.output}`);
+  assert.match(statusing.reasons['VVM-06']!, /performed STATUS on the Greetings folder: STATUS Greetings \(MESSAGES\)/);
+  assert.equal(statusing.verdicts['VVM-05'], 'pass', statusing.reasons['VVM-05']);
+  for (const id of ids) {
+    assert.equal(silent.verdicts[id], 'inconclusive', `${id}: ${silent.reasons[id]}`);
+    assert.match(silent.reasons[id]!, /never connected to the EVVM Server/);
+  }
+  assert.equal(silent.exit, 2);
+});
+
 test('a client that never connects is inconclusive, exit 2, whether a command or the operator triggers it', { timeout: 120_000 }, async () => {
   for (const [name, trigger] of [
     ['silent-command', { command: ['true', '{port}'] }],
@@ -132,16 +164,19 @@ test('a client that never connects is inconclusive, exit 2, whether a command or
   }
 });
 
-test('simulate evvm-client --profile-out: our own client as the IUT gives the embedded verdicts, and its fault is caught', { timeout: 300_000 }, async (t) => {
+test('simulate evvm-client --profile-out: our own client as the IUT gives the embedded verdicts, and its faults are caught', { timeout: 300_000 }, async (t) => {
   const why = await missing('curl'); // the written profile triggers our client through its control API with curl
   if (why) return t.skip(why);
+  // its trigger makes it sync its voicemail box: what it sets and asks there is judged too (VVM-05, VVM-06)
+  const REHEARSED = [...CLIENT_REQUIREMENTS, 'VVM-05', 'VVM-06'];
+  const tags = `${TAGS} or @VVM-05 or @VVM-06`;
   const embeddedOut = path.join(dir, 'embedded');
-  const embedded = await readVerdicts(embeddedOut, await runCli(['run', '--tags', TAGS, '--out', embeddedOut], {}, 200_000), CLIENT_REQUIREMENTS);
+  const embedded = await readVerdicts(embeddedOut, await runCli(['run', '--tags', tags, '--out', embeddedOut], {}, 200_000), REHEARSED);
   const run = async (name: string, faults: string[]): Promise<Awaited<ReturnType<typeof readVerdicts>>> => {
     const { child, file, env } = await profileOut('evvm-client', dir, name, faults);
     try {
       const out = path.join(dir, `${name}-out`);
-      return await readVerdicts(out, await runCli(['run', '--profile', file, '--tags', TAGS, '--out', out], env, 200_000), CLIENT_REQUIREMENTS);
+      return await readVerdicts(out, await runCli(['run', '--profile', file, '--tags', tags, '--out', out], env, 200_000), REHEARSED);
     } finally {
       child.kill('SIGTERM');
     }
@@ -149,9 +184,17 @@ test('simulate evvm-client --profile-out: our own client as the IUT gives the em
 
   const clean = await run('ours', []);
   assert.deepEqual(clean.verdicts, embedded.verdicts);
-  assert.deepEqual(clean.verdicts, { 'EVVM-AUTH-03': 'pass', 'STD-02': 'pass' });
-  const faulty = await run('ours-faulty', ['evvm-client:skip-server-cert-check']);
+  assert.deepEqual(clean.verdicts, { 'EVVM-AUTH-03': 'pass', 'STD-02': 'pass', 'VVM-05': 'pass', 'VVM-06': 'pass' });
+  const [faulty, restricted] = await Promise.all([
+    run('ours-faulty', ['evvm-client:skip-server-cert-check']),
+    run('ours-restricted', ['evvm-client:set-restricted-flag', 'evvm-client:status-on-greetings']),
+  ]);
   assert.equal(faulty.verdicts['EVVM-AUTH-03'], 'fail');
+  // recommended requirements: broken, they warn
+  assert.equal(restricted.verdicts['VVM-05'], 'warning', restricted.reasons['VVM-05']);
+  assert.match(restricted.reasons['VVM-05']!, /UID STORE 1 \+FLAGS \(\\Seen \\Flagged\)/);
+  assert.equal(restricted.verdicts['VVM-06'], 'warning', restricted.reasons['VVM-06']);
+  assert.match(restricted.reasons['VVM-06']!, /STATUS Greetings \(MESSAGES\)/);
 });
 
 test('trigger.offered takes both ports, and not {port}, {transport} or {scheme}, which would pick for the client', () => {

@@ -55,6 +55,11 @@ class ExternalEvvmClient implements EvvmClientRole {
     return server.kind === 'evvm-server' ? this.judgeOwnServer(server, before, account) : this.judgeCapturing(server.capturing);
   }
 
+  /** The client's normal use of its box is what its trigger makes it do: the same run as a retrieval, judged on the server's record. */
+  syncVoicemailBox(target: ServerTarget, credentials: ClientAccount): Promise<Retrieval> {
+    return this.retrieveVoicemail(target, credentials);
+  }
+
   /**
    * Both transports offered, each behind a listener of its own: trigger.offered is handed both ports, and the
    * transport is the one the client connected to first. Without trigger.offered the trigger points the

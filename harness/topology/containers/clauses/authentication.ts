@@ -30,6 +30,7 @@ registerContainerRole('evvm-server', async (ctx) => {
 registerContainerRole('evvm-client', async (ctx) => ({
   actor: 'EVVM Client',
   retrieveVoicemail: (target, account) => ctx.call(R.retrieve, { target: ctx.onNetwork(target), account }),
+  syncVoicemailBox: (target, account) => ctx.call(R.sync, { target: ctx.onNetwork(target), account }),
   retrieveFromOffered: (offered, account) => {
     const onNetwork: OfferedTargets = {};
     for (const t of ['implicit-tls', 'starttls'] as const) if (offered[t]) onNetwork[t] = ctx.onNetwork(offered[t]!);
@@ -69,6 +70,8 @@ serve(R.startServer, async (_, s) => {
 serve(R.observations, async (_, s) => observationsOf((await drivenEvvmServer(s)).server));
 
 serve(R.retrieve, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveVoicemail(r.target, r.account));
+
+serve(R.sync, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).syncVoicemailBox(r.target, r.account));
 
 serve(R.retrieveOffered, (r, s) => evvmClientFor(s.run.pki, s.faults, s.transcript).retrieveFromOffered(r.offered, r.account));
 
