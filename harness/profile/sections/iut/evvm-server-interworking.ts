@@ -4,11 +4,13 @@
  * (IF-8). The harness plays those three parties and their impostors. The shared SMTP fields name its server
  * certificate's anchor and its peer interface (`ports`); `clientCertificate` and `badClientCertificates`
  * are what the harness's peer EVVM Server presents. A separate interface for the Forwarding Gateway or the
- * Non-OMA VM Service, and the certificate the IUT accepts from each, go in `links`.
+ * Non-OMA VM Service, and the certificate the IUT accepts from each, go in `links`. With a send trigger
+ * (`send`), it is made to relay a caller's voicemail to the harness's party (or an impostor of it) that a
+ * scenario names: its placeholders say where, to whom and the anchor of the certificate there.
  */
 import { z } from 'zod';
 import { FilePair, IutProblem, Port, type IutReader, type Pem } from './common';
-import { resolveSmtpPeer, smtpPeerFields, type SmtpPeerIut } from './smtp-peer';
+import { resolveSendingPeer, sendingPeerFields, type SendingSmtpPeerIut } from './smtp-peer';
 
 const Link = z
   .object({
@@ -22,7 +24,7 @@ const Link = z
 
 export const EvvmServerInterworkingIutSchema = z
   .object({
-    ...smtpPeerFields('evvm-server-interworking'),
+    ...sendingPeerFields('evvm-server-interworking'),
     links: z.object({ forwardingGateway: Link.optional(), nonOmaVm: Link.optional() }).strict().prefault({}),
   })
   .strict();
@@ -34,7 +36,7 @@ export interface InterworkingLinkIut {
   badClientCertificates: { expired?: Pem; revoked?: Pem; wrongHost?: Pem };
 }
 
-export interface EvvmServerInterworkingIut extends SmtpPeerIut<'evvm-server-interworking'> {
+export interface EvvmServerInterworkingIut extends SendingSmtpPeerIut<'evvm-server-interworking'> {
   links: { forwardingGateway?: InterworkingLinkIut; nonOmaVm?: InterworkingLinkIut };
 }
 
@@ -53,5 +55,5 @@ export function resolveEvvmServerInterworking(s: z.infer<typeof EvvmServerInterw
       },
     };
   };
-  return { ...resolveSmtpPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') } };
+  return { ...resolveSendingPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') } };
 }
