@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
-import { EvvmInterworking } from '../../simulators/evvm-server/interworking';
+import { EvvmInterworking, type SmtpInterface } from '../../simulators/evvm-server/interworking';
 import { evvmServerConfig } from '../roles/authentication';
 import { HOME, homeInterworkingConfig, type LinkName } from '../roles/interworking';
 import { parseBody } from './body';
@@ -28,7 +28,7 @@ registerSimulatedRole('evvm-server-interworking', async (ctx) => {
   await server.start();
   const iw = new EvvmInterworking(homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, host: ctx.host }));
   await iw.start();
-  const ports = (link: LinkName) => ({ smtp: iw.endpoint(link, 'starttls')!.port, smtps: iw.endpoint(link, 'implicit-tls')!.port });
+  const ports = (link: SmtpInterface) => ({ smtp: iw.endpoint(link, 'starttls')!.port, smtps: iw.endpoint(link, 'implicit-tls')!.port });
   const pair = (name: string) => ({ cert: path.join(ctx.pkiDir, `${name}.crt`), key: path.join(ctx.pkiDir, `${name}.key`) });
   const certificates = (link: LinkName) => {
     const { leaf, wrongHost } = PARTY_CLIENT[link];
@@ -59,6 +59,7 @@ registerSimulatedRole('evvm-server-interworking', async (ctx) => {
         ...certificates('interServer'),
         declares: { transports: ['starttls', 'implicit-tls'], clientCertificates: 'required', relayDomains: [HOME.domain] },
         links: { forwardingGateway: { ports: ports('forwardingGateway'), ...certificates('forwardingGateway') }, nonOmaVm: { ports: ports('nonOmaVm'), ...certificates('nonOmaVm') } },
+        deposit: { ports: ports('deposit') },
         send: sendTrigger(control),
       },
       // its only secrets are key files, named by path

@@ -26,14 +26,16 @@ import { triggerDelivery, type Destination } from './smtp-peer';
 
 type Ctx = ExternalContext<EvvmServerInterworkingIut>;
 type Link = contract.LinkName;
+type Iface = contract.SmtpInterface;
 const ACTOR = 'EVVM Server (IUT)';
-const PARTY: Record<Link, string> = { forwardingGateway: 'Forwarding Gateway', nonOmaVm: 'Non-OMA VM Service', interServer: 'Peer EVVM Server' };
+// who faces the IUT on each interface: a party of the harness, or (deposit) the test client
+const PARTY: Record<Iface, string> = { forwardingGateway: 'Forwarding Gateway', nonOmaVm: 'Non-OMA VM Service', interServer: 'Peer EVVM Server', deposit: 'Test Client' };
 const NO_RELAY = "the profile gives no send trigger (iut.send.command), and nothing else makes the EVVM Server under test relay a caller's voicemail (its forwarding rules are its own): nothing can be judged";
 const NO_DEPOSIT = 'the harness cannot leave a voicemail in a mailbox of the EVVM Server under test (its deposits are its own) other than for it to relay: nothing can be judged';
 
 /** What a party of the harness handed the IUT in this scenario, and how the IUT answered. */
 interface Handed {
-  link: Link;
+  link: Iface;
   certificate: contract.PeerCertificate;
   kind: 'voicemail' | 'forwarding-result';
   message: SmtpMessage;
@@ -59,15 +61,15 @@ function linkOf(iut: EvvmServerInterworkingIut, link: Link) {
   return iut.links[link] ?? missing(`interface for the ${PARTY[link]} and the certificate it accepts from it (iut.links.${link})`);
 }
 
-function iutEndpoint(iut: EvvmServerInterworkingIut, link: Link, transport: SmtpTransport): SmtpEndpoint {
-  const { ports } = linkOf(iut, link);
+function iutEndpoint(iut: EvvmServerInterworkingIut, link: Iface, transport: SmtpTransport): SmtpEndpoint {
+  const { ports } = link === 'deposit' ? { ports: iut.deposit?.ports ?? missing('SMTP deposit interface (iut.deposit.ports)') } : linkOf(iut, link);
   const port = transport === 'starttls' ? ports.smtp : ports.smtps;
   if (port === undefined || (link === 'interServer' && !iut.declares.transports.includes(transport))) missing(`${transport} port of the EVVM Server's interface for the ${PARTY[link]}`);
   return { host: iut.host, port, servername: iut.servername, transport };
 }
 
 const atIut = (iut: EvvmServerInterworkingIut, e: { host: string; port: number }): boolean =>
-  e.host === iut.host && [iut.ports, ...Object.values(iut.links).map((l) => l.ports)].some((p) => e.port === p.smtp || e.port === p.smtps);
+  e.host === iut.host && [iut.ports, ...Object.values(iut.links).map((l) => l.ports), ...(iut.deposit ? [iut.deposit.ports] : [])].some((p) => e.port === p.smtp || e.port === p.smtps);
 
 /** What the party presents: the certificate the IUT accepts from it, none, ours from a rogue CA, or a flawed twin from the IUT's CA. */
 function credentialFor(ctx: Ctx, link: Link, kind: contract.PeerCertificate): TlsCredential | undefined {
@@ -95,13 +97,14 @@ function certificateJudged(h: Handed): boolean {
 }
 
 /** A party of the harness hands the IUT a message on its link; the IUT's answer is the evidence. */
-async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
+async function handToIut(ctx: Ctx, link: Iface, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
   const target = iutEndpoint(ctx.iut, link, transport);
-  const credential = credentialFor(ctx, link, certificate);
+  // the test client deposits without one
+  const credential = link === 'deposit' ? undefined : credentialFor(ctx, link, certificate);
   await ctx.reach(`the ${ACTOR}`, [target.port]);
   const sender = new SmtpSender({ trustAnchorPem: ctx.iut.trustAnchorPem, transcript: ctx.transcript, onStop: ctx.onStop, peer: 'EVVM Server' });
   const as = certificate === 'valid' ? PARTY[link] : `${PARTY[link]} with a certificate that is ${certificate}`;
-  const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
+  const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link === 'deposit' ? 'test-client' : link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
   // the harness's party refused the IUT's own certificate: the IUT never judged the flawed one, so its refusal cannot be inferred
   if (certificate !== 'valid' && result.stage === 'server-authentication') throw new InconclusiveError(`the harness's ${PARTY[link]} refused the EVVM Server's certificate (${result.reason}; iut.trustAnchor, iut.servername): whether it refuses a sender whose certificate is ${certificate} cannot be judged`);
   handed(ctx).push({ link, certificate, kind, message, transport, result });
@@ -110,7 +113,7 @@ async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertifi
 }
 
 /** The IUT's verdict on each sender, as far as the wire shows it: it took the mail, over TLS in which the sender offered a certificate, or refused. */
-function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Link }> {
+function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Iface }> {
   return handed(ctx)
     .filter(certificateJudged)
     .map((h, i) => {
@@ -204,7 +207,7 @@ async function relay(ctx: Ctx, identifier: string, raw: Buffer): Promise<void> {
 registerExternalRole('evvm-server-interworking', 'evvm-server-smtp', async (ctx) => ({
   actor: ACTOR,
   domain: contract.HOME.domain,
-  endpoint: (iface, transport) => (iface === 'deposit' ? missing("SMTP deposit interface (this role judges the EVVM Server's interworking interfaces)") : iutEndpoint(ctx.iut, iface, transport)),
+  endpoint: (iface, transport) => iutEndpoint(ctx.iut, iface, transport),
   setForwarding: async (identifier, address) => {
     if (!ctx.iut.send) await cannot(ctx, NO_RELAY);
     relaying(ctx).forwarding.set(identifier, address);
@@ -281,8 +284,8 @@ registerExternalRole('evvm-server-interworking', 'interworking-equipment', async
   });
   return {
     ...own,
-    // a test sender posing as a party, toward the IUT
+    // toward the IUT: a test sender posing as a party, or (as the EVVM Server's own submitter) the test client on the deposit interface
     send: (target, as, certificate, message, options) =>
-      as !== 'evvmServer' && atIut(ctx.iut, target) ? handToIut(ctx, as, certificate, 'voicemail', message, target.transport, options) : own.send(target, as, certificate, message, options),
+      atIut(ctx.iut, target) ? handToIut(ctx, as === 'evvmServer' ? 'deposit' : as, certificate, 'voicemail', message, target.transport, options) : own.send(target, as, certificate, message, options),
   };
 });

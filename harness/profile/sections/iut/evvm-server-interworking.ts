@@ -26,6 +26,8 @@ export const EvvmServerInterworkingIutSchema = z
   .object({
     ...sendingPeerFields('evvm-server-interworking'),
     links: z.object({ forwardingGateway: Link.optional(), nonOmaVm: Link.optional() }).strict().prefault({}),
+    /** its SMTP deposit interface (IF-2), where only an authenticated submitter may deposit: EVVM-IW-C04 tries without */
+    deposit: z.object({ ports: z.object({ smtp: Port.optional(), smtps: Port.optional() }).strict() }).strict().optional(),
   })
   .strict();
 
@@ -38,6 +40,7 @@ export interface InterworkingLinkIut {
 
 export interface EvvmServerInterworkingIut extends SendingSmtpPeerIut<'evvm-server-interworking'> {
   links: { forwardingGateway?: InterworkingLinkIut; nonOmaVm?: InterworkingLinkIut };
+  deposit?: { ports: { smtp?: number; smtps?: number } };
 }
 
 export function resolveEvvmServerInterworking(s: z.infer<typeof EvvmServerInterworkingIutSchema>, read: IutReader): EvvmServerInterworkingIut {
@@ -55,5 +58,6 @@ export function resolveEvvmServerInterworking(s: z.infer<typeof EvvmServerInterw
       },
     };
   };
-  return { ...resolveSendingPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') } };
+  if (s.deposit && s.deposit.ports.smtp === undefined && s.deposit.ports.smtps === undefined) throw new IutProblem('iut.deposit.ports: needs smtp (STARTTLS) or smtps (implicit TLS)');
+  return { ...resolveSendingPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') }, ...(s.deposit ? { deposit: s.deposit } : {}) };
 }
