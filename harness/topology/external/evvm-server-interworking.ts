@@ -198,6 +198,8 @@ async function relay(ctx: Ctx, identifier: string, raw: Buffer): Promise<void> {
   const target = r.routes.get(link)!;
   const id = messageId(raw);
   if (!id) throw new HarnessError('the voicemail to relay has no Message-ID');
+  // a down IUT says so first, as in every other scenario
+  await ctx.reach(`the ${ACTOR}`, [ctx.iut.ports.smtp, ctx.iut.ports.smtps]);
   // it relays as the mailbox, by its e-mail identifier
   const from = ctx.accounts.find((a) => Object.values(a.identifiers).includes(identifier))?.identifiers['e-mail alias'] ?? `voicemail@${contract.HOME.domain}`;
   const result = await triggerDelivery(ctx, 'EVVM Server', { from, to, raw, messageId: id }, target, await destinationOf(ctx, link, target));
