@@ -22,7 +22,7 @@ import * as contract from '../../roles/interworking';
 import { forwardingGatewayParty, nonOmaVmParty, peerEvvmServerParty, startImpostor } from '../embedded/interworking';
 import { missing } from '../external';
 import { registerExternalRole, type ExternalContext } from '../registry';
-import { triggerDelivery, type Destination } from './smtp-peer';
+import { impostorDestination, triggerDelivery, type Destination } from './smtp-peer';
 
 type Ctx = ExternalContext<EvvmServerInterworkingIut>;
 type Link = contract.LinkName;
@@ -173,7 +173,7 @@ function linkFor(ctx: Ctx, address: string): Link {
 /** Where the link leads and how the harness sees what arrived: an impostor placed for it, or the harness's party. */
 async function destinationOf(ctx: Ctx, link: Link, target: SmtpEndpoint): Promise<Destination> {
   const impostor = relaying(ctx).impostors.get(target.port);
-  if (impostor) return { actor: impostor.actor, genuine: false, identity: impostor.endpoint('starttls').servername, seen: async (id) => ({ sessions: await impostor.sessions(), took: (await impostor.received()).some((m) => messageId(m.raw) === id) }) };
+  if (impostor) return impostorDestination(impostor);
   const party = await ctx.topology.role(contract.PARTY_ROLE[link]);
   const seen = async (id: string): Promise<{ sessions: InboundSession[]; took: boolean }> => {
     if (link === 'interServer') {

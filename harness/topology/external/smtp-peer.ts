@@ -201,17 +201,20 @@ export interface Destination {
   seen(id: string): Promise<{ sessions: InboundSession[]; took: boolean }>;
 }
 
+/** An impostor as a send trigger's destination: what it received is what the IUT gave it. */
+export function impostorDestination(impostor: contract.ImpostorServer): Destination {
+  return {
+    actor: impostor.actor,
+    genuine: false,
+    identity: impostor.endpoint('starttls').servername,
+    seen: async (id) => ({ sessions: await impostor.sessions(), took: (await impostor.received()).some((m) => messageId(m.raw) === id) }),
+  };
+}
+
 /** The destination at `target`: the harness's EVVM Server on `link`, or an impostor this scenario started. */
 export async function destination(ctx: Ctx, link: LinkName, target: SmtpEndpoint): Promise<Destination> {
   const impostor = aroundOf(ctx).impostors.get(target.port);
-  if (impostor) {
-    return {
-      actor: impostor.actor,
-      genuine: false,
-      identity: impostor.endpoint('starttls').servername,
-      seen: async (id) => ({ sessions: await impostor.sessions(), took: (await impostor.received()).some((m) => messageId(m.raw) === id) }),
-    };
-  }
+  if (impostor) return impostorDestination(impostor);
   const home = await ctx.topology.role('evvm-server-smtp');
   return {
     actor: home.actor,
