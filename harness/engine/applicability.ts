@@ -18,7 +18,7 @@ export const IUT_REQUIREMENTS: Readonly<Record<IutRole, readonly string[]>> = {
   // its SMTP service and, with iut.send, what it sends: the EVVM Server it delivers to, the impostor it must not, a stand-in speaking one TLS version
   'non-oma-vm': ['EVVM-AUTH-07', 'EVVM-IW-C02', 'STD-07'],
   'evvm-server-peer': ['EVVM-AUTH-08', 'EVVM-IW-C01', 'STD-07'],
-  // what its interworking interfaces take from the harness's Forwarding Gateway, Non-OMA VM Service and peer EVVM Server, with valid and flawed certificates
+  // what its interworking interfaces take from the harness's Forwarding Gateway, Non-OMA VM Service and peer EVVM Server, with valid and flawed certificates, and what it relays to them (its send trigger)
   'evvm-server-interworking': ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'],
   // what its bind and submit answers, and the handsets it delivers to, show: authenticated binds, the originator it sets, bind field limits, its TLS versions
   smsc: ['EVVM-SMS-C01', 'EVVM-SMS-C09', 'PRAC-04', 'STD-07'],

@@ -255,8 +255,11 @@ export interface PeerEvvmServer {
   stop(): Promise<void>;
 }
 
-/** The peer domain's EVVM Server: the same simulators, configured for evvm-server.peer.example; conformant. */
-export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: TranscriptSink; host?: string }): Promise<PeerEvvmServer> {
+/**
+ * The peer domain's EVVM Server: the same simulators, configured for evvm-server.peer.example; conformant.
+ * `facing`: what it asks of the EVVM Server's client certificate, when not the harness's own (one under test).
+ */
+export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: TranscriptSink; host?: string; facing?: LinkPolicy }): Promise<PeerEvvmServer> {
   const { pki } = args;
   const password = randomBytes(12).toString('base64url');
   registerSecret(password);
@@ -287,7 +290,7 @@ export async function startPeerEvvmServer(args: { pki: TestPki; transcript?: Tra
     tls: { key: leaf.keyPem, cert: leaf.chainPem },
     clientCredential: { chainPem: client.chainPem, keyPem: client.keyPem },
     links: {
-      interServer: strict(HOME.identity, [HOME.domain], 'EVVM Server'),
+      interServer: { ...strict(HOME.identity, [HOME.domain], 'EVVM Server'), ...(args.facing ? { policy: args.facing } : {}) },
       forwardingGateway: strict(`forwarding-gateway.${PEER.domain}`, [`forwarding-gateway.${PEER.domain}`], 'Forwarding Gateway'),
       nonOmaVm: strict(`non-oma-vm.${PEER.domain}`, [], 'Non-OMA VM Service'),
     },

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EvvmServer } from '../../simulators/evvm-server/evvm-server';
-import { EvvmInterworking } from '../../simulators/evvm-server/interworking';
+import { EvvmInterworking, type SmtpInterface } from '../../simulators/evvm-server/interworking';
 import { evvmServerConfig } from '../roles/authentication';
 import { HOME, homeInterworkingConfig, type LinkName } from '../roles/interworking';
+import { parseBody } from './body';
+import { SendBody, sendTrigger } from './interworking-peer';
 import { registerSimulatedRole } from './registry';
 
 // the client certificate each party presents, and the valid one of another party (issued for another host)
@@ -15,14 +18,17 @@ const PARTY_CLIENT: Record<LinkName, { leaf: string; wrongHost: string }> = {
 /**
  * The EVVM Server's SMTP interworking interfaces on their own (evvm-server.op.example): one listener per
  * link, each taking mail only from the party whose client certificate the profile's policy names, for the
- * demo mailboxes. `--profile-out` names it as an EVVM Server under test on its interworking side.
+ * demo mailboxes. It relays a voicemail when POST /send-voicemail asks it to (a harness that has it under
+ * test: its send trigger), over the link the recipient's domain calls for, as it relays any (its faults
+ * included), trusting the anchor it is handed for the receiving server. `--profile-out` names it as an
+ * EVVM Server under test on its interworking side.
  */
 registerSimulatedRole('evvm-server-interworking', async (ctx) => {
   const server = new EvvmServer(evvmServerConfig({ pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, faults: ctx.faults, host: ctx.host }));
   await server.start();
   const iw = new EvvmInterworking(homeInterworkingConfig({ server, pki: ctx.pki, profile: ctx.profile, accounts: ctx.accounts, host: ctx.host }));
   await iw.start();
-  const ports = (link: LinkName) => ({ smtp: iw.endpoint(link, 'starttls')!.port, smtps: iw.endpoint(link, 'implicit-tls')!.port });
+  const ports = (link: SmtpInterface) => ({ smtp: iw.endpoint(link, 'starttls')!.port, smtps: iw.endpoint(link, 'implicit-tls')!.port });
   const pair = (name: string) => ({ cert: path.join(ctx.pkiDir, `${name}.crt`), key: path.join(ctx.pkiDir, `${name}.key`) });
   const certificates = (link: LinkName) => {
     const { leaf, wrongHost } = PARTY_CLIENT[link];
@@ -33,8 +39,16 @@ registerSimulatedRole('evvm-server-interworking', async (ctx) => {
     endpoints: { ...endpoints, servername: HOME.identity },
     trust: { ca: path.join(ctx.pkiDir, 'ca.pem'), peerClientCert: pair('evvm-server-peer-client').cert, peerClientKey: pair('evvm-server-peer-client').key },
     accounts: ctx.accounts.map((a) => ({ name: a.name, identifiers: a.identifiers })),
-    routes: { 'GET /observations': () => iw.observations() },
-    iutProfile: () => ({
+    routes: {
+      'GET /observations': () => iw.observations(),
+      'POST /send-voicemail': async (b) => {
+        const r = parseBody(SendBody, b);
+        const via = { endpoint: { host: r.host, port: r.port, servername: r.servername, transport: r.transport }, trustAnchors: await readFile(r.trustAnchor, 'utf8') };
+        const { result } = await iw.send(iw.linkFor(r.to), { from: r.from, to: r.to, raw: await readFile(r.messageFile) }, via);
+        return { delivered: result.delivered, stage: result.stage, reason: result.reason };
+      },
+    },
+    iutProfile: (control) => ({
       policy: { interfaces: Object.fromEntries((['forwardingGateway', 'nonOmaVm', 'interServer'] as const).map((l) => [l, { mutualAuth: ctx.profile.policy.interfaces[l].mutualAuth }])) },
       iut: {
         role: 'evvm-server-interworking',
@@ -45,6 +59,8 @@ registerSimulatedRole('evvm-server-interworking', async (ctx) => {
         ...certificates('interServer'),
         declares: { transports: ['starttls', 'implicit-tls'], clientCertificates: 'required', relayDomains: [HOME.domain] },
         links: { forwardingGateway: { ports: ports('forwardingGateway'), ...certificates('forwardingGateway') }, nonOmaVm: { ports: ports('nonOmaVm'), ...certificates('nonOmaVm') } },
+        deposit: { ports: ports('deposit') },
+        send: sendTrigger(control),
       },
       // its only secrets are key files, named by path
       env: {},

@@ -27,6 +27,11 @@ const SEND_BODY = JSON.stringify({
   messageId: '{messageId}', messageFile: '{messageFile}', trustAnchor: '{trustAnchor}',
 }).replace('"{port}"', '{port}');
 
+/** The send trigger of a simulator under test: POST /send-voicemail on its control channel, the placeholders as the body. */
+export function sendTrigger(control: string): { command: string[] } {
+  return { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', SEND_BODY, `${control}/send-voicemail`] };
+}
+
 /**
  * The profile naming an SMTP simulator as the implementation under test (`simulate ROLE --profile-out`): its
  * endpoints and this process's PKI files (the EVVM Server's client certificate it accepts, flawed twins from
@@ -45,7 +50,7 @@ export function smtpIutProfile(ctx: SimulateContext, served: { role: string; ser
       clientCertificate: pair('evvm-server-client'),
       badClientCertificates: { expired: pair('bad/evvm-server-client.expired'), revoked: pair('bad/evvm-server-client.revoked'), wrongHost: pair(served.wrongHost) },
       declares: { transports: ['starttls', 'implicit-tls'], clientCertificates: 'required', relayDomains: served.relayDomains },
-      ...(extra.control ? { send: { command: ['curl', '-sS', '--fail', '--max-time', '15', '-H', 'content-type: application/json', '--data-binary', SEND_BODY, `${extra.control}/send-voicemail`] } } : {}),
+      ...(extra.control ? { send: sendTrigger(extra.control) } : {}),
       ...extra.iut,
     },
     // its only secrets are key files, named by path

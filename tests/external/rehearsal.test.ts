@@ -175,23 +175,35 @@ test('simulate evvm-server with generic-refusal-text and no-implicit-tls on: VVM
 });
 
 const IW = ['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01', 'EVVM-IW-C04'];
-const IW_TAGS = IW.map((id) => `@${id}`).join(' or ');
 
 /** Each scenario's outcome and reason, by requirement, from a run's report. */
 async function scenarioOutcomes(out: string): Promise<Array<{ id: string; name: string; outcome: string; reason: string }>> {
   const report = JSON.parse(await readFile(path.join(out, 'conformance.json'), 'utf8')) as { requirements: Array<{ id: string; scenarios: Array<{ name: string; outcome: string; reason?: string }> }> };
-  return report.requirements.filter((q) => IW.includes(q.id)).flatMap((q) => q.scenarios.map((s) => ({ id: q.id, name: s.name, outcome: s.outcome, reason: s.reason ?? '' })));
+  return report.requirements.filter((q) => q.id.startsWith('EVVM-')).flatMap((q) => q.scenarios.map((s) => ({ id: q.id, name: s.name, outcome: s.outcome, reason: s.reason ?? '' })));
 }
 
-test("simulate evvm-server-interworking --profile-out: what it takes from the harness's parties passes as embedded, what it must relay is inconclusive (never a pass), exit 2, no secret printed", async () => {
-  const x = await rehearse('evvm-server-interworking', IW_TAGS, IW, 'iw');
+test('simulate evvm-server-interworking --profile-out: run --profile gives the embedded verdicts (what it relays by its send trigger included), and no secret is printed', () => sameAsEmbedded('evvm-server-interworking', IW, 'iw'));
+
+test('simulate evvm-server-interworking with peer-skip-server-cert-check and peer-plaintext-fallback on: made to relay, it reaches the impostors, and EVVM-AUTH-08 and EVVM-IW-C01 fail', async () => {
+  const ids = ['EVVM-AUTH-08', 'EVVM-IW-C01'];
+  const x = await rehearse('evvm-server-interworking', ids.map((id) => `@${id}`).join(' or '), ids, 'iw-relay-fault', { faults: ['evvm-server:peer-skip-server-cert-check', 'evvm-server:peer-plaintext-fallback'] });
+  assert.deepEqual(x.verdicts.verdicts, { 'EVVM-AUTH-08': 'fail', 'EVVM-IW-C01': 'fail' }, x.printed);
+  assert.match(x.verdicts.reasons['EVVM-AUTH-08'] ?? '', /ImpostorGotNothing: Impostor Peer EVVM Server received 1/, x.printed);
+  const plaintext = (await scenarioOutcomes(x.out)).find((s) => s.name === 'A peer that does not offer STARTTLS gets no voicemail in plaintext');
+  assert.equal(plaintext?.outcome, 'fail', JSON.stringify(plaintext));
+  assert.equal(x.verdicts.exit, 1, x.printed);
+});
+
+test("an EVVM Server's interworking interfaces under test without a send trigger: what it must relay is inconclusive (never a pass), what it takes is judged, IW-C03 stays unjudged", async () => {
+  const ids = [...IW, 'EVVM-IW-C03'];
+  const x = await rehearse('evvm-server-interworking', ids.map((id) => `@${id}`).join(' or '), ids, 'iw-no-send', { edit: (p) => delete (p.iut as Record<string, unknown>).send });
   const scenarios = await scenarioOutcomes(x.out);
-  const judged = scenarios.filter((s) => s.outcome === 'pass');
-  // per requirement: the positive delivery and the five flawed certificates on the EVVM Server's side (IW-C01: implicit TLS, no TLS, no certificate; IW-C04: all but the deposit)
-  assert.deepEqual(IW.map((id) => judged.filter((s) => s.id === id).length), [6, 6, 6, 3, 5], JSON.stringify(scenarios, null, 1));
-  for (const s of scenarios.filter((s) => s.outcome === 'inconclusive')) assert.match(s.reason, /cannot make the EVVM Server under test relay|names no SMTP deposit interface/, s.name);
-  assert.deepEqual(new Set(scenarios.map((s) => s.outcome)), new Set(['pass', 'inconclusive', 'not-applicable']), x.printed);
-  for (const id of IW) assert.equal(x.verdicts.verdicts[id], 'inconclusive', x.printed);
+  const relaying = scenarios.filter((s) => s.outcome === 'inconclusive' && s.id !== 'EVVM-IW-C03');
+  // per requirement: the positive relay and the impostors it must not reach (IW-C01: also the peer without STARTTLS)
+  assert.deepEqual(['EVVM-AUTH-06', 'EVVM-AUTH-07', 'EVVM-AUTH-08', 'EVVM-IW-C01'].map((id) => relaying.filter((s) => s.id === id).length), [4, 4, 4, 3], JSON.stringify(scenarios, null, 1));
+  for (const s of relaying) assert.match(s.reason, /iut\.send\.command/, s.name);
+  assert.deepEqual(x.verdicts.verdicts, { 'EVVM-AUTH-06': 'inconclusive', 'EVVM-AUTH-07': 'inconclusive', 'EVVM-AUTH-08': 'inconclusive', 'EVVM-IW-C01': 'inconclusive', 'EVVM-IW-C03': 'inconclusive', 'EVVM-IW-C04': 'pass' }, x.printed);
+  assert.match(x.verdicts.reasons['EVVM-IW-C03'] ?? '', /needs the copy the EVVM Server under test stored/, x.printed);
   assert.equal(x.verdicts.exit, 2, x.printed);
   await assertNoSecretPrinted(x);
 });

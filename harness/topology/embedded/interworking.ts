@@ -7,7 +7,7 @@ import { EvvmInterworking } from '../../../simulators/evvm-server/interworking';
 import { ForwardingGateway } from '../../../simulators/forwarding-gateway';
 import { NonOmaVm } from '../../../simulators/non-oma-vm';
 import type { InterworkingPeer, InterworkingPeerOptions } from '../../../simulators/protocol/smtp/interworking-peer';
-import type { SmtpEndpoint, SmtpTransport } from '../../../simulators/protocol/smtp/types';
+import type { LinkPolicy, SmtpEndpoint, SmtpTransport } from '../../../simulators/protocol/smtp/types';
 import * as contract from '../../roles/interworking';
 import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
 
@@ -26,18 +26,24 @@ function homeInterface(home: contract.EvvmSmtpRole, link: contract.PeerLink | 'i
   return e;
 }
 
+/**
+ * What the harness's parties need of a scenario: the embedded one, or one around an EVVM Server under test
+ * (external/evvm-server-interworking.ts), whose `facing` policy says what they ask of its client certificate.
+ */
+type PartyContext = Omit<EmbeddedContext, 'evvmServer'>;
+
 /** Starts the Forwarding Gateway or the Non-OMA VM Service and points the EVVM Server's link at it. */
-async function startInterworkingPeer<P extends InterworkingPeer<string>>(ctx: EmbeddedContext, home: contract.EvvmSmtpRole, link: contract.PeerLink, make: (options: InterworkingPeerOptions) => P): Promise<P> {
-  const peer = make({ ...contract.interworkingPeerConfig(ctx, link), transcript: ctx.transcript });
+async function startInterworkingPeer<P extends InterworkingPeer<string>>(ctx: PartyContext, home: contract.EvvmSmtpRole, link: contract.PeerLink, make: (options: InterworkingPeerOptions) => P, facing?: LinkPolicy): Promise<P> {
+  const peer = make({ ...contract.interworkingPeerConfig(ctx, link), ...(facing ? { evvmServerPolicy: facing } : {}), transcript: ctx.transcript });
   await peer.start();
   ctx.onStop(() => peer.stop());
   await home.route(link, peer.endpoint('starttls'));
   return peer;
 }
 
-registerEmbeddedRole('forwarding-gateway', async (ctx) => {
+export async function forwardingGatewayParty(ctx: PartyContext, facing?: LinkPolicy): Promise<contract.ForwardingGatewayRole> {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const fgw = await startInterworkingPeer(ctx, home, 'forwardingGateway', (options) => new ForwardingGateway(options));
+  const fgw = await startInterworkingPeer(ctx, home, 'forwardingGateway', (options) => new ForwardingGateway(options), facing);
   return {
     actor: fgw.actor,
     endpoint: (t) => fgw.endpoint(t),
@@ -47,11 +53,12 @@ registerEmbeddedRole('forwarding-gateway', async (ctx) => {
     reportResult: (to, certificate) =>
       fgw.reportResult(homeInterface(home, 'forwardingGateway', 'starttls', 'Forwarding Gateway'), { to, credential: contract.clientCredential(ctx.pki, 'forwardingGateway', certificate) ?? null }),
   };
-});
+}
+registerEmbeddedRole('forwarding-gateway', (ctx) => forwardingGatewayParty(ctx));
 
-registerEmbeddedRole('non-oma-vm', async (ctx) => {
+export async function nonOmaVmParty(ctx: PartyContext, facing?: LinkPolicy): Promise<contract.NonOmaVmRole> {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const vm = await startInterworkingPeer(ctx, home, 'nonOmaVm', (options) => new NonOmaVm({ ...options, domain: contract.NON_OMA.domain }));
+  const vm = await startInterworkingPeer(ctx, home, 'nonOmaVm', (options) => new NonOmaVm({ ...options, domain: contract.NON_OMA.domain }), facing);
   return {
     actor: vm.actor,
     domain: contract.NON_OMA.domain,
@@ -61,11 +68,12 @@ registerEmbeddedRole('non-oma-vm', async (ctx) => {
     sendVoicemail: (message, certificate, target) =>
       vm.sendVoicemail(target ?? homeInterface(home, 'nonOmaVm', 'starttls', 'Non-OMA VM'), { ...message, credential: contract.clientCredential(ctx.pki, 'nonOmaVm', certificate) ?? null }),
   };
-});
+}
+registerEmbeddedRole('non-oma-vm', (ctx) => nonOmaVmParty(ctx));
 
-registerEmbeddedRole('evvm-server-peer', async (ctx) => {
+export async function peerEvvmServerParty(ctx: PartyContext, facing?: LinkPolicy): Promise<contract.PeerEvvmServerRole> {
   const home = await ctx.topology.role('evvm-server-smtp');
-  const peer = await contract.startPeerEvvmServer({ pki: ctx.pki, transcript: ctx.transcript });
+  const peer = await contract.startPeerEvvmServer({ pki: ctx.pki, transcript: ctx.transcript, ...(facing ? { facing } : {}) });
   ctx.onStop(peer.stop);
   let reEncode = false;
   const homeIn = (t: SmtpTransport): SmtpEndpoint => homeInterface(home, 'interServer', t, `server-to-server ${t}`);
@@ -83,7 +91,8 @@ registerEmbeddedRole('evvm-server-peer', async (ctx) => {
     },
     sendVoicemail: (message, certificate, transport = 'starttls', target) => contract.relayFromPeer(peer, ctx, { message, certificate, target: target ?? homeIn(transport), reEncode }),
   };
-});
+}
+registerEmbeddedRole('evvm-server-peer', (ctx) => peerEvvmServerParty(ctx));
 
 registerEmbeddedRole('interworking-equipment', async (ctx) => {
   const home = await ctx.topology.role('evvm-server-smtp');

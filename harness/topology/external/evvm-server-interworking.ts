@@ -4,32 +4,38 @@
  * Service and peer EVVM Server hand it mail on their links, presenting the client certificate the profile
  * says it accepts from each, none, or a flawed one, and checking its server certificate against the
  * profile's anchor and name. What it took is what it accepted on the wire (250 after DATA), judged per link;
- * the copy it stored is not shown. Nothing makes it relay a caller's voicemail yet (that needs a trigger on
- * the vendor's side): those scenarios are inconclusive.
+ * the copy it stored is not shown. A caller's voicemail it must relay, it relays by its send trigger
+ * (iut.send) to where the scenario routes the link: the harness's party, which takes its client certificate
+ * by iut.trustAnchor, or an impostor; what arrived there is the evidence. Without a trigger, inconclusive.
  */
 import { randomBytes } from 'node:crypto';
 import type { OutboundDelivery } from '../../../simulators/evvm-server/interworking';
 import type { DeliveryResult } from '../../../simulators/protocol/smtp/client';
 import type { InboundSession } from '../../../simulators/protocol/smtp/server';
-import type { SmtpEndpoint, SmtpTransport, TlsCredential } from '../../../simulators/protocol/smtp/types';
+import type { LinkPolicy, PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from '../../../simulators/protocol/smtp/types';
 import { vpimMessage } from '../../../simulators/protocol/smtp/vpim';
 import { messageId } from '../../../simulators/crypto/cms/voicemail';
-import { InconclusiveError } from '../../engine/outcomes';
+import { HarnessError, InconclusiveError } from '../../engine/outcomes';
 import { SmtpSender, type SmtpMessage } from '../../equipment/smtp-sender';
 import type { EvvmServerInterworkingIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
+import { forwardingGatewayParty, nonOmaVmParty, peerEvvmServerParty, startImpostor } from '../embedded/interworking';
 import { missing } from '../external';
 import { registerExternalRole, type ExternalContext } from '../registry';
+import { impostorDestination, triggerDelivery, type Destination } from './smtp-peer';
 
 type Ctx = ExternalContext<EvvmServerInterworkingIut>;
 type Link = contract.LinkName;
+type Iface = contract.SmtpInterface;
 const ACTOR = 'EVVM Server (IUT)';
-const PARTY: Record<Link, string> = { forwardingGateway: 'Forwarding Gateway', nonOmaVm: 'Non-OMA VM Service', interServer: 'Peer EVVM Server' };
-const NO_RELAY = 'the harness cannot make the EVVM Server under test relay a caller\'s voicemail (its forwarding rules and deposits are its own): nothing can be judged';
+// who faces the IUT on each interface: a party of the harness, or (deposit) the test client
+const PARTY: Record<Iface, string> = { forwardingGateway: 'Forwarding Gateway', nonOmaVm: 'Non-OMA VM Service', interServer: 'Peer EVVM Server', deposit: 'Test Client' };
+const NO_RELAY = "the profile gives no send trigger (iut.send.command), and nothing else makes the EVVM Server under test relay a caller's voicemail (its forwarding rules are its own): nothing can be judged";
+const NO_DEPOSIT = 'the harness cannot leave a voicemail in a mailbox of the EVVM Server under test (its deposits are its own) other than for it to relay: nothing can be judged';
 
 /** What a party of the harness handed the IUT in this scenario, and how the IUT answered. */
 interface Handed {
-  link: Link;
+  link: Iface;
   certificate: contract.PeerCertificate;
   kind: 'voicemail' | 'forwarding-result';
   message: SmtpMessage;
@@ -39,21 +45,31 @@ interface Handed {
 const handedIn = new WeakMap<object, Handed[]>();
 const handed = (ctx: Ctx): Handed[] => handedIn.get(ctx) ?? (handedIn.set(ctx, []), handedIn.get(ctx)!);
 
+/** What the scenario asked the IUT to relay: its forwarding rules, where each link leads (by port, impostors), and what it relayed. */
+interface Relaying {
+  forwarding: Map<string, string>;
+  routes: Map<Link, SmtpEndpoint>;
+  impostors: Map<number, contract.ImpostorServer>;
+  relays: OutboundDelivery[];
+}
+const relayingIn = new WeakMap<object, Relaying>();
+const relaying = (ctx: Ctx): Relaying => relayingIn.get(ctx) ?? (relayingIn.set(ctx, { forwarding: new Map(), routes: new Map(), impostors: new Map(), relays: [] }), relayingIn.get(ctx)!);
+
 /** A link as the profile names it: the peer interface is iut.ports with iut.clientCertificate; the others are in iut.links. */
 function linkOf(iut: EvvmServerInterworkingIut, link: Link) {
   if (link === 'interServer') return { ports: iut.ports, clientCertificate: iut.clientCertificate, badClientCertificates: iut.badClientCertificates };
   return iut.links[link] ?? missing(`interface for the ${PARTY[link]} and the certificate it accepts from it (iut.links.${link})`);
 }
 
-function iutEndpoint(iut: EvvmServerInterworkingIut, link: Link, transport: SmtpTransport): SmtpEndpoint {
-  const { ports } = linkOf(iut, link);
+function iutEndpoint(iut: EvvmServerInterworkingIut, link: Iface, transport: SmtpTransport): SmtpEndpoint {
+  const { ports } = link === 'deposit' ? { ports: iut.deposit?.ports ?? missing('SMTP deposit interface (iut.deposit.ports)') } : linkOf(iut, link);
   const port = transport === 'starttls' ? ports.smtp : ports.smtps;
   if (port === undefined || (link === 'interServer' && !iut.declares.transports.includes(transport))) missing(`${transport} port of the EVVM Server's interface for the ${PARTY[link]}`);
   return { host: iut.host, port, servername: iut.servername, transport };
 }
 
 const atIut = (iut: EvvmServerInterworkingIut, e: { host: string; port: number }): boolean =>
-  e.host === iut.host && [iut.ports, ...Object.values(iut.links).map((l) => l.ports)].some((p) => e.port === p.smtp || e.port === p.smtps);
+  e.host === iut.host && [iut.ports, ...Object.values(iut.links).map((l) => l.ports), ...(iut.deposit ? [iut.deposit.ports] : [])].some((p) => e.port === p.smtp || e.port === p.smtps);
 
 /** What the party presents: the certificate the IUT accepts from it, none, ours from a rogue CA, or a flawed twin from the IUT's CA. */
 function credentialFor(ctx: Ctx, link: Link, kind: contract.PeerCertificate): TlsCredential | undefined {
@@ -81,13 +97,14 @@ function certificateJudged(h: Handed): boolean {
 }
 
 /** A party of the harness hands the IUT a message on its link; the IUT's answer is the evidence. */
-async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
+async function handToIut(ctx: Ctx, link: Iface, certificate: contract.PeerCertificate, kind: Handed['kind'], message: SmtpMessage, transport: SmtpTransport = 'starttls', options: { noTls?: boolean } = {}): Promise<DeliveryResult> {
   const target = iutEndpoint(ctx.iut, link, transport);
-  const credential = credentialFor(ctx, link, certificate);
+  // the test client deposits without one
+  const credential = link === 'deposit' ? undefined : credentialFor(ctx, link, certificate);
   await ctx.reach(`the ${ACTOR}`, [target.port]);
   const sender = new SmtpSender({ trustAnchorPem: ctx.iut.trustAnchorPem, transcript: ctx.transcript, onStop: ctx.onStop, peer: 'EVVM Server' });
   const as = certificate === 'valid' ? PARTY[link] : `${PARTY[link]} with a certificate that is ${certificate}`;
-  const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
+  const result = await sender.deliver(target, { actor: as, heloName: link === 'interServer' ? contract.PEER.identity : `${link === 'deposit' ? 'test-client' : link}.${contract.HOME.domain}`, ...(credential ? { credential } : {}) }, message, options);
   // the harness's party refused the IUT's own certificate: the IUT never judged the flawed one, so its refusal cannot be inferred
   if (certificate !== 'valid' && result.stage === 'server-authentication') throw new InconclusiveError(`the harness's ${PARTY[link]} refused the EVVM Server's certificate (${result.reason}; iut.trustAnchor, iut.servername): whether it refuses a sender whose certificate is ${certificate} cannot be judged`);
   handed(ctx).push({ link, certificate, kind, message, transport, result });
@@ -96,7 +113,7 @@ async function handToIut(ctx: Ctx, link: Link, certificate: contract.PeerCertifi
 }
 
 /** The IUT's verdict on each sender, as far as the wire shows it: it took the mail, over TLS in which the sender offered a certificate, or refused. */
-function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Link }> {
+function sessionsAtIut(ctx: Ctx): Array<InboundSession & { iface: Iface }> {
   return handed(ctx)
     .filter(certificateJudged)
     .map((h, i) => {
@@ -134,46 +151,104 @@ function takenFor(ctx: Ctx, identifier: string): contract.Mailbox {
     .map((h, i) => ({ uid: i + 1, flags: [], raw: h.message.raw }));
 }
 
-/** A relay the IUT would have to make: a down IUT says so first, as every other scenario does. */
-async function noRelay(ctx: Ctx): Promise<never> {
+/** What the IUT cannot be made to do: a down IUT says so first, as every other scenario does. */
+async function cannot(ctx: Ctx, why: string): Promise<never> {
   await ctx.reach(`the ${ACTOR}`, [ctx.iut.ports.smtp, ctx.iut.ports.smtps]);
-  throw new InconclusiveError(NO_RELAY);
+  throw new InconclusiveError(why);
+}
+
+/** What the harness's parties ask of the IUT's client certificate: the profile's anchor and the IUT's name, as the other SMTP roles under test. */
+const facing = (ctx: Ctx, link: Link): LinkPolicy => ({ mutualAuth: ctx.profile.policy.interfaces[link].mutualAuth, trustAnchors: ctx.iut.trustAnchorPem, crl: [], peerIdentities: [ctx.iut.servername] });
+
+/** The parties know the IUT by the name the profile gives it; the conditions know the EVVM Server as HOME.identity. */
+const asHome = <S extends { peer?: PeerJudgement }>(ctx: Ctx, sessions: S[]): S[] =>
+  sessions.map((s) => (s.peer?.authenticated && s.peer.identity === ctx.iut.servername ? { ...s, peer: { ...s.peer, identity: contract.HOME.identity } } : s));
+
+/** The link the IUT relays an address over, by the profile's peer domains (as an EVVM Server routes). */
+function linkFor(ctx: Ctx, address: string): Link {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return (['interServer', 'nonOmaVm'] as const).find((l) => ctx.profile.policy.interfaces[l].peerDomains.includes(domain)) ?? 'forwardingGateway';
+}
+
+/** Where the link leads and how the harness sees what arrived: an impostor placed for it, or the harness's party. */
+async function destinationOf(ctx: Ctx, link: Link, target: SmtpEndpoint): Promise<Destination> {
+  const impostor = relaying(ctx).impostors.get(target.port);
+  if (impostor) return impostorDestination(impostor);
+  const party = await ctx.topology.role(contract.PARTY_ROLE[link]);
+  const seen = async (id: string): Promise<{ sessions: InboundSession[]; took: boolean }> => {
+    if (link === 'interServer') {
+      const o = await (await ctx.topology.role('evvm-server-peer')).observations();
+      return { sessions: o.sessions.filter((s) => s.iface === 'interServer'), took: o.inbound.some((m) => m.messageId === id && (m.outcome === 'stored' || m.outcome === 'flagged')) };
+    }
+    const p = link === 'nonOmaVm' ? await ctx.topology.role('non-oma-vm') : await ctx.topology.role('forwarding-gateway');
+    const [received, sessions] = await Promise.all([p.received(), p.sessions()]);
+    return { sessions, took: received.some((r) => messageId(r.raw) === id) };
+  };
+  return { actor: party.actor, genuine: true, identity: target.servername, seen };
+}
+
+/** A caller's voicemail left in a mailbox with a forwarding rule: the IUT is made to relay it (its send trigger) over the link the address calls for. */
+async function relay(ctx: Ctx, identifier: string, raw: Buffer): Promise<void> {
+  const r = relaying(ctx);
+  const to = r.forwarding.get(identifier);
+  if (!to) return cannot(ctx, NO_DEPOSIT);
+  const link = linkFor(ctx, to);
+  // a link nobody routed leads to the harness's party, started now (it routes the link as it starts)
+  if (!r.routes.has(link)) await ctx.topology.role(contract.PARTY_ROLE[link]);
+  const target = r.routes.get(link)!;
+  const id = messageId(raw);
+  if (!id) throw new HarnessError('the voicemail to relay has no Message-ID');
+  // a down IUT says so first, as in every other scenario
+  await ctx.reach(`the ${ACTOR}`, [ctx.iut.ports.smtp, ctx.iut.ports.smtps]);
+  // it relays as the mailbox, by its e-mail identifier
+  const from = ctx.accounts.find((a) => Object.values(a.identifiers).includes(identifier))?.identifiers['e-mail alias'] ?? `voicemail@${contract.HOME.domain}`;
+  const result = await triggerDelivery(ctx, 'EVVM Server', { from, to, raw, messageId: id }, target, await destinationOf(ctx, link, target));
+  r.relays.push({ link, from, to, messageId: id, endpoint: target, result });
 }
 
 registerExternalRole('evvm-server-interworking', 'evvm-server-smtp', async (ctx) => ({
   actor: ACTOR,
   domain: contract.HOME.domain,
-  endpoint: (iface, transport) => (iface === 'deposit' ? missing("SMTP deposit interface (this role judges the EVVM Server's interworking interfaces)") : iutEndpoint(ctx.iut, iface, transport)),
-  setForwarding: () => noRelay(ctx),
-  leaveVoicemail: () => noRelay(ctx),
-  // where the IUT relays is its own configuration: an impostor placed for it is never reached
-  route: async () => undefined,
-  outbound: (): Promise<OutboundDelivery[]> => noRelay(ctx),
+  endpoint: (iface, transport) => iutEndpoint(ctx.iut, iface, transport),
+  setForwarding: async (identifier, address) => {
+    if (!ctx.iut.send) await cannot(ctx, NO_RELAY);
+    relaying(ctx).forwarding.set(identifier, address);
+  },
+  leaveVoicemail: (identifier, raw) => relay(ctx, identifier, raw),
+  // where the send trigger points the IUT: the harness's party as it starts, or an impostor placed for it
+  route: async (link, endpoint) => void relaying(ctx).routes.set(link, endpoint),
+  outbound: async () => [...relaying(ctx).relays],
   observations: async () => ({
     sessions: sessionsAtIut(ctx),
     inbound: handed(ctx)
       .filter((h) => h.result.delivered)
       .map((h, i) => ({ iface: h.link, conn: `${h.link}-${i + 1}`, from: h.message.from, to: [h.message.to], ...(messageId(h.message.raw) ? { messageId: messageId(h.message.raw)! } : {}), outcome: h.kind === 'forwarding-result' ? ('forwarding-result' as const) : ('stored' as const), uids: [] })),
-    outbound: [],
+    outbound: [...relaying(ctx).relays],
   }),
   mailbox: async (identifier) => takenFor(ctx, identifier),
 }));
 
-// The harness's parties: toward the IUT they hand it mail with the profile's certificates; anything else is the harness's own (embedded).
+// The harness's parties: toward the IUT they hand it mail with the profile's certificates, and take what it relays by its
+// client certificate from iut.trustAnchor; anything else is the harness's own (embedded).
 
 registerExternalRole('evvm-server-interworking', 'evvm-server-peer', async (ctx) => {
-  const own = await ctx.inner('evvm-server-peer');
+  const own = await peerEvvmServerParty(ctx, facing(ctx, 'interServer'));
   return {
     ...own,
+    observations: async () => {
+      const o = await own.observations();
+      return { ...o, sessions: asHome(ctx, o.sessions) };
+    },
     sendVoicemail: (message, certificate, transport = 'starttls', target) =>
       target && !atIut(ctx.iut, target) ? own.sendVoicemail(message, certificate, transport, target) : handToIut(ctx, 'interServer', certificate, 'voicemail', message, transport),
   };
 });
 
 registerExternalRole('evvm-server-interworking', 'non-oma-vm', async (ctx) => {
-  const own = await ctx.inner('non-oma-vm');
+  const own = await nonOmaVmParty(ctx, facing(ctx, 'nonOmaVm'));
   return {
     ...own,
+    sessions: async () => asHome(ctx, await own.sessions()),
     sendVoicemail: async (message, certificate, target) => {
       if (target && !atIut(ctx.iut, target)) return own.sendVoicemail(message, certificate, target);
       const from = message.from.includes('@') ? message.from : `${message.from}@${contract.NON_OMA.domain}`;
@@ -185,9 +260,10 @@ registerExternalRole('evvm-server-interworking', 'non-oma-vm', async (ctx) => {
 });
 
 registerExternalRole('evvm-server-interworking', 'forwarding-gateway', async (ctx) => {
-  const own = await ctx.inner('forwarding-gateway');
+  const own = await forwardingGatewayParty(ctx, facing(ctx, 'forwardingGateway'));
   return {
     ...own,
+    sessions: async () => asHome(ctx, await own.sessions()),
     reportResult: (to, certificate) => {
       // a delivery status notification (RFC 3464), as the harness's gateway reports one
       const id = `<dsn-${randomBytes(6).toString('hex')}@${contract.FGW.identity}>`;
@@ -201,11 +277,17 @@ registerExternalRole('evvm-server-interworking', 'forwarding-gateway', async (ct
 });
 
 registerExternalRole('evvm-server-interworking', 'interworking-equipment', async (ctx) => {
-  const own = await ctx.inner('interworking-equipment');
+  const home = await ctx.topology.role('evvm-server-smtp');
+  // an impostor placed for a link is where the send trigger points the IUT (home.route); it is known by its port
+  const own = contract.interworkingEquipment(ctx, async (party, kind) => {
+    const impostor = await startImpostor(ctx, home, party, kind);
+    relaying(ctx).impostors.set(impostor.endpoint('starttls').port, impostor);
+    return impostor;
+  });
   return {
     ...own,
-    // a test sender posing as a party, toward the IUT
+    // toward the IUT: a test sender posing as a party, or (as the EVVM Server's own submitter) the test client on the deposit interface
     send: (target, as, certificate, message, options) =>
-      as !== 'evvmServer' && atIut(ctx.iut, target) ? handToIut(ctx, as, certificate, 'voicemail', message, target.transport, options) : own.send(target, as, certificate, message, options),
+      atIut(ctx.iut, target) ? handToIut(ctx, as === 'evvmServer' ? 'deposit' : as, certificate, 'voicemail', message, target.transport, options) : own.send(target, as, certificate, message, options),
   };
 });

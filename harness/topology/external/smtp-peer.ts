@@ -15,7 +15,7 @@ import type { PeerJudgement, SmtpEndpoint, SmtpTransport, TlsCredential } from '
 import { messageId } from '../../../simulators/crypto/cms/voicemail';
 import { InconclusiveError } from '../../engine/outcomes';
 import { SmtpSender, type SmtpMessage } from '../../equipment/smtp-sender';
-import type { EvvmServerPeerIut, ForwardingGatewayIut, IutOf, NonOmaVmIut } from '../../profile/sections/iut';
+import type { EvvmServerInterworkingIut, EvvmServerPeerIut, ForwardingGatewayIut, IutOf, NonOmaVmIut } from '../../profile/sections/iut';
 import type { SendPlaceholder, SendingSmtpPeerIut } from '../../profile/sections/iut/smtp-peer';
 import * as contract from '../../roles/interworking';
 import { simulatorOf } from '../embedded/authentication';
@@ -201,27 +201,33 @@ export async function equipmentFacingIut(ctx: Ctx, actor: string, took: (result:
 }
 
 /** Where a send trigger points the IUT, and how the harness sees what arrived there. */
-interface Destination {
+export interface Destination {
   actor: string;
-  /** the harness's own EVVM Server (genuine), or an impostor of it */
+  /** the harness's own party (genuine, proving `identity`), or an impostor of it */
   genuine: boolean;
+  identity: string;
   seen(id: string): Promise<{ sessions: InboundSession[]; took: boolean }>;
+}
+
+/** An impostor as a send trigger's destination: what it received is what the IUT gave it. */
+export function impostorDestination(impostor: contract.ImpostorServer): Destination {
+  return {
+    actor: impostor.actor,
+    genuine: false,
+    identity: impostor.endpoint('starttls').servername,
+    seen: async (id) => ({ sessions: await impostor.sessions(), took: (await impostor.received()).some((m) => messageId(m.raw) === id) }),
+  };
 }
 
 /** The destination at `target`: the harness's EVVM Server on `link`, or an impostor this scenario started. */
 export async function destination(ctx: Ctx, link: LinkName, target: SmtpEndpoint): Promise<Destination> {
   const impostor = aroundOf(ctx).impostors.get(target.port);
-  if (impostor) {
-    return {
-      actor: impostor.actor,
-      genuine: false,
-      seen: async (id) => ({ sessions: await impostor.sessions(), took: (await impostor.received()).some((m) => messageId(m.raw) === id) }),
-    };
-  }
+  if (impostor) return impostorDestination(impostor);
   const home = await ctx.topology.role('evvm-server-smtp');
   return {
     actor: home.actor,
     genuine: true,
+    identity: contract.HOME.identity,
     seen: async (id) => {
       const o = await home.observations();
       return { sessions: o.sessions.filter((s) => s.iface === link), took: o.inbound.some((m) => m.iface === link && m.messageId === id && (m.outcome === 'stored' || m.outcome === 'flagged')) };
@@ -237,7 +243,7 @@ const QUIET_MS = 1500;
  * there: taken (250 after DATA at the destination), or not, and how far the IUT's sessions got. An IUT that
  * never reached the destination is inconclusive, never a refusal.
  */
-export async function triggerDelivery(ctx: Ctx<NonOmaVmIut | EvvmServerPeerIut>, actor: string, message: SmtpMessage & { messageId: string }, target: SmtpEndpoint, to: Destination): Promise<DeliveryResult> {
+export async function triggerDelivery(ctx: ExternalContext<NonOmaVmIut | EvvmServerPeerIut | EvvmServerInterworkingIut>, actor: string, message: SmtpMessage & { messageId: string }, target: SmtpEndpoint, to: Destination): Promise<DeliveryResult> {
   const iut: SendingSmtpPeerIut<string> = ctx.iut;
   const send = iut.send ?? missing(`send trigger (iut.send.command): nothing else makes the ${actor} under test send`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-send-'));
@@ -263,16 +269,18 @@ export async function triggerDelivery(ctx: Ctx<NonOmaVmIut | EvvmServerPeerIut>,
   const tls = last?.tls ? { tls: { protocol: last.tls.protocol, cipher: last.tls.cipher, clientCertificateSent: last.peer?.presented === true } } : {};
   const secure = last?.secure ?? false;
   const judged = (j: Omit<PeerJudgement, 'presented' | 'dnsNames' | 'chainValid'>): PeerJudgement => ({ presented: true, dnsNames: [], chainValid: j.authenticated, ...j });
+  // the commands the destination saw, in order: STARTTLS taken, and the envelope once it took the voicemail
+  const saw = (took: boolean) => [...(last?.viaStartTls ? [{ command: 'STARTTLS', code: 220, text: `seen by the ${to.actor}` }] : []), ...(took ? [{ command: 'MAIL', code: 250, text: `seen by the ${to.actor}` }] : [])];
   if (seen.took) {
     const genuine = to.genuine && secure;
     return {
-      delivered: true, stage: 'done', reason: `the ${to.actor} took it (250 after DATA)`, secure, ...tls, replies: [], acceptedRecipients: [message.to],
+      delivered: true, stage: 'done', reason: `the ${to.actor} took it (250 after DATA)`, secure, ...tls, replies: saw(true), acceptedRecipients: [message.to],
       server: judged({
-        ...(genuine ? { identity: contract.HOME.identity } : {}),
+        ...(genuine ? { identity: to.identity } : {}),
         authenticated: genuine,
         accepted: true,
         reason: genuine
-          ? `delivered over TLS to the EVVM Server, which presented its certificate (${contract.HOME.identity}); whether the ${actor} verified it is not observable: the impostor scenarios judge that`
+          ? `delivered over TLS to the ${to.actor}, which presented its certificate (${to.identity}); whether the ${actor} verified it is not observable: the impostor scenarios judge that`
           : `delivered to the ${to.actor}${secure ? '' : ' without TLS'}`,
       }),
     };
@@ -284,13 +292,13 @@ export async function triggerDelivery(ctx: Ctx<NonOmaVmIut | EvvmServerPeerIut>,
     // what the IUT concluded about the server's certificate is its own record: the wire shows it stopped before the envelope
     stage: to.genuine ? 'data' : 'server-authentication',
     reason: `${stopped}${refused ? ` (the ${to.actor} answered ${refused.code} ${refused.text})` : ''}; why it stopped is not observable`,
-    secure, ...tls, replies: [], acceptedRecipients: [],
+    secure, ...tls, replies: saw(false), acceptedRecipients: [],
     server: judged({ authenticated: false, accepted: false, reason: stopped }),
   };
 }
 
 /** Runs the send trigger: done when the command has ended and the destination took the voicemail or went quiet, or at the timeout. */
-function runSend(ctx: Ctx, send: { command: readonly string[]; timeoutMs: number }, values: Record<SendPlaceholder, string>, progress: () => Promise<{ took: boolean; sessions: number }>): Promise<string> {
+function runSend(ctx: Pick<ExternalContext, 'transcript'>, send: { command: readonly string[]; timeoutMs: number }, values: Record<SendPlaceholder, string>, progress: () => Promise<{ took: boolean; sessions: number }>): Promise<string> {
   let sessions = 0;
   let changed = Date.now();
   let ended = false;

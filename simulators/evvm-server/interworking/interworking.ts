@@ -191,10 +191,14 @@ export class EvvmInterworking {
     return [...this.outbound];
   }
 
-  /** Sends a voicemail over a link now; the result is also kept in the observations. */
-  async send(link: LinkName, message: { from: string; to: string; raw: Buffer }): Promise<OutboundDelivery> {
+  /**
+   * Sends a voicemail over a link now; the result is also kept in the observations. `via`: where and with
+   * which anchors for the receiving server's certificate, when a harness that has this server under test
+   * says so (its send trigger); otherwise the link's route and policy.
+   */
+  async send(link: LinkName, message: { from: string; to: string; raw: Buffer }, via?: { endpoint: SmtpEndpoint; trustAnchors: string }): Promise<OutboundDelivery> {
     const settings = this.options.links[link];
-    const endpoint = link === 'interServer' ? this.routes.get(`domain:${domainOf(message.to)}`) : this.routes.get(link);
+    const endpoint = via?.endpoint ?? (link === 'interServer' ? this.routes.get(`domain:${domainOf(message.to)}`) : this.routes.get(link));
     const messageId = /^Message-ID:[ \t]*(\S+)/im.exec(message.raw.toString('latin1'))?.[1];
     let raw: Buffer = Buffer.concat([Buffer.from(`Received: by ${this.options.identity} (EVVM Server) for <${message.to}>; ${new Date().toUTCString()}\r\n`, 'latin1'), message.raw]);
     // EVVM-IW-C03: a relay adds trace headers and leaves the signed entity alone
@@ -213,7 +217,7 @@ export class EvvmInterworking {
         peer: settings.peerName,
         endpoint,
         heloName: this.options.identity,
-        serverPolicy: settings.policy,
+        serverPolicy: via ? { ...settings.policy, trustAnchors: via.trustAnchors, crl: [] } : settings.policy,
         credential: this.options.clientCredential,
         // EVVM-AUTH-06/07/08: the receiving end must prove the configured name with a valid certificate
         ...(skipServerCheck ? { acceptServer: () => true } : {}),

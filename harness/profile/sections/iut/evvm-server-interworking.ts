@@ -4,11 +4,13 @@
  * (IF-8). The harness plays those three parties and their impostors. The shared SMTP fields name its server
  * certificate's anchor and its peer interface (`ports`); `clientCertificate` and `badClientCertificates`
  * are what the harness's peer EVVM Server presents. A separate interface for the Forwarding Gateway or the
- * Non-OMA VM Service, and the certificate the IUT accepts from each, go in `links`.
+ * Non-OMA VM Service, and the certificate the IUT accepts from each, go in `links`. With a send trigger
+ * (`send`), it is made to relay a caller's voicemail to the harness's party (or an impostor of it) that a
+ * scenario names: its placeholders say where, to whom and the anchor of the certificate there.
  */
 import { z } from 'zod';
 import { FilePair, IutProblem, Port, type IutReader, type Pem } from './common';
-import { resolveSmtpPeer, smtpPeerFields, type SmtpPeerIut } from './smtp-peer';
+import { resolveSendingPeer, sendingPeerFields, type SendingSmtpPeerIut } from './smtp-peer';
 
 const Link = z
   .object({
@@ -22,8 +24,10 @@ const Link = z
 
 export const EvvmServerInterworkingIutSchema = z
   .object({
-    ...smtpPeerFields('evvm-server-interworking'),
+    ...sendingPeerFields('evvm-server-interworking'),
     links: z.object({ forwardingGateway: Link.optional(), nonOmaVm: Link.optional() }).strict().prefault({}),
+    /** its SMTP deposit interface (IF-2), where only an authenticated submitter may deposit: EVVM-IW-C04 tries without */
+    deposit: z.object({ ports: z.object({ smtp: Port.optional(), smtps: Port.optional() }).strict() }).strict().optional(),
   })
   .strict();
 
@@ -34,8 +38,9 @@ export interface InterworkingLinkIut {
   badClientCertificates: { expired?: Pem; revoked?: Pem; wrongHost?: Pem };
 }
 
-export interface EvvmServerInterworkingIut extends SmtpPeerIut<'evvm-server-interworking'> {
+export interface EvvmServerInterworkingIut extends SendingSmtpPeerIut<'evvm-server-interworking'> {
   links: { forwardingGateway?: InterworkingLinkIut; nonOmaVm?: InterworkingLinkIut };
+  deposit?: { ports: { smtp?: number; smtps?: number } };
 }
 
 export function resolveEvvmServerInterworking(s: z.infer<typeof EvvmServerInterworkingIutSchema>, read: IutReader): EvvmServerInterworkingIut {
@@ -53,5 +58,6 @@ export function resolveEvvmServerInterworking(s: z.infer<typeof EvvmServerInterw
       },
     };
   };
-  return { ...resolveSmtpPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') } };
+  if (s.deposit && s.deposit.ports.smtp === undefined && s.deposit.ports.smtps === undefined) throw new IutProblem('iut.deposit.ports: needs smtp (STARTTLS) or smtps (implicit TLS)');
+  return { ...resolveSendingPeer(s, read), links: { ...link('forwardingGateway'), ...link('nonOmaVm') }, ...(s.deposit ? { deposit: s.deposit } : {}) };
 }

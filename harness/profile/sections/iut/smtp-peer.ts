@@ -80,7 +80,7 @@ export const SEND_PLACEHOLDERS = ['host', 'port', 'servername', 'transport', 'fr
 export type SendPlaceholder = (typeof SEND_PLACEHOLDERS)[number];
 
 /**
- * How the harness makes an SMTP IUT that also sends (the Non-OMA VM Service, a peer EVVM Server) deliver a
+ * How the harness makes an SMTP IUT that also sends (the Non-OMA VM Service, a peer EVVM Server, an EVVM Server on its interworking side) deliver a
  * voicemail: a command run per delivery (no shell), placeholders replaced. Without it, the scenarios in
  * which the IUT must send are inconclusive: nothing else makes a vendor's server send.
  */
