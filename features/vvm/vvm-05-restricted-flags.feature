@@ -30,12 +30,6 @@ Feature: VVM-05 The client sets no IMAP flags other than the allowed ones
       | \Answered |
       | $Junk     |
 
-  @positive
-  Scenario: The EVVM Client syncing its voicemail box marks it with the flags a VVM client may set
-    Given the EVVM Client is the one under test
-    When the EVVM Client syncs the voicemail box of "alice" with the EVVM Server
-    Then every flag the EVVM Client set is one a VVM client may set
-
   @negative
   Scenario: The EVVM Client syncing its voicemail box sets no other standard or non-standard flag
     Given the EVVM Client is the one under test

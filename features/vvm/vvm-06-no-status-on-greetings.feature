@@ -21,12 +21,6 @@ Feature: VVM-06 The client does not issue STATUS on the Greetings folder
     When it asks for the STATUS of the folder "Greetings"
     Then the STATUS is refused with "command not allowed"
 
-  @positive
-  Scenario: The EVVM Client syncing its voicemail box asks for STATUS only of folders other than Greetings
-    Given the EVVM Client is the one under test
-    When the EVVM Client syncs the voicemail box of "alice" with the EVVM Server
-    Then every STATUS the EVVM Client asked for named a folder other than Greetings
-
   @negative
   Scenario: The EVVM Client syncing its voicemail box never performs STATUS on the Greetings folder
     Given the EVVM Client is the one under test
