@@ -116,7 +116,7 @@ async function downIsInconclusive(role: string, ids: readonly string[], name: st
   await assertNoSecretPrinted(x);
 }
 
-const FGW = ['EVVM-AUTH-06'];
+const FGW = ['EVVM-AUTH-06', 'STD-07'];
 
 test('simulate forwarding-gateway --profile-out: run --profile gives the embedded verdict, and no secret is printed', () => sameAsEmbedded('forwarding-gateway', FGW, 'fgw'));
 
@@ -125,8 +125,8 @@ test('simulate forwarding-gateway with accept-without-client-cert on: EVVM-AUTH-
   assert.equal(x.verdicts.verdicts['EVVM-AUTH-06'], 'warning', x.printed);
 });
 
-const NON_OMA = ['EVVM-AUTH-07', 'EVVM-IW-C02'];
-const PEER = ['EVVM-AUTH-08', 'EVVM-IW-C01'];
+const NON_OMA = ['EVVM-AUTH-07', 'EVVM-IW-C02', 'STD-07'];
+const PEER = ['EVVM-AUTH-08', 'EVVM-IW-C01', 'STD-07'];
 
 test('simulate non-oma-vm --profile-out: run --profile gives the embedded verdicts, and no secret is printed', () => sameAsEmbedded('non-oma-vm', NON_OMA, 'non-oma'));
 
@@ -134,6 +134,12 @@ test('simulate non-oma-vm with skip-server-cert-check on: it is made to send to 
   const x = await rehearse('non-oma-vm', '@EVVM-AUTH-07', NON_OMA, 'non-oma-fault', { faults: ['non-oma-vm:skip-server-cert-check'] });
   assert.equal(x.verdicts.verdicts['EVVM-AUTH-07'], 'warning', x.printed);
   assert.match(x.verdicts.reasons['EVVM-AUTH-07'] ?? '', /ImpostorGotNothing/, x.printed);
+});
+
+test('simulate non-oma-vm with offer-legacy-tls on: made to send to a stand-in that speaks only TLS 1.0 or 1.1, it completes the handshake, and STD-07 fails', async () => {
+  const x = await rehearse('non-oma-vm', '@STD-07', NON_OMA, 'non-oma-legacy', { faults: ['non-oma-vm:offer-legacy-tls'] });
+  assert.equal(x.verdicts.verdicts['STD-07'], 'fail', x.printed);
+  assert.match(x.verdicts.reasons['STD-07'] ?? '', /sends nothing to an EVVM Server that speaks only TLS 1\.[01]/, x.printed);
 });
 
 test('a Non-OMA VM Service under test without a send trigger: what it must send is inconclusive, never a pass', async () => {

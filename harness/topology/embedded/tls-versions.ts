@@ -5,11 +5,13 @@
  * are pointed at it through their own role interfaces; the SMPP bind needs a fresh SMS interface of the
  * EVVM Server, made here.
  */
+import type { SecureVersion } from 'node:tls';
 import { SingleVersionTlsServer } from '../../equipment/single-version-tls-server';
 import type { TlsApplication } from '../../equipment/tls-version-probe';
 import { EVVM_SERVER_NAME } from '../../roles/authentication';
-import type { StandInFor } from '../../roles/tls-versions';
-import { registerEmbeddedRole } from '../registry';
+import type { SingleVersionServer, StandInFor } from '../../roles/tls-versions';
+import { registerEmbeddedRole, type EmbeddedContext } from '../registry';
+import type { Transport } from '../roles';
 import { PEER } from '../../roles/interworking';
 import { MESSAGE_STORAGE_NAME } from '../../roles/message-storage';
 import { SMSC_NAME } from '../../roles/sms';
@@ -24,25 +26,30 @@ const standIns = (): Record<StandInFor, { leaf: string; name: string; applicatio
   smsc: { leaf: 'smsc', name: SMSC_NAME, application: 'smpp', actor: 'SMSC' },
 });
 
+/** A server that speaks only `version` where `server` should be, with that server's own certificate; it stops with the scenario. */
+export async function startStandIn(ctx: Pick<EmbeddedContext, 'pki' | 'transcript' | 'onStop'>, server: StandInFor, transport: Transport, version: SecureVersion): Promise<SingleVersionServer> {
+  const spec = standIns()[server];
+  const leaf = ctx.pki.leaf(spec.leaf);
+  const actor = `${spec.actor} stand-in (${version} only)`;
+  const s = new SingleVersionTlsServer({
+    actor,
+    application: spec.application,
+    upgrade: transport === 'starttls' ? 'starttls' : 'implicit',
+    version,
+    credential: { key: leaf.keyPem, cert: leaf.chainPem },
+    name: spec.name,
+    transcript: ctx.transcript,
+  });
+  const { host, port } = await s.start();
+  ctx.onStop(() => s.stop());
+  return { actor, endpoint: { host, port, servername: spec.name }, observations: async () => s.observations() };
+}
+
 registerEmbeddedRole('tls-version-equipment', async (ctx) => ({
   standIn: async (server, transport, version) => {
-    const spec = standIns()[server];
-    const leaf = ctx.pki.leaf(spec.leaf);
-    const actor = `${spec.actor} stand-in (${version} only)`;
-    const s = new SingleVersionTlsServer({
-      actor,
-      application: spec.application,
-      upgrade: transport === 'starttls' ? 'starttls' : 'implicit',
-      version,
-      credential: { key: leaf.keyPem, cert: leaf.chainPem },
-      name: spec.name,
-      transcript: ctx.transcript,
-    });
-    const { host, port } = await s.start();
-    ctx.onStop(() => s.stop());
-    const endpoint = { host, port, servername: spec.name };
-    if (server === 'peer-evvm-server') await (await ctx.topology.role('evvm-server-smtp')).route('interServer', { ...endpoint, transport }, PEER.domain);
-    return { actor, endpoint, observations: async () => s.observations() };
+    const stood = await startStandIn(ctx, server, transport, version);
+    if (server === 'peer-evvm-server') await (await ctx.topology.role('evvm-server-smtp')).route('interServer', { ...stood.endpoint, transport }, PEER.domain);
+    return stood;
   },
   evvmServerBindsOverTls: (endpoint) => evvmServerBindsOverTls(ctx, endpoint),
 }));

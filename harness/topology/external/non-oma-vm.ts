@@ -16,7 +16,7 @@ import type { SmtpMessage } from '../../equipment/smtp-sender';
 import type { NonOmaVmIut } from '../../profile/sections/iut';
 import * as contract from '../../roles/interworking';
 import type { ExternalContext } from '../registry';
-import { declaredEndpoint, iutTlsInterface, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, triggerDelivery } from './smtp-peer';
+import { declaredEndpoint, iutTlsInterface, deposited, destination, registerSendingPeer, relaysToIut, sessionsFromHome, standInAt, triggerDelivery, triggerToStandIn } from './smtp-peer';
 
 type Ctx = ExternalContext<NonOmaVmIut>;
 const ACTOR = 'Non-OMA VM Service';
@@ -63,6 +63,8 @@ class NonOmaVmUnderTest implements contract.NonOmaVmRole {
     const id = message.messageId ?? `<vpim-${randomBytes(6).toString('hex')}@${this.domain}>`;
     const raw = vpimMessage({ from, to: message.to, messageId: id, audio: randomBytes(480), subject: `Voice message from ${from}` });
     if (certificate !== 'valid') return (await this.ctx.topology.role('interworking-equipment')).send(to, 'nonOmaVm', certificate, { from, to: message.to, raw });
+    const standIn = standInAt(this.ctx, to);
+    if (standIn) return triggerToStandIn(this.ctx, ACTOR, { from, to: message.to, raw, messageId: id }, to, standIn);
     return triggerDelivery(this.ctx, ACTOR, { from, to: message.to, raw, messageId: id }, to, await destination(this.ctx, 'nonOmaVm', to));
   }
 }

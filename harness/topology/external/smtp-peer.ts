@@ -18,6 +18,7 @@ import { SmtpSender, type SmtpMessage } from '../../equipment/smtp-sender';
 import type { EvvmServerInterworkingIut, EvvmServerPeerIut, ForwardingGatewayIut, IutOf, NonOmaVmIut } from '../../profile/sections/iut';
 import type { SendPlaceholder, SendingSmtpPeerIut } from '../../profile/sections/iut/smtp-peer';
 import * as contract from '../../roles/interworking';
+import type { SingleVersionServer } from '../../roles/tls-versions';
 import { simulatorOf } from '../embedded/authentication';
 import { startImpostor } from '../embedded/interworking';
 import { missing } from '../external';
@@ -76,16 +77,27 @@ export function credentialFor(ctx: Ctx, kind: contract.PeerCertificate, actor: s
   }
 }
 
-/** The scenario's state around the IUT: what was deposited (by Message-ID, to read what was relayed) and the impostors started, by port. */
+/** The scenario's state around the IUT: what was deposited (by Message-ID, to read what was relayed), the impostors and the single-version stand-ins started, by port. */
 interface Around {
   deposits: Map<string, Buffer>;
   impostors: Map<number, contract.ImpostorServer>;
+  standIns: Map<number, SingleVersionServer>;
 }
 const around = new WeakMap<object, Around>();
 function aroundOf(ctx: Ctx): Around {
   let a = around.get(ctx);
-  if (!a) around.set(ctx, (a = { deposits: new Map(), impostors: new Map() }));
+  if (!a) around.set(ctx, (a = { deposits: new Map(), impostors: new Map(), standIns: new Map() }));
   return a;
+}
+
+/** A single-version stand-in this scenario started where the IUT may be made to send (STD-07's sending side). */
+export function addStandIn(ctx: Ctx, standIn: SingleVersionServer): void {
+  aroundOf(ctx).standIns.set(standIn.endpoint.port, standIn);
+}
+
+/** The stand-in listening at `target`, if this scenario started one there. */
+export function standInAt(ctx: Ctx, target: SmtpEndpoint): SingleVersionServer | undefined {
+  return aroundOf(ctx).standIns.get(target.port);
 }
 
 /** The raw voicemail the harness deposited with this Message-ID in this scenario (what its EVVM Server relayed). */
@@ -243,21 +255,9 @@ const QUIET_MS = 1500;
  * there: taken (250 after DATA at the destination), or not, and how far the IUT's sessions got. An IUT that
  * never reached the destination is inconclusive, never a refusal.
  */
-export async function triggerDelivery(ctx: ExternalContext<NonOmaVmIut | EvvmServerPeerIut | EvvmServerInterworkingIut>, actor: string, message: SmtpMessage & { messageId: string }, target: SmtpEndpoint, to: Destination): Promise<DeliveryResult> {
-  const iut: SendingSmtpPeerIut<string> = ctx.iut;
-  const send = iut.send ?? missing(`send trigger (iut.send.command): nothing else makes the ${actor} under test send`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-send-'));
-  ctx.onStop(() => rm(dir, { recursive: true, force: true }));
-  const messageFile = path.join(dir, 'voicemail.eml');
-  const trustAnchor = path.join(dir, 'trust-anchor.pem');
-  await writeFile(messageFile, message.raw);
-  await writeFile(trustAnchor, ctx.pki.trustAnchorPem);
-  const values: Record<SendPlaceholder, string> = {
-    host: target.host, port: String(target.port), servername: target.servername, transport: target.transport,
-    from: message.from, to: message.to, messageId: message.messageId, messageFile, trustAnchor,
-  };
+export async function triggerDelivery(ctx: SendingCtx, actor: string, message: OutgoingVoicemail, target: SmtpEndpoint, to: Destination): Promise<DeliveryResult> {
   const before = (await to.seen(message.messageId)).sessions.length;
-  const why = await runSend(ctx, send, values, async () => {
+  const why = await sendTo(ctx, actor, message, target, async () => {
     const s = await to.seen(message.messageId);
     return { took: s.took, sessions: s.sessions.length - before };
   });
@@ -295,6 +295,44 @@ export async function triggerDelivery(ctx: ExternalContext<NonOmaVmIut | EvvmSer
     secure, ...tls, replies: saw(false), acceptedRecipients: [],
     server: judged({ authenticated: false, accepted: false, reason: stopped }),
   };
+}
+
+type SendingCtx = ExternalContext<NonOmaVmIut | EvvmServerPeerIut | EvvmServerInterworkingIut>;
+type OutgoingVoicemail = SmtpMessage & { messageId: string };
+
+/** Makes the IUT send `message` to `target` by the profile's send trigger (the voicemail and the trust anchor in files of this scenario); answers how the command ended. */
+async function sendTo(ctx: SendingCtx, actor: string, message: OutgoingVoicemail, target: SmtpEndpoint, progress: () => Promise<{ took: boolean; sessions: number }>): Promise<string> {
+  const iut: SendingSmtpPeerIut<string> = ctx.iut;
+  const send = iut.send ?? missing(`send trigger (iut.send.command): nothing else makes the ${actor} under test send`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'evvm-send-'));
+  ctx.onStop(() => rm(dir, { recursive: true, force: true }));
+  const messageFile = path.join(dir, 'voicemail.eml');
+  const trustAnchor = path.join(dir, 'trust-anchor.pem');
+  await writeFile(messageFile, message.raw);
+  await writeFile(trustAnchor, ctx.pki.trustAnchorPem);
+  const values: Record<SendPlaceholder, string> = {
+    host: target.host, port: String(target.port), servername: target.servername, transport: target.transport,
+    from: message.from, to: message.to, messageId: message.messageId, messageFile, trustAnchor,
+  };
+  return runSend(ctx, send, values, progress);
+}
+
+/**
+ * Makes the IUT send `message` to a single-version stand-in (STD-07): what is judged is what the stand-in saw
+ * (a handshake, application data), read by the scenario's own steps; this only tells whether the IUT came at all.
+ */
+export async function triggerToStandIn(ctx: SendingCtx, actor: string, message: OutgoingVoicemail, target: SmtpEndpoint, standIn: SingleVersionServer): Promise<DeliveryResult> {
+  const before = (await standIn.observations()).connections;
+  const why = await sendTo(ctx, actor, message, target, async () => {
+    const o = await standIn.observations();
+    return { took: o.applicationBytes > 0, sessions: o.connections - before };
+  });
+  const o = await standIn.observations();
+  if (o.connections === before) throw new InconclusiveError(`the ${actor} under test never connected to the ${standIn.actor} (send trigger ${why}): nothing can be judged`);
+  ctx.involve();
+  const spoke = o.applicationBytes > 0;
+  const reason = `it connected ${o.connections - before} time(s) to the ${standIn.actor}, completed ${o.handshakes.length} handshake(s)${spoke ? ' and spoke in it' : ''}`;
+  return { delivered: false, stage: o.handshakes.length === 0 ? 'tls' : 'ehlo', reason, secure: o.handshakes.length > 0, replies: [], acceptedRecipients: [] };
 }
 
 /** Runs the send trigger: done when the command has ended and the destination took the voicemail or went quiet, or at the timeout. */
