@@ -12,7 +12,7 @@ Feature: PRAC-02 The IMAP client handles a hostile server robustly
     When the EVVM Client retrieves the voicemail of "alice" from the EVVM Server over implicit TLS
     Then the EVVM Client retrieved the whole mailbox
 
-  @negative
+  @negative @runs-alone
   Scenario: A hostile IMAP server in a thousand generated sessions
     When the EVVM Client meets a hostile IMAP server in 1000 generated sessions of seed 20261207
     Then the sessions covered every hostile behaviour
