@@ -76,4 +76,23 @@ export class SecretMatcher {
   occursIn(text: string): boolean {
     return this.ranges(text, true).length > 0;
   }
+
+  /**
+   * A JSON text with every secret in its strings replaced, written back compact (as JSON.stringify does). Its
+   * numbers are left alone: a short numeric secret (a six-digit TUI PIN) occurs in timestamps by chance, and
+   * replacing those digits would break the file without hiding anything.
+   */
+  redactJson(text: string): string {
+    return JSON.stringify(JSON.parse(text, (_key, v: unknown) => (typeof v === 'string' ? this.redact(v) : v)));
+  }
+
+  /** Whether any secret occurs in a JSON text's strings or keys (not its numbers: see redactJson). */
+  occursInJson(text: string): boolean {
+    let found = false;
+    JSON.parse(text, (key, v: unknown) => {
+      found ||= this.occursIn(key) || (typeof v === 'string' && this.occursIn(v));
+      return v;
+    });
+    return found;
+  }
 }

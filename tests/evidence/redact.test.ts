@@ -30,3 +30,20 @@ test('secrets shorter than three code units are ignored; text without secrets is
 test('a secret at the very end of the text, and multi-byte text around it', () => {
   assert.equal(new SecretMatcher(['päss']).redact('😀 x päss'), `😀 x ${REDACTED}`);
 });
+
+test('in JSON, a secret is replaced in strings and nested JSON text, never in numbers where its digits occur by chance', () => {
+  const pin = '417263';
+  const m = new SecretMatcher([pin]);
+  const line = JSON.stringify({ timestamp: { seconds: 1796695003, nanos: 941726300 }, text: `XCHANGE_TUI_PWD PWD=${pin} OLD_PWD=000000`, body: JSON.stringify({ pin }) });
+  const out = m.redactJson(line);
+  const parsed = JSON.parse(out) as { timestamp: { nanos: number }; text: string; body: string };
+  assert.equal(parsed.timestamp.nanos, 941726300, 'the number keeps its digits');
+  assert.equal(parsed.text, `XCHANGE_TUI_PWD PWD=${REDACTED} OLD_PWD=000000`);
+  assert.ok(!parsed.body.includes(pin));
+  // the text-level scrub breaks the same line: that is what made messages.ndjson unreadable
+  assert.throws(() => JSON.parse(m.redact(line)));
+  assert.equal(m.occursInJson(out), false);
+  assert.equal(m.occursInJson(line), true);
+  assert.equal(m.occursInJson(JSON.stringify({ [pin]: 1 })), true, 'a key is searched too');
+  assert.equal(m.occursInJson(JSON.stringify({ n: 941726300 })), false, 'a number is not');
+});

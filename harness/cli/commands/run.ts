@@ -79,7 +79,7 @@ export function printSummary(report: RunReport, out: NodeJS.WritableStream = pro
 }
 
 /**
- * Rewrites a file without the run's secrets, through a new file: a writer that still holds the old one
+ * Rewrites the messages file (NDJSON) without the run's secrets, through a new file: a writer that still holds the old one
  * (cucumber's message stream, when a run is interrupted) cannot add unscrubbed lines to it.
  */
 async function scrubFile(file: string, secrets: readonly string[]): Promise<void> {
@@ -91,7 +91,16 @@ async function scrubFile(file: string, secrets: readonly string[]): Promise<void
     throw err;
   }
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, new SecretMatcher(secrets).redact(text));
+  const matcher = new SecretMatcher(secrets);
+  // one JSON message a line; a line cut short by an interruption is scrubbed as text
+  const line = (l: string): string => {
+    try {
+      return l === '' ? l : matcher.redactJson(l);
+    } catch {
+      return matcher.redact(l);
+    }
+  };
+  await writeFile(tmp, text.split('\n').map(line).join('\n'));
   await rename(tmp, file);
 }
 
