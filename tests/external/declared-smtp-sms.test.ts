@@ -18,7 +18,8 @@ import { loadIut } from '../../harness/profile/sections/iut';
 import type { DeclarationCheck } from '../../harness/report/model';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
-import { freePort, POSTFIX, startGatewayPostfix, type RunningPostfix } from './postfix';
+import { freePort } from './ports';
+import { POSTFIX, startGatewayPostfix, type RunningPostfix } from './postfix';
 import { startThirdPartyEsme } from './esme-peer';
 import { startThirdPartySmsc, type PeerAccount } from './smpp-peer';
 

@@ -15,6 +15,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 import { generateTestPki, DEFAULT_LEAVES, writePki } from '../../simulators/crypto/pki';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 
@@ -87,13 +88,6 @@ export interface RunningDovecot {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /**
  * A loopback source address per connection (127.0.1.1 … 127.0.3.254), shared by every front. It is only a

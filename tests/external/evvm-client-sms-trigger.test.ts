@@ -7,10 +7,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 import { stringify } from 'yaml';
 import { missing } from '../real-clients/tools';
 import { startSmsDevice } from './sms-device-peer';
@@ -26,13 +26,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 async function profile(name: string, smppPort: number, caFile: string, timeoutMs = 15_000): Promise<string> {
   const file = path.join(dir, `${name}.yaml`);

@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 import { dovecotWorkspace } from './dovecot';
 import { readVerdicts, runCli, type Verdicts } from './helpers';
-import { freePort, POSTFIX, startGatewayPostfix } from './postfix';
+import { freePort } from './ports';
+import { POSTFIX, startGatewayPostfix } from './postfix';
 
 const root = process.getuid?.() === 0;
 const SKIP = !POSTFIX ? 'postfix is not installed (apt-get install postfix); the Forwarding Gateway interop test needs it' : root ? false : 'postfix must be started as root for this test (its master drops to the postfix user)';

@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort } from './ports';
 import { clientCaPem } from '../../simulators/crypto/pki/trust';
 import type { TestPki } from '../../simulators/crypto/pki/types';
 
@@ -46,13 +47,6 @@ export interface RunningPostfix {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function mainCf(o: PostfixOptions, dir: string): string {
   const fingerprint = new X509Certificate(o.evvmServerCertPem).fingerprint256;
